@@ -1,0 +1,341 @@
+/**
+ * The one configuration loader of all three programs. Hydra's keys and names: a YAML file
+ * (`--config path`) overridden by environment variables named after the key path, upper-cased
+ * with `_` (`ttl.access_token` → `TTL_ACCESS_TOKEN`). Everything is validated with envalid at
+ * start; a bad value throws a ConfigError naming the key and what it accepts.
+ */
+import { readFileSync } from 'node:fs';
+import { cleanEnv, makeValidator, type ValidatorSpec } from 'envalid';
+import { parse as parseYaml } from 'yaml';
+import { parseGoDuration } from './durations.js';
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'panic';
+export type AccessTokenStrategy = 'opaque' | 'jwt';
+
+/** A duration in milliseconds, or `null` for "never expires" (Hydra's `-1`). */
+export type Lifespan = number | null;
+
+export interface TlsSource {
+  certPath?: string;
+  keyPath?: string;
+  /** Inline PEM (or base64 of a PEM, as Hydra's `serve.tls.cert.base64`). */
+  certPem?: string;
+  keyPem?: string;
+}
+
+export interface Config {
+  dsn: string;
+  dev: boolean;
+  log: { level: LogLevel; format: 'json' | 'json_pretty' | 'text'; leakSensitiveValues: boolean };
+  serve: {
+    public: { host: string; port: number };
+    admin: { host: string; port: number };
+    grpc: { host: string; port: number };
+    tls: TlsSource;
+  };
+  secrets: { system: string[]; cookie: string[] };
+  urls: {
+    self: { issuer: string; public: string; admin: string };
+    login: string;
+    consent: string;
+    logout: string;
+    error: string;
+    postLogoutRedirect: string;
+  };
+  strategies: { accessToken: AccessTokenStrategy; scope: 'exact' | 'wildcard' };
+  ttl: {
+    loginConsentRequest: number;
+    authenticationSession: number;
+    accessToken: number;
+    refreshToken: Lifespan;
+    idToken: number;
+    authCode: number;
+  };
+  oauth2: {
+    refreshTokenRotation: { gracePeriod: number; graceReuseCount: number };
+    hashers: { algorithm: 'pbkdf2' | 'bcrypt'; pbkdf2Iterations: number; bcryptCost: number };
+    pkce: { enforced: boolean; enforcedForPublicClients: boolean };
+    exposeInternalErrors: boolean;
+  };
+}
+
+/** Thrown for any invalid configuration; `key` is the YAML path, `env` the variable name. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const NEVER = -1;
+const MAX_GRACE_WITHOUT_REUSE_COUNT = 5 * 60_000;
+
+/** Validates a Go duration into milliseconds; with allowNever, `-1` reads as NEVER. */
+function duration(opts: { allowNever?: boolean } = {}) {
+  return makeValidator<number>((raw) => {
+    const text = String(raw).trim();
+    if (opts.allowNever && text === '-1') return NEVER;
+    const ms = parseGoDuration(text);
+    if (ms === undefined) throw new Error(`"${text}" is not a duration`);
+    if (ms < 0) throw new Error(`"${text}" is negative`);
+    return ms;
+  });
+}
+
+const list = makeValidator<string[]>((raw) => {
+  const text = String(raw).trim();
+  if (text === '') return [];
+  if (text.startsWith('[')) {
+    const parsed: unknown = JSON.parse(text);
+    if (!Array.isArray(parsed)) throw new Error('not a list');
+    return parsed.map(String);
+  }
+  return text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+});
+
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  makeValidator<number>((raw) => {
+    const n = Number(String(raw).trim());
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`"${String(raw)}" is not a whole number`);
+    return n;
+  });
+
+const boolean = makeValidator<boolean>((raw) => {
+  const text = String(raw).trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(text)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(text)) return false;
+  throw new Error(`"${String(raw)}" is not true or false`);
+});
+
+const text = makeValidator<string>((raw) => String(raw));
+
+interface KeySpec {
+  path: string;
+  spec: ValidatorSpec<unknown>;
+  allowed: string;
+}
+
+function key<T>(path: string, validator: (spec?: { default?: T; choices?: readonly T[] }) => ValidatorSpec<T>, allowed: string, def?: T, choices?: readonly T[]): KeySpec {
+  // `default: undefined` makes a key optional in envalid; it then reads as undefined.
+  const spec: { default?: T; choices?: readonly T[] } = { default: def };
+  if (choices) spec.choices = choices;
+  return { path, spec: validator(spec) as ValidatorSpec<unknown>, allowed };
+}
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'panic'] as const;
+
+/** Every key Tessera reads, with its default and what it accepts (for error messages). */
+const KEYS: KeySpec[] = [
+  key('dsn', text, 'a DSN: postgres://…, mysql://…, sqlite://path, or memory', ''),
+  key('dev', boolean, 'true or false', false),
+  key('log.level', text, LOG_LEVELS.join(', '), 'info', LOG_LEVELS),
+  key('log.format', text, 'json, json_pretty, text', 'json', ['json', 'json_pretty', 'text']),
+  key('log.leak_sensitive_values', boolean, 'true or false', false),
+  key('serve.public.host', text, 'an interface address', ''),
+  key('serve.public.port', integer(0, 65535), 'a port number (0-65535)', 4444),
+  key('serve.admin.host', text, 'an interface address', ''),
+  key('serve.admin.port', integer(0, 65535), 'a port number (0-65535)', 4445),
+  key('serve.grpc.host', text, 'an interface address', '127.0.0.1'),
+  key('serve.grpc.port', integer(0, 65535), 'a port number (0-65535)', 4446),
+  key('serve.tls.cert.path', text, 'a file path', ''),
+  key('serve.tls.key.path', text, 'a file path', ''),
+  key('serve.tls.cert.base64', text, 'a base64-encoded PEM certificate', ''),
+  key('serve.tls.key.base64', text, 'a base64-encoded PEM key', ''),
+  key('https.tls.cert.path', text, 'a file path', ''),
+  key('https.tls.key.path', text, 'a file path', ''),
+  key('https.tls.cert', text, 'an inline PEM certificate', ''),
+  key('https.tls.key', text, 'an inline PEM key', ''),
+  key('secrets.system', list, 'a list of secrets of at least 16 characters', []),
+  key('secrets.cookie', list, 'a list of secrets of at least 16 characters', []),
+  key('urls.self.issuer', text, 'a URL', ''),
+  key('urls.self.public', text, 'a URL', ''),
+  key('urls.self.admin', text, 'a URL', ''),
+  key('urls.login', text, 'a URL', ''),
+  key('urls.consent', text, 'a URL', ''),
+  key('urls.logout', text, 'a URL', ''),
+  key('urls.error', text, 'a URL', ''),
+  key('urls.post_logout_redirect', text, 'a URL', ''),
+  key('strategies.access_token', text, 'opaque, jwt', 'opaque', ['opaque', 'jwt']),
+  key('strategies.scope', text, 'exact, wildcard', 'exact', ['exact', 'wildcard']),
+  key('ttl.login_consent_request', duration(), 'a Go duration such as 30m or 1h', 3_600_000),
+  key('ttl.authentication_session', duration(), 'a Go duration such as 720h', 720 * 3_600_000),
+  key('ttl.access_token', duration(), 'a Go duration such as 1h', 3_600_000),
+  key('ttl.refresh_token', duration({ allowNever: true }), 'a Go duration such as 720h, or -1 for never', 720 * 3_600_000),
+  key('ttl.id_token', duration(), 'a Go duration such as 1h', 3_600_000),
+  key('ttl.auth_code', duration(), 'a Go duration such as 10m', 600_000),
+  key('oauth2.refresh_token_rotation.grace_period', duration(), 'a Go duration such as 0s or 30s', undefined),
+  key('oauth2.grant.refresh_token.rotation_grace_period', duration(), 'a Go duration such as 0s or 30s', undefined),
+  key('oauth2.grant.refresh_token.rotation_grace_reuse_count', integer(0), 'a whole number ≥ 0', 0),
+  key('oauth2.hashers.algorithm', text, 'pbkdf2, bcrypt', 'pbkdf2', ['pbkdf2', 'bcrypt']),
+  key('oauth2.hashers.pbkdf2.iterations', integer(1), 'a whole number ≥ 1', 25_000),
+  key('oauth2.hashers.bcrypt.cost', integer(4, 31), 'a whole number from 4 to 31', 10),
+  key('oauth2.pkce.enforced', boolean, 'true or false', false),
+  key('oauth2.pkce.enforced_for_public_clients', boolean, 'true or false', true),
+  key('oauth2.expose_internal_errors', boolean, 'true or false', false),
+];
+
+/** `ttl.access_token` → `TTL_ACCESS_TOKEN`. */
+export function envName(path: string): string {
+  return path.toUpperCase().replace(/[.-]/g, '_');
+}
+
+function lookup(doc: unknown, path: string): unknown {
+  let node: unknown = doc;
+  for (const part of path.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+function yamlToRaw(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return JSON.stringify(value.map(String));
+  if (typeof value === 'object') return undefined;
+  return String(value);
+}
+
+export interface LoadOptions {
+  /** Path of the YAML file given with `--config`. */
+  file?: string;
+  /** The environment; `process.env` by default. */
+  env?: NodeJS.ProcessEnv;
+  /** Command-line overrides by key path (`dev`, `serve.tls.cert.path`, …), highest precedence. */
+  overrides?: Record<string, string | undefined>;
+}
+
+/** Reads and validates the configuration. Throws ConfigError naming the key on any bad value. */
+export function loadConfig(options: LoadOptions = {}): Config {
+  const env = options.env ?? process.env;
+  let doc: unknown = {};
+  if (options.file) {
+    let source: string;
+    try {
+      source = readFileSync(options.file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${options.file}: ${(err as Error).message}`);
+    }
+    try {
+      doc = parseYaml(source) ?? {};
+    } catch (err) {
+      throw new ConfigError(`config file ${options.file} is not valid YAML: ${(err as Error).message}`);
+    }
+  }
+
+  const raw: Record<string, string> = {};
+  const specs: Record<string, ValidatorSpec<unknown>> = {};
+  for (const k of KEYS) {
+    const name = envName(k.path);
+    specs[name] = k.spec;
+    const value = options.overrides?.[k.path] ?? env[name] ?? yamlToRaw(lookup(doc, k.path));
+    if (value !== undefined) raw[name] = value;
+  }
+
+  const problems: string[] = [];
+  const cleaned = cleanEnv(raw, specs, {
+    reporter: ({ errors }) => {
+      for (const [name, error] of Object.entries(errors)) {
+        const k = KEYS.find((candidate) => envName(candidate.path) === name);
+        const shown = raw[name] === undefined ? '' : `: ${JSON.stringify(redactIfSecret(name, raw[name]))}`;
+        problems.push(
+          `${k?.path ?? name} (env ${name}) is invalid${shown}; allowed: ${k?.allowed ?? 'see docs'} (${(error as Error).message})`,
+        );
+      }
+    },
+  }) as Record<string, unknown>;
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+
+  return toConfig((path) => cleaned[envName(path)]);
+}
+
+function redactIfSecret(name: string, value: string | undefined): string {
+  return name.startsWith('SECRETS_') || name.endsWith('_KEY') || name === 'DSN' ? '<redacted>' : String(value);
+}
+
+function toConfig(get: (path: string) => unknown): Config {
+  const s = (path: string) => get(path) as string;
+  const n = (path: string) => get(path) as number;
+  const b = (path: string) => get(path) as boolean;
+  const dev = b('dev');
+
+  const secrets = get('secrets.system') as string[];
+  for (const secret of secrets) {
+    if (secret.length < 16) {
+      throw new ConfigError('secrets.system (env SECRETS_SYSTEM) is invalid: every secret must be at least 16 characters long');
+    }
+  }
+
+  const legacyGrace = get('oauth2.refresh_token_rotation.grace_period') as number | undefined;
+  const currentGrace = get('oauth2.grant.refresh_token.rotation_grace_period') as number | undefined;
+  const graceReuseCount = n('oauth2.grant.refresh_token.rotation_grace_reuse_count');
+  const gracePeriod = currentGrace ?? legacyGrace ?? 0;
+  if (gracePeriod > MAX_GRACE_WITHOUT_REUSE_COUNT && graceReuseCount === 0) {
+    throw new ConfigError(
+      'oauth2.grant.refresh_token.rotation_grace_period (env OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_PERIOD) is invalid: at most 5m unless rotation_grace_reuse_count is set',
+    );
+  }
+
+  const publicPort = n('serve.public.port');
+  const issuer = s('urls.self.issuer') || `http://127.0.0.1:${publicPort}/`;
+  const publicUrl = s('urls.self.public') || issuer;
+  const base64 = (value: string) => (value ? Buffer.from(value, 'base64').toString('utf8') : undefined);
+  const tls: TlsSource = {};
+  const certPath = s('https.tls.cert.path') || s('serve.tls.cert.path');
+  const keyPath = s('https.tls.key.path') || s('serve.tls.key.path');
+  const certPem = s('https.tls.cert') || base64(s('serve.tls.cert.base64'));
+  const keyPem = s('https.tls.key') || base64(s('serve.tls.key.base64'));
+  if (certPath) tls.certPath = certPath;
+  if (keyPath) tls.keyPath = keyPath;
+  if (certPem) tls.certPem = certPem;
+  if (keyPem) tls.keyPem = keyPem;
+
+  return {
+    dsn: s('dsn'),
+    dev,
+    log: {
+      level: s('log.level') as LogLevel,
+      format: s('log.format') as Config['log']['format'],
+      leakSensitiveValues: b('log.leak_sensitive_values'),
+    },
+    serve: {
+      public: { host: s('serve.public.host'), port: publicPort },
+      admin: { host: s('serve.admin.host'), port: n('serve.admin.port') },
+      grpc: { host: s('serve.grpc.host'), port: n('serve.grpc.port') },
+      tls,
+    },
+    secrets: { system: secrets, cookie: get('secrets.cookie') as string[] },
+    urls: {
+      self: { issuer, public: publicUrl, admin: s('urls.self.admin') || `http://127.0.0.1:${n('serve.admin.port')}/` },
+      login: s('urls.login'),
+      consent: s('urls.consent'),
+      logout: s('urls.logout'),
+      error: s('urls.error'),
+      postLogoutRedirect: s('urls.post_logout_redirect'),
+    },
+    strategies: {
+      accessToken: s('strategies.access_token') as AccessTokenStrategy,
+      scope: s('strategies.scope') as 'exact' | 'wildcard',
+    },
+    ttl: {
+      loginConsentRequest: n('ttl.login_consent_request'),
+      authenticationSession: n('ttl.authentication_session'),
+      accessToken: n('ttl.access_token'),
+      refreshToken: n('ttl.refresh_token') === NEVER ? null : n('ttl.refresh_token'),
+      idToken: n('ttl.id_token'),
+      authCode: n('ttl.auth_code'),
+    },
+    oauth2: {
+      refreshTokenRotation: { gracePeriod, graceReuseCount },
+      hashers: {
+        algorithm: s('oauth2.hashers.algorithm') as 'pbkdf2' | 'bcrypt',
+        pbkdf2Iterations: n('oauth2.hashers.pbkdf2.iterations'),
+        bcryptCost: n('oauth2.hashers.bcrypt.cost'),
+      },
+      pkce: {
+        enforced: b('oauth2.pkce.enforced'),
+        enforcedForPublicClients: b('oauth2.pkce.enforced_for_public_clients'),
+      },
+      exposeInternalErrors: b('oauth2.expose_internal_errors'),
+    },
+  };
+}

@@ -1,0 +1,11 @@
+/** Everything served on the admin listener besides the health endpoints, one domain per line. */
+import type { FastifyInstance } from 'fastify';
+import type { CoreConnection } from '../grpc-client/core.js';
+import { registerClientRoutes } from './clients/routes.js';
+import { registerKeyRoutes } from './keys.js';
+
+/** Registers the admin API routes (Hydra's `/admin/...`). */
+export function registerAdminRoutes(app: FastifyInstance, core: CoreConnection): void {
+  registerClientRoutes(app, core.clients);
+  registerKeyRoutes(app, core.keys);
+}

@@ -1,0 +1,43 @@
+/**
+ * The gateway's one connection to core: a single gRPC channel shared by every service client,
+ * so all calls multiplex over one HTTP/2 connection and close together.
+ */
+import { Channel, Client, credentials } from '@grpc/grpc-js';
+import { ClientServiceClient } from '../../proto/gen/tessera/v1/clients.js';
+import { JwkServiceClient } from '../../proto/gen/tessera/v1/keys.js';
+import { checkHealth, type ServingStatus } from './health-check.js';
+import type { CallContext } from './call.js';
+
+/** The service clients routes use, plus the channel's lifecycle. */
+export interface CoreConnection {
+  clients: ClientServiceClient;
+  keys: JwkServiceClient;
+  /** grpc.health.v1 Check for the whole server. */
+  health(ctx: CallContext): Promise<ServingStatus>;
+  close(): void;
+}
+
+const CHANNEL_OPTIONS = {
+  // Reconnect quickly once core is back: grpc-js otherwise backs off for up to two minutes,
+  // and /health/ready would keep answering 503 long after core recovered.
+  'grpc.initial_reconnect_backoff_ms': 200,
+  'grpc.max_reconnect_backoff_ms': 5_000,
+};
+
+/**
+ * Opens the channel to core at `address` (host:port). Plaintext, because core listens on
+ * loopback by default (DESIGN.md, Ports); the channel connects lazily on the first call.
+ */
+export function connectCore(address: string): CoreConnection {
+  const creds = credentials.createInsecure();
+  const channel = new Channel(address, creds, CHANNEL_OPTIONS);
+  const shared = { channelOverride: channel };
+  const clients = new ClientServiceClient(address, creds, shared);
+  const generic = new Client(address, creds, shared);
+  return {
+    clients,
+    keys: new JwkServiceClient(address, creds, shared),
+    health: (ctx) => checkHealth(generic, '', ctx),
+    close: () => channel.close(),
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Hydra's metadata endpoints, served on both listeners: `/health/alive` (this process answers),
+ * `/health/ready` (core answers and reports SERVING) and `/version`.
+ */
+import type { FastifyInstance } from 'fastify';
+import { VERSION } from '../core-service/shared/paths.js';
+import type { CoreConnection } from './grpc-client/core.js';
+import { HttpError } from './errors/http-error.js';
+
+/** Readiness must answer fast for load balancers, even when core hangs. */
+const READY_TIMEOUT_MS = 2_000;
+
+/** Registers `/health/alive`, `/health/ready` and `/version` on one listener. */
+export function registerHealthRoutes(app: FastifyInstance, core: Pick<CoreConnection, 'health'>): void {
+  app.get('/health/alive', async () => ({ status: 'ok' }));
+
+  app.get('/health/ready', async (request, reply) => {
+    let problem: string;
+    try {
+      const status = await core.health({ requestId: request.id, timeoutMs: READY_TIMEOUT_MS });
+      if (status === 'SERVING') return { status: 'ok' };
+      problem = `core-service reports ${status}`;
+    } catch (err) {
+      problem = `core-service is not reachable: ${err instanceof HttpError ? err.body.error : 'unknown error'}`;
+    }
+    // Hydra's healthNotReadyStatus: a map of check name to what failed.
+    return reply.code(503).send({ errors: { core: problem } });
+  });
+
+  app.get('/version', async () => ({ version: VERSION }));
+}

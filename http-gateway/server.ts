@@ -1,0 +1,48 @@
+/**
+ * One HTTP(S) listener with what every gateway route relies on: JSON-only bodies up to 1 MiB,
+ * a request id, and Hydra-shaped errors. Routes are registered on it by app.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { installErrorHandlers } from './errors/handlers.js';
+import type { TlsMaterial } from './tls.js';
+
+/** Largest accepted request body; above it the answer is 413. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Media types whose bodies are parsed as JSON (RFC 6902 §6 registers json-patch+json). */
+const JSON_TYPES = ['application/json', 'application/json-patch+json'];
+
+/** A request id from a proxy is kept when it is safe to log and to send as gRPC metadata. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Creates a listener (not yet listening). `tls` undefined means plain HTTP. */
+export function createListener(opts: { logger: FastifyBaseLogger; tls: TlsMaterial | undefined }): FastifyInstance {
+  const { tls } = opts;
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    // Hydra rejects wrong types instead of converting them; "1" must not become 1 silently.
+    ajv: { customOptions: { coerceTypes: false } },
+    serverFactory: (handler) => (tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createHttpServer(handler)),
+  });
+
+  // Only JSON: fastify's default text/plain parser would let a non-JSON body reach schema
+  // validation as a string, so an unsupported type must fail with 415 here instead.
+  app.removeAllContentTypeParsers();
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  for (const type of JSON_TYPES) app.addContentTypeParser(type, { parseAs: 'string' }, parseJson);
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  installErrorHandlers(app);
+  return app;
+}

@@ -1,0 +1,101 @@
+/**
+ * Tessera in one test process: core (in-process, migrated, ephemeral gRPC port) plus the
+ * gateway (in-process, plain HTTP, ephemeral ports), talking over real gRPC and real HTTP.
+ * Set TEST_LOG_LEVEL=debug to see both services' logs.
+ */
+import { createServer } from 'node:net';
+import { Writable } from 'node:stream';
+import { startCore } from '../../core-service/app.js';
+import { loadConfig, type Config, type LogLevel } from '../../core-service/shared/config.js';
+import { createLogger, type Logger } from '../../core-service/shared/logger.js';
+import { startGateway, type RunningGateway } from '../../http-gateway/app.js';
+
+/** The system secret every test cluster uses (≥ 16 characters, as config demands). */
+export const TEST_SYSTEM_SECRET = 'tessera-test-system-secret-0123456789';
+
+/** A logger that is silent unless TEST_LOG_LEVEL is set. */
+export function testLogger(service: string): Logger {
+  const level = process.env.TEST_LOG_LEVEL as LogLevel | undefined;
+  if (level) return createLogger(service, { level, format: 'json', leakSensitiveValues: false }, process.stderr);
+  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+  return createLogger(service, { level: 'fatal', format: 'json', leakSensitiveValues: false }, discard);
+}
+
+/** Config for tests: loopback hosts, ephemeral ports, the test secret; `env` overrides any of it. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    env: {
+      SECRETS_SYSTEM: TEST_SYSTEM_SECRET,
+      SERVE_PUBLIC_HOST: '127.0.0.1',
+      SERVE_PUBLIC_PORT: '0',
+      SERVE_ADMIN_HOST: '127.0.0.1',
+      SERVE_ADMIN_PORT: '0',
+      SERVE_GRPC_HOST: '127.0.0.1',
+      SERVE_GRPC_PORT: '0',
+      ...env,
+    },
+  });
+}
+
+/** A loopback port nothing listens on (bound, read, released). */
+export async function unusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** Gateway alone with no core behind it (its gRPC port is closed): for boundary and outage tests. */
+export async function startGatewayWithoutCore(env: Record<string, string> = {}): Promise<RunningGateway & { config: Config }> {
+  const config = testConfig({ SERVE_GRPC_PORT: String(await unusedPort()), ...env });
+  const gateway = await startGateway({ config, logger: testLogger('http-gateway'), serve: 'all', forceHttp: true });
+  return { ...gateway, config };
+}
+
+export interface Cluster {
+  publicUrl: string;
+  adminUrl: string;
+  grpcAddress: string;
+  /** The configuration both services run with (gRPC port as actually bound). */
+  config: Config;
+  /** Closes the core alone, leaving the gateway up (outage tests). Idempotent. */
+  stopCore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts core on `dsn` (migrating it) and a gateway in front of it.
+ * @example const cluster = await startCluster({ dsn: 'sqlite://:memory:' }); … await cluster.close();
+ */
+export async function startCluster(opts: { dsn: string; env?: Record<string, string> }): Promise<Cluster> {
+  const base = testConfig({ DSN: opts.dsn, ...opts.env });
+  const core = await startCore({ config: base, logger: testLogger('core-service'), migrate: true });
+  const port = Number(core.grpcAddress.slice(core.grpcAddress.lastIndexOf(':') + 1));
+  const config: Config = { ...base, serve: { ...base.serve, grpc: { ...base.serve.grpc, port } } };
+
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway({ config, logger: testLogger('http-gateway'), serve: 'all', forceHttp: true });
+  } catch (err) {
+    await core.close();
+    throw err;
+  }
+  const { publicUrl, adminUrl } = gateway;
+  if (publicUrl === undefined || adminUrl === undefined) throw new Error('gateway did not start both listeners');
+
+  let coreClosed: Promise<void> | undefined;
+  const stopCore = () => (coreClosed ??= core.close());
+  return {
+    publicUrl,
+    adminUrl,
+    grpcAddress: core.grpcAddress,
+    config,
+    stopCore,
+    async close() {
+      await gateway.close();
+      await stopCore();
+    },
+  };
+}

@@ -68,6 +68,7 @@ export class ConfigError extends Error {
 }
 
 const NEVER = -1;
+export const DEV_DSN = 'sqlite://.tessera/tessera.sqlite?_fk=true';
 const MAX_GRACE_WITHOUT_REUSE_COUNT = 5 * 60_000;
 
 /** Validates a Go duration into milliseconds; with allowNever, `-1` reads as NEVER. */
@@ -290,7 +291,8 @@ function toConfig(get: (path: string) => unknown): Config {
   if (keyPem) tls.keyPem = keyPem;
 
   return {
-    dsn: s('dsn'),
+    // Dev mode runs on the embedded SQLite file unless told otherwise.
+    dsn: s('dsn') || (dev ? DEV_DSN : ''),
     dev,
     log: {
       level: s('log.level') as LogLevel,

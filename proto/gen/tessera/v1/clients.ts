@@ -157,6 +157,21 @@ export interface SetClientLifespansResponse {
   client: Client | undefined;
 }
 
+export interface RotateClientSecretRequest {
+  client_id: string;
+}
+
+export interface RotateClientSecretResponse {
+  client: Client | undefined;
+}
+
+export interface DeleteRotatedClientSecretsRequest {
+  client_id: string;
+}
+
+export interface DeleteRotatedClientSecretsResponse {
+}
+
 function createBaseClient(): Client {
   return {
     client_id: "",
@@ -2389,6 +2404,273 @@ export const SetClientLifespansResponse: MessageFns<SetClientLifespansResponse> 
   },
 };
 
+function createBaseRotateClientSecretRequest(): RotateClientSecretRequest {
+  return { client_id: "" };
+}
+
+export const RotateClientSecretRequest: MessageFns<RotateClientSecretRequest> = {
+  encode(message: RotateClientSecretRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.client_id !== "") {
+      writer.uint32(10).string(message.client_id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RotateClientSecretRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRotateClientSecretRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.client_id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RotateClientSecretRequest {
+    return {
+      client_id: isSet(object.clientId)
+        ? globalThis.String(object.clientId)
+        : isSet(object.client_id)
+        ? globalThis.String(object.client_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RotateClientSecretRequest): unknown {
+    const obj: any = {};
+    if (message.client_id !== "") {
+      obj.clientId = message.client_id;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RotateClientSecretRequest>): RotateClientSecretRequest {
+    return RotateClientSecretRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RotateClientSecretRequest>): RotateClientSecretRequest {
+    const message = createBaseRotateClientSecretRequest();
+    message.client_id = object.client_id ?? "";
+    return message;
+  },
+};
+
+function createBaseRotateClientSecretResponse(): RotateClientSecretResponse {
+  return { client: undefined };
+}
+
+export const RotateClientSecretResponse: MessageFns<RotateClientSecretResponse> = {
+  encode(message: RotateClientSecretResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.client !== undefined) {
+      Client.encode(message.client, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RotateClientSecretResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRotateClientSecretResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.client = Client.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RotateClientSecretResponse {
+    return { client: isSet(object.client) ? Client.fromJSON(object.client) : undefined };
+  },
+
+  toJSON(message: RotateClientSecretResponse): unknown {
+    const obj: any = {};
+    if (message.client !== undefined) {
+      obj.client = Client.toJSON(message.client);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RotateClientSecretResponse>): RotateClientSecretResponse {
+    return RotateClientSecretResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RotateClientSecretResponse>): RotateClientSecretResponse {
+    const message = createBaseRotateClientSecretResponse();
+    message.client = (object.client !== undefined && object.client !== null)
+      ? Client.fromPartial(object.client)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteRotatedClientSecretsRequest(): DeleteRotatedClientSecretsRequest {
+  return { client_id: "" };
+}
+
+export const DeleteRotatedClientSecretsRequest: MessageFns<DeleteRotatedClientSecretsRequest> = {
+  encode(message: DeleteRotatedClientSecretsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.client_id !== "") {
+      writer.uint32(10).string(message.client_id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteRotatedClientSecretsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteRotatedClientSecretsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.client_id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteRotatedClientSecretsRequest {
+    return {
+      client_id: isSet(object.clientId)
+        ? globalThis.String(object.clientId)
+        : isSet(object.client_id)
+        ? globalThis.String(object.client_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DeleteRotatedClientSecretsRequest): unknown {
+    const obj: any = {};
+    if (message.client_id !== "") {
+      obj.clientId = message.client_id;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteRotatedClientSecretsRequest>): DeleteRotatedClientSecretsRequest {
+    return DeleteRotatedClientSecretsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeleteRotatedClientSecretsRequest>): DeleteRotatedClientSecretsRequest {
+    const message = createBaseDeleteRotatedClientSecretsRequest();
+    message.client_id = object.client_id ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteRotatedClientSecretsResponse(): DeleteRotatedClientSecretsResponse {
+  return {};
+}
+
+export const DeleteRotatedClientSecretsResponse: MessageFns<DeleteRotatedClientSecretsResponse> = {
+  encode(_: DeleteRotatedClientSecretsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteRotatedClientSecretsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteRotatedClientSecretsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteRotatedClientSecretsResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteRotatedClientSecretsResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteRotatedClientSecretsResponse>): DeleteRotatedClientSecretsResponse {
+    return DeleteRotatedClientSecretsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<DeleteRotatedClientSecretsResponse>): DeleteRotatedClientSecretsResponse {
+    const message = createBaseDeleteRotatedClientSecretsResponse();
+    return message;
+  },
+};
+
 /**
  * ClientService manages OAuth 2.0 clients (Hydra's `/admin/clients`). Field names are Hydra's
  * JSON names, so a client document maps one to one onto `Client`.
@@ -2480,6 +2762,36 @@ export const ClientServiceService = {
       Buffer.from(SetClientLifespansResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SetClientLifespansResponse => SetClientLifespansResponse.decode(value),
   },
+  /**
+   * RotateClientSecret generates a new secret and keeps accepting the previous ones until
+   * DeleteRotatedClientSecrets (Hydra's `/admin/clients/{id}/secrets/rotate`). The new secret is
+   * returned once, in this response.
+   */
+  rotateClientSecret: {
+    path: "/tessera.v1.ClientService/RotateClientSecret" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RotateClientSecretRequest): Buffer =>
+      Buffer.from(RotateClientSecretRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RotateClientSecretRequest => RotateClientSecretRequest.decode(value),
+    responseSerialize: (value: RotateClientSecretResponse): Buffer =>
+      Buffer.from(RotateClientSecretResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RotateClientSecretResponse => RotateClientSecretResponse.decode(value),
+  },
+  /** DeleteRotatedClientSecrets stops accepting every secret but the current one. */
+  deleteRotatedClientSecrets: {
+    path: "/tessera.v1.ClientService/DeleteRotatedClientSecrets" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteRotatedClientSecretsRequest): Buffer =>
+      Buffer.from(DeleteRotatedClientSecretsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteRotatedClientSecretsRequest =>
+      DeleteRotatedClientSecretsRequest.decode(value),
+    responseSerialize: (value: DeleteRotatedClientSecretsResponse): Buffer =>
+      Buffer.from(DeleteRotatedClientSecretsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteRotatedClientSecretsResponse =>
+      DeleteRotatedClientSecretsResponse.decode(value),
+  },
 } as const;
 
 export interface ClientServiceServer extends UntypedServiceImplementation {
@@ -2507,6 +2819,14 @@ export interface ClientServiceServer extends UntypedServiceImplementation {
   deleteClient: handleUnaryCall<DeleteClientRequest, DeleteClientResponse>;
   /** SetClientLifespans sets the per-grant token lifespans (Hydra's `/admin/clients/{id}/lifespans`). */
   setClientLifespans: handleUnaryCall<SetClientLifespansRequest, SetClientLifespansResponse>;
+  /**
+   * RotateClientSecret generates a new secret and keeps accepting the previous ones until
+   * DeleteRotatedClientSecrets (Hydra's `/admin/clients/{id}/secrets/rotate`). The new secret is
+   * returned once, in this response.
+   */
+  rotateClientSecret: handleUnaryCall<RotateClientSecretRequest, RotateClientSecretResponse>;
+  /** DeleteRotatedClientSecrets stops accepting every secret but the current one. */
+  deleteRotatedClientSecrets: handleUnaryCall<DeleteRotatedClientSecretsRequest, DeleteRotatedClientSecretsResponse>;
 }
 
 export interface ClientServiceClient extends Client1 {
@@ -2631,6 +2951,42 @@ export interface ClientServiceClient extends Client1 {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SetClientLifespansResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * RotateClientSecret generates a new secret and keeps accepting the previous ones until
+   * DeleteRotatedClientSecrets (Hydra's `/admin/clients/{id}/secrets/rotate`). The new secret is
+   * returned once, in this response.
+   */
+  rotateClientSecret(
+    request: RotateClientSecretRequest,
+    callback: (error: ServiceError | null, response: RotateClientSecretResponse) => void,
+  ): ClientUnaryCall;
+  rotateClientSecret(
+    request: RotateClientSecretRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RotateClientSecretResponse) => void,
+  ): ClientUnaryCall;
+  rotateClientSecret(
+    request: RotateClientSecretRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RotateClientSecretResponse) => void,
+  ): ClientUnaryCall;
+  /** DeleteRotatedClientSecrets stops accepting every secret but the current one. */
+  deleteRotatedClientSecrets(
+    request: DeleteRotatedClientSecretsRequest,
+    callback: (error: ServiceError | null, response: DeleteRotatedClientSecretsResponse) => void,
+  ): ClientUnaryCall;
+  deleteRotatedClientSecrets(
+    request: DeleteRotatedClientSecretsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteRotatedClientSecretsResponse) => void,
+  ): ClientUnaryCall;
+  deleteRotatedClientSecrets(
+    request: DeleteRotatedClientSecretsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteRotatedClientSecretsResponse) => void,
   ): ClientUnaryCall;
 }
 

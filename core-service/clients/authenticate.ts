@@ -1,0 +1,176 @@
+/**
+ * Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3,
+ * RFC 7523 §2.2, OpenID Connect Core §9). A client uses exactly the method it registered;
+ * every failure is `invalid_client` (401) without saying which part was wrong.
+ */
+import { createHash } from 'node:crypto';
+import { createLocalJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
+import { OAuthError } from '../shared/errors.js';
+import type { StoredClient, TokenEndpointAuthMethod } from './client.js';
+import type { JwksFetcher } from './jwks-fetcher.js';
+import type { SecretHasher, VerificationCache } from './secret-hasher.js';
+import type { ClientStore } from './store.js';
+
+/** What the HTTP request presented, unparsed policy-wise (mirrors tessera.v1.ClientCredentials). */
+export interface PresentedCredentials {
+  authorizationHeader: string;
+  clientId: string;
+  clientSecret: string;
+  clientAssertionType: string;
+  clientAssertion: string;
+}
+
+export interface AssertionReplayStore {
+  /**
+   * Records a client assertion's `jti` until it expires; false when it was already used
+   * (RFC 7523 §3: the server may reject a jti it has seen before).
+   */
+  rememberJti(key: string, expiresAt: Date): Promise<boolean>;
+}
+
+export interface AuthenticatorDeps {
+  clients: Pick<ClientStore, 'get'>;
+  hasher: Pick<SecretHasher, 'verify'>;
+  verifications: VerificationCache;
+  jwks: JwksFetcher;
+  replay: AssertionReplayStore;
+  now: () => Date;
+}
+
+const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */
+function parseBasic(header: string): { id: string; secret: string } | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=._~-]+)\s*$/i.exec(header);
+  if (!match?.[1]) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon === -1) return undefined;
+  try {
+    return {
+      id: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')),
+      secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function invalidClient(hint: string): OAuthError {
+  return new OAuthError('invalid_client', { hint });
+}
+
+export function createClientAuthenticator(deps: AuthenticatorDeps) {
+  const { clients, now } = deps;
+
+  async function loadClient(id: string): Promise<StoredClient> {
+    const client = id === '' ? undefined : await clients.get(id);
+    if (!client) throw invalidClient('The client is unknown or the credentials are wrong.');
+    return client;
+  }
+
+  function requireMethod(client: StoredClient, used: TokenEndpointAuthMethod): void {
+    if (client.token_endpoint_auth_method !== used) {
+      throw invalidClient(
+        `The client is registered for token_endpoint_auth_method "${client.token_endpoint_auth_method}" but authenticated with "${used}".`,
+      );
+    }
+  }
+
+  async function checkSecret(client: StoredClient, secret: string): Promise<void> {
+    if (client.client_secret_expires_at > 0 && client.client_secret_expires_at * 1000 < now().getTime()) {
+      throw invalidClient('The client secret has expired.');
+    }
+    // The current secret first, then secrets rotated out but still accepted.
+    for (const hash of [client.secret_hash, ...client.rotated_secret_hashes]) {
+      if (hash !== '' && (await deps.verifications.verify(deps.hasher, client.client_id, secret, hash))) return;
+    }
+    throw invalidClient('The client is unknown or the credentials are wrong.');
+  }
+
+  async function checkAssertion(assertion: string, tokenEndpointUrl: string, issuer: string): Promise<StoredClient> {
+    let unverified: JWTPayload;
+    try {
+      unverified = decodeJwt(assertion);
+    } catch {
+      throw invalidClient('The client assertion is not a JWT.');
+    }
+    // RFC 7523 §3: iss and sub are both the client_id.
+    const clientId = typeof unverified.sub === 'string' ? unverified.sub : '';
+    const client = await loadClient(clientId);
+    requireMethod(client, 'private_key_jwt');
+    const keys = client.jwks ?? (client.jwks_uri ? await deps.jwks.get(client.jwks_uri) : undefined);
+    if (!keys) throw invalidClient('The client has no keys to verify its assertion with.');
+    let payload: JWTPayload;
+    try {
+      const result = await jwtVerify(assertion, createLocalJWKSet(keys as Parameters<typeof createLocalJWKSet>[0]), {
+        issuer: client.client_id,
+        subject: client.client_id,
+        audience: [tokenEndpointUrl, issuer, issuer.replace(/\/$/, '')],
+        currentDate: now(),
+        requiredClaims: ['exp', 'jti'],
+        ...(client.token_endpoint_auth_signing_alg ? { algorithms: [client.token_endpoint_auth_signing_alg] } : {}),
+      });
+      payload = result.payload;
+    } catch (err) {
+      if (client.jwks_uri) deps.jwks.forget(client.jwks_uri);
+      throw invalidClient(`The client assertion could not be verified: ${(err as Error).message}.`);
+    }
+    const key = createHash('sha256').update(`${client.client_id}\0${String(payload.jti)}`).digest('base64url');
+    if (!(await deps.replay.rememberJti(key, new Date((payload.exp ?? 0) * 1000)))) {
+      throw invalidClient('The client assertion was already used (jti replay).');
+    }
+    return client;
+  }
+
+  return {
+    /**
+     * Authenticates the client of a token-endpoint style request. Throws OAuthError
+     * `invalid_client` (401) or `invalid_request` (400, more than one method used).
+     */
+    async authenticate(presented: PresentedCredentials, ctx: { tokenEndpointUrl: string; issuer: string }): Promise<StoredClient> {
+      const basic = presented.authorizationHeader ? parseBasic(presented.authorizationHeader) : undefined;
+      if (presented.authorizationHeader && !basic) {
+        throw invalidClient('The Authorization header is not valid HTTP Basic authentication.');
+      }
+      const usesAssertion = presented.clientAssertion !== '' || presented.clientAssertionType !== '';
+      const methods = [basic !== undefined, presented.clientSecret !== '', usesAssertion].filter(Boolean).length;
+      // RFC 6749 §2.3: the client MUST NOT use more than one authentication method per request.
+      if (methods > 1) {
+        throw new OAuthError('invalid_request', { hint: 'The request uses more than one client authentication method.' });
+      }
+
+      if (basic) {
+        if (presented.clientId !== '' && presented.clientId !== basic.id) {
+          throw new OAuthError('invalid_request', { hint: 'client_id in the body differs from the one in the Authorization header.' });
+        }
+        const client = await loadClient(basic.id);
+        requireMethod(client, 'client_secret_basic');
+        await checkSecret(client, basic.secret);
+        return client;
+      }
+      if (usesAssertion) {
+        if (presented.clientAssertionType !== JWT_BEARER_ASSERTION) {
+          throw invalidClient(`client_assertion_type must be "${JWT_BEARER_ASSERTION}".`);
+        }
+        const client = await checkAssertion(presented.clientAssertion, ctx.tokenEndpointUrl, ctx.issuer);
+        if (presented.clientId !== '' && presented.clientId !== client.client_id) {
+          throw invalidClient('client_id does not match the client assertion.');
+        }
+        return client;
+      }
+      if (presented.clientSecret !== '') {
+        const client = await loadClient(presented.clientId);
+        requireMethod(client, 'client_secret_post');
+        await checkSecret(client, presented.clientSecret);
+        return client;
+      }
+      if (presented.clientId === '') throw invalidClient('The request carries no client authentication.');
+      const client = await loadClient(presented.clientId);
+      requireMethod(client, 'none');
+      return client;
+    },
+  };
+}
+
+export type ClientAuthenticator = ReturnType<typeof createClientAuthenticator>;

@@ -1,0 +1,61 @@
+/**
+ * tessera.v1.OAuth2Service: the token and revocation endpoints. The gateway forwards the
+ * request's credentials and form untouched; every decision is made in tokens/ and grants/.
+ */
+import type { ClientCredentials, OAuth2ServiceServer } from '../../proto/gen/tessera/v1/oauth2.js';
+import type { ClientAuthenticator, PresentedCredentials } from '../clients/authenticate.js';
+import type { Logger } from '../shared/logger.js';
+import type { Revoker } from '../tokens/revocation.js';
+import type { TokenEndpoint } from '../tokens/token-endpoint.js';
+import { unary } from './unary.js';
+
+export function presented(credentials: ClientCredentials | undefined): PresentedCredentials {
+  return {
+    authorizationHeader: credentials?.authorization_header ?? '',
+    clientId: credentials?.client_id ?? '',
+    clientSecret: credentials?.client_secret ?? '',
+    clientAssertionType: credentials?.client_assertion_type ?? '',
+    clientAssertion: credentials?.client_assertion ?? '',
+  };
+}
+
+export interface OAuth2Deps {
+  tokenEndpoint: TokenEndpoint;
+  authenticator: ClientAuthenticator;
+  revoker: Revoker;
+  issuer: string;
+  /** The token endpoint's URL, used when the gateway does not say (gRPC callers). */
+  defaultTokenEndpointUrl: string;
+}
+
+export function oauth2ServiceHandlers(deps: OAuth2Deps, logger: Logger): Partial<OAuth2ServiceServer> {
+  return {
+    token: unary(logger, 'Token', async (req) => {
+      const body = await deps.tokenEndpoint.exchange(
+        presented(req.credentials),
+        new Map(Object.entries(req.form)),
+        req.token_endpoint_url || deps.defaultTokenEndpointUrl,
+      );
+      return {
+        access_token: body.access_token,
+        token_type: body.token_type,
+        expires_in: body.expires_in,
+        scope: body.scope,
+        refresh_token: body.refresh_token ?? '',
+        id_token: body.id_token ?? '',
+      };
+    }),
+    revoke: unary(logger, 'Revoke', async (req) => {
+      const client = await deps.authenticator.authenticate(presented(req.credentials), {
+        tokenEndpointUrl: req.token_endpoint_url || deps.defaultTokenEndpointUrl,
+        issuer: deps.issuer,
+      });
+      await deps.revoker.revoke(client, req.token);
+      return {};
+    }),
+    revokeClientTokens: unary(logger, 'RevokeClientTokens', async (req) => {
+      await deps.revoker.revokeClient(req.client_id);
+      return {};
+    }),
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The core's gRPC server: Tessera's services, the standard health service (SERVING only while
+ * the database answers) and server reflection (so `grpcurl list` works).
+ */
+import { join } from 'node:path';
+import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import type { Logger } from '../shared/logger.js';
+import { PROJECT_ROOT } from '../shared/paths.js';
+
+export interface ServiceBinding {
+  /** Fully-qualified name, e.g. `tessera.v1.ClientService`, as the health service reports it. */
+  name: string;
+  definition: ServiceDefinition;
+  implementation: UntypedServiceImplementation;
+}
+
+export interface GrpcServerOptions {
+  host: string;
+  port: number;
+  services: ServiceBinding[];
+  logger: Logger;
+  /** Answers whether the database is reachable; polled to drive the health status. */
+  ping: () => Promise<boolean>;
+  /** How often to poll `ping`, in ms. */
+  healthIntervalMs?: number;
+  /** How long graceful shutdown waits for in-flight calls before cutting them, in ms. */
+  shutdownGraceMs?: number;
+}
+
+export interface RunningGrpcServer {
+  /** `host:port` actually bound (port 0 picks a free one). */
+  address: string;
+  port: number;
+  /** Marks every service NOT_SERVING, stops accepting calls, lets in-flight ones finish. */
+  shutdown(): Promise<void>;
+}
+
+const PROTO_FILES = ['clients', 'keys', 'flows', 'oauth2', 'introspection', 'errors'].map((name) =>
+  join(PROJECT_ROOT, 'proto', 'tessera', 'v1', `${name}.proto`),
+);
+/** Listed too, so `grpcurl list` shows the reflection service as it does on Go servers. */
+const REFLECTION_PROTO = join(PROJECT_ROOT, 'node_modules', '@grpc', 'reflection', 'build', 'proto', 'grpc', 'reflection', 'v1', 'reflection.proto');
+
+/** Starts the server and resolves once it is bound. */
+export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningGrpcServer> {
+  const { logger } = options;
+  const server = new Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
+
+  for (const service of options.services) server.addService(service.definition, service.implementation);
+
+  const names = ['', ...options.services.map((s) => s.name)];
+  const health = new HealthImplementation(Object.fromEntries(names.map((n) => [n, 'NOT_SERVING' as const])));
+  health.addToServer(server);
+
+  const descriptors = loadSync([...PROTO_FILES, healthProtoPath, REFLECTION_PROTO], {
+    includeDirs: [join(PROJECT_ROOT, 'proto')],
+    keepCase: true,
+  });
+  new ReflectionService(descriptors).addToServer(server);
+
+  let serving: boolean | undefined;
+  const setServing = (up: boolean) => {
+    if (up === serving) return;
+    serving = up;
+    for (const n of names) health.setStatus(n, up ? 'SERVING' : 'NOT_SERVING');
+    if (up) logger.info('database reachable: health SERVING');
+    else logger.warn('database unreachable: health NOT_SERVING');
+  };
+  let stopped = false;
+  const poll = async () => {
+    const up = await options.ping().catch(() => false);
+    if (!stopped) setServing(up);
+  };
+  await poll();
+  const timer = setInterval(() => void poll(), options.healthIntervalMs ?? 2000);
+  timer.unref();
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (err, bound) =>
+      err ? reject(err) : resolve(bound),
+    );
+  });
+  const address = `${options.host}:${port}`;
+
+  return {
+    address,
+    port,
+    async shutdown() {
+      stopped = true;
+      clearInterval(timer);
+      for (const n of names) health.setStatus(n, 'NOT_SERVING');
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          logger.warn('in-flight calls did not finish in time; cutting them');
+          server.forceShutdown();
+          resolve();
+        }, options.shutdownGraceMs ?? 10_000);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, DEV_DSN, loadConfig } from './config.js';
+
+const HOUR = 3_600_000;
+
+function yaml(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-config-'));
+  const file = join(dir, 'tessera.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+function rejects(env: Record<string, string>, ...patterns: RegExp[]) {
+  assert.throws(
+    () => loadConfig({ env }),
+    (err: unknown) => err instanceof ConfigError && patterns.every((p) => p.test(err.message)),
+  );
+}
+
+test('defaults are those of DESIGN.md', () => {
+  const config = loadConfig({ env: {} });
+  assert.equal(config.ttl.loginConsentRequest, HOUR);
+  assert.equal(config.ttl.accessToken, HOUR);
+  assert.equal(config.ttl.refreshToken, 720 * HOUR);
+  assert.equal(config.ttl.idToken, HOUR);
+  assert.equal(config.ttl.authCode, 10 * 60_000);
+  assert.equal(config.oauth2.refreshTokenRotation.gracePeriod, 0);
+  assert.equal(config.strategies.accessToken, 'opaque');
+  assert.equal(config.serve.public.port, 4444);
+  assert.equal(config.serve.admin.port, 4445);
+  assert.equal(config.serve.grpc.host, '127.0.0.1');
+  assert.equal(config.serve.grpc.port, 4446);
+  assert.equal(config.log.level, 'info');
+});
+
+test('YAML with Hydra keys, overridden by environment variables named after the key path', () => {
+  const file = yaml(`
+dsn: postgres://u:p@db:5432/hydra
+serve:
+  public:
+    port: 9000
+ttl:
+  access_token: 2h
+  refresh_token: -1
+secrets:
+  system:
+    - this-is-the-first-secret
+    - this-is-an-older-secret
+strategies:
+  access_token: jwt
+`);
+  const config = loadConfig({ file, env: { TTL_ACCESS_TOKEN: '15m', SERVE_ADMIN_PORT: '9001' } });
+  assert.equal(config.dsn, 'postgres://u:p@db:5432/hydra');
+  assert.equal(config.serve.public.port, 9000);
+  assert.equal(config.serve.admin.port, 9001);
+  assert.equal(config.ttl.accessToken, 15 * 60_000, 'env beats the file');
+  assert.equal(config.ttl.refreshToken, null, '-1 means never');
+  assert.deepEqual(config.secrets.system, ['this-is-the-first-secret', 'this-is-an-older-secret']);
+  assert.equal(config.strategies.accessToken, 'jwt');
+});
+
+test('SECRETS_SYSTEM is a comma-separated list: the first encrypts, all decrypt', () => {
+  const config = loadConfig({ env: { SECRETS_SYSTEM: 'new-secret-0123456789,old-secret-0123456789' } });
+  assert.deepEqual(config.secrets.system, ['new-secret-0123456789', 'old-secret-0123456789']);
+  rejects({ SECRETS_SYSTEM: 'short' }, /secrets\.system/, /16 characters/);
+});
+
+test('both spellings of the refresh rotation grace period work', () => {
+  assert.equal(loadConfig({ env: { OAUTH2_REFRESH_TOKEN_ROTATION_GRACE_PERIOD: '30s' } }).oauth2.refreshTokenRotation.gracePeriod, 30_000);
+  assert.equal(loadConfig({ env: { OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_PERIOD: '45s' } }).oauth2.refreshTokenRotation.gracePeriod, 45_000);
+  const file = yaml('oauth2:\n  refresh_token_rotation:\n    grace_period: 10s\n');
+  assert.equal(loadConfig({ file, env: {} }).oauth2.refreshTokenRotation.gracePeriod, 10_000);
+  rejects({ OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_PERIOD: '10m' }, /rotation_grace_period/, /5m/);
+  const withCount = loadConfig({ env: { OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_PERIOD: '24h', OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_REUSE_COUNT: '3' } });
+  assert.equal(withCount.oauth2.refreshTokenRotation.gracePeriod, 24 * HOUR);
+  assert.equal(withCount.oauth2.refreshTokenRotation.graceReuseCount, 3);
+});
+
+test('a bad value names the key and the allowed values', () => {
+  rejects({ TTL_ACCESS_TOKEN: 'soon' }, /ttl\.access_token/, /TTL_ACCESS_TOKEN/, /duration/);
+  rejects({ TTL_ID_TOKEN: '-5m' }, /ttl\.id_token/, /negative/);
+  rejects({ TTL_ACCESS_TOKEN: '-1' }, /ttl\.access_token/);
+  rejects({ STRATEGIES_ACCESS_TOKEN: 'magic' }, /strategies\.access_token/, /opaque, jwt/);
+  rejects({ LOG_LEVEL: 'verbose' }, /log\.level/, /trace, debug, info, warn, error, fatal, panic/);
+  rejects({ SERVE_PUBLIC_PORT: '70000' }, /serve\.public\.port/);
+  rejects({ OAUTH2_HASHERS_ALGORITHM: 'md5' }, /oauth2\.hashers\.algorithm/, /pbkdf2, bcrypt/);
+});
+
+test('every log level Hydra knows is accepted', () => {
+  for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'panic']) {
+    assert.equal(loadConfig({ env: { LOG_LEVEL: level } }).log.level, level);
+  }
+});
+
+test('dev mode defaults to the embedded SQLite database; an explicit DSN wins', () => {
+  assert.equal(loadConfig({ env: {}, overrides: { dev: 'true' } }).dsn, DEV_DSN);
+  assert.equal(loadConfig({ env: { DSN: 'memory' }, overrides: { dev: 'true' } }).dsn, 'memory');
+  assert.equal(loadConfig({ env: {} }).dsn, '');
+});
+
+test('an unreadable or invalid YAML file is a clear error', () => {
+  assert.throws(() => loadConfig({ file: '/nonexistent/tessera.yaml', env: {} }), /cannot read config file/);
+  assert.throws(() => loadConfig({ file: yaml('ttl: [unclosed'), env: {} }), /not valid YAML/);
+});

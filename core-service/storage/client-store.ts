@@ -1,0 +1,65 @@
+/**
+ * The SQL ClientStore (Hydra's persister_client.go). Direct statements through a fresh
+ * EntityManager fork per call, no unit-of-work change tracking (DESIGN.md, Storage: hot paths
+ * use direct inserts/updates and indexed lookups). The entity schema converts JSON columns,
+ * booleans, bigint and dates for each dialect.
+ */
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { StoredClient } from '../clients/client.js';
+import type { ClientPageQuery, ClientStore } from '../clients/store.js';
+import { errors } from '../shared/errors.js';
+import { ClientSchema } from './entities.js';
+import type { Orm } from './orm.js';
+
+export class SqlClientStore implements ClientStore {
+  constructor(private readonly orm: Orm) {}
+
+  async create(client: StoredClient): Promise<void> {
+    try {
+      await this.em().insert(ClientSchema, { ...client });
+    } catch (err) {
+      // The primary key decides, not a prior lookup: two concurrent creates cannot both win.
+      if (err instanceof UniqueConstraintViolationException) throw errors.conflict(`a client with id "${client.client_id}" already exists`);
+      throw err;
+    }
+  }
+
+  async get(clientId: string): Promise<StoredClient | undefined> {
+    const row = await this.em().findOne(ClientSchema, { client_id: clientId }, { disableIdentityMap: true });
+    return row ? toStoredClient(row) : undefined;
+  }
+
+  async list(query: ClientPageQuery): Promise<StoredClient[]> {
+    const where: { client_id?: { $gt: string }; client_name?: string; owner?: string } = {};
+    if (query.afterId !== undefined) where.client_id = { $gt: query.afterId };
+    if (query.clientName !== undefined) where.client_name = query.clientName;
+    if (query.owner !== undefined) where.owner = query.owner;
+    const rows = await this.em().find(ClientSchema, where, {
+      orderBy: { client_id: 'asc' },
+      limit: query.limit,
+      disableIdentityMap: true,
+    });
+    return rows.map(toStoredClient);
+  }
+
+  async update(client: StoredClient): Promise<boolean> {
+    // created_at records the registration and never changes (RFC 7591 §3.2.1 client_id_issued_at).
+    const { client_id, created_at: _createdAt, ...changes } = client;
+    const affected = await this.em().nativeUpdate(ClientSchema, { client_id }, changes);
+    return affected > 0;
+  }
+
+  async delete(clientId: string): Promise<boolean> {
+    const affected = await this.em().nativeDelete(ClientSchema, { client_id: clientId });
+    return affected > 0;
+  }
+
+  private em() {
+    return this.orm.em.fork({ clear: true, useContext: false });
+  }
+}
+
+/** A plain object, detached from the ORM's entity class. */
+function toStoredClient(row: StoredClient): StoredClient {
+  return { ...row };
+}

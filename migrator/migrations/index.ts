@@ -1,0 +1,33 @@
+/**
+ * The migrations of every dialect, in the order they run. Names are the same across dialects
+ * (the SQL differs), so `migrator sql status` reads alike on all three. A new migration is a
+ * file per dialect plus one line in each list below; never edit or rename an applied one.
+ */
+import type { MigrationObject } from '@mikro-orm/core';
+import type { Dialect } from '../../core-service/storage/dsn.js';
+import * as mysql from './mysql/20250601000000_create_clients_and_jwks.js';
+import * as mysqlTokens from './mysql/20250602000000_create_oauth2_tokens.js';
+import * as postgres from './postgres/20250601000000_create_clients_and_jwks.js';
+import * as postgresTokens from './postgres/20250602000000_create_oauth2_tokens.js';
+import * as sqlite from './sqlite/20250601000000_create_clients_and_jwks.js';
+import * as sqliteTokens from './sqlite/20250602000000_create_oauth2_tokens.js';
+
+const LISTS: Record<Dialect, MigrationObject[]> = {
+  postgres: [
+    { name: '20250601000000_create_clients_and_jwks', class: postgres.CreateClientsAndJwks },
+    { name: '20250602000000_create_oauth2_tokens', class: postgresTokens.CreateOAuth2Tokens },
+  ],
+  mysql: [
+    { name: '20250601000000_create_clients_and_jwks', class: mysql.CreateClientsAndJwks },
+    { name: '20250602000000_create_oauth2_tokens', class: mysqlTokens.CreateOAuth2Tokens },
+  ],
+  sqlite: [
+    { name: '20250601000000_create_clients_and_jwks', class: sqlite.CreateClientsAndJwks },
+    { name: '20250602000000_create_oauth2_tokens', class: sqliteTokens.CreateOAuth2Tokens },
+  ],
+};
+
+/** The MikroORM `migrationsList` of one dialect, oldest first. */
+export function migrationsFor(dialect: Dialect): MigrationObject[] {
+  return [...LISTS[dialect]];
+}

@@ -3,9 +3,13 @@
  * the registry, serve gRPC. Used by main.ts and by tests that run the core in-process.
  */
 import { ClientServiceService } from '../proto/gen/tessera/v1/clients.js';
+import { IntrospectionServiceService } from '../proto/gen/tessera/v1/introspection.js';
 import { JwkServiceService } from '../proto/gen/tessera/v1/keys.js';
+import { OAuth2ServiceService } from '../proto/gen/tessera/v1/oauth2.js';
 import { clientServiceHandlers } from './grpc/clients.js';
+import { introspectionServiceHandlers } from './grpc/introspection.js';
 import { jwkServiceHandlers } from './grpc/keys.js';
+import { oauth2ServiceHandlers } from './grpc/oauth2.js';
 import { startGrpcServer } from './grpc/server.js';
 import { buildRegistry } from './registry.js';
 import type { Config } from './shared/config.js';
@@ -45,11 +49,13 @@ export async function startCore(options: StartCoreOptions): Promise<RunningCore>
   }
 
   const registry = buildRegistry({ config, logger, orm });
-  // Signing keys exist before the first token; a wrong SECRETS_SYSTEM stops the start here.
-  await registry.keys.ensureDefaultKeys().catch(async (err: unknown) => {
+  try {
+    // Signing keys exist before the first token; a SECRETS_SYSTEM that cannot open them stops here.
+    await registry.keys.ensureDefaultKeys();
+  } catch (err) {
     await closeOrm(orm);
     throw err;
-  });
+  }
   const server = await startGrpcServer({
     host: config.serve.grpc.host,
     port: config.serve.grpc.port,
@@ -58,6 +64,21 @@ export async function startCore(options: StartCoreOptions): Promise<RunningCore>
     services: [
       { name: 'tessera.v1.ClientService', definition: ClientServiceService, implementation: clientServiceHandlers(registry.clients, logger) },
       { name: 'tessera.v1.JwkService', definition: JwkServiceService, implementation: jwkServiceHandlers(registry.keys, logger) },
+      {
+        name: 'tessera.v1.OAuth2Service',
+        definition: OAuth2ServiceService,
+        implementation: oauth2ServiceHandlers(
+          {
+            tokenEndpoint: registry.tokenEndpoint,
+            authenticator: registry.authenticator,
+            revoker: registry.revoker,
+            issuer: config.urls.self.issuer,
+            defaultTokenEndpointUrl: registry.tokenEndpointUrl,
+          },
+          logger,
+        ),
+      },
+      { name: 'tessera.v1.IntrospectionService', definition: IntrospectionServiceService, implementation: introspectionServiceHandlers(registry.introspector, logger) },
     ],
   });
   logger.info({ address: server.address }, 'core gRPC listening');

@@ -10,6 +10,7 @@ import { registerAdminRoutes } from './admin/routes.js';
 import { connectCore, type CoreConnection } from './grpc-client/core.js';
 import { registerHealthRoutes } from './health.js';
 import { registerJwksRoute } from './public/jwks.js';
+import { registerTokenRoutes } from './public/token.js';
 import { createListener } from './server.js';
 import { decideTransport, type TlsMaterial } from './tls.js';
 
@@ -54,7 +55,10 @@ function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: Cor
   const app = createListener({ logger, tls });
   registerHealthRoutes(app, core);
   if (name === 'admin') registerAdminRoutes(app, core);
-  if (name === 'public') registerJwksRoute(app, core.keys);
+  if (name === 'public') {
+    registerJwksRoute(app, core.keys);
+    registerTokenRoutes(app, core.oauth2);
+  }
   return app;
 }
 

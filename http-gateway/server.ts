@@ -15,6 +15,20 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Media types whose bodies are parsed as JSON (RFC 6902 §6 registers json-patch+json). */
 const JSON_TYPES = ['application/json', 'application/json-patch+json'];
 
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+/** A parsed form body: a parameter sent more than once keeps every value, so routes can refuse it. */
+export type FormBody = Record<string, string | string[]>;
+
+function parseForm(body: string): FormBody {
+  const form: FormBody = {};
+  for (const [name, value] of new URLSearchParams(body)) {
+    const seen = form[name];
+    form[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return form;
+}
+
 /** A request id from a proxy is kept when it is safe to log and to send as gRPC metadata. */
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -39,6 +53,10 @@ export function createListener(opts: { logger: FastifyBaseLogger; tls: TlsMateri
   app.removeAllContentTypeParsers();
   const parseJson = app.getDefaultJsonParser('error', 'error');
   for (const type of JSON_TYPES) app.addContentTypeParser(type, { parseAs: 'string' }, parseJson);
+  // OAuth 2.0 endpoints take form bodies (RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1).
+  app.addContentTypeParser(FORM_TYPE, { parseAs: 'string' }, (_request, body, done) => {
+    done(null, parseForm(String(body)));
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

@@ -2,6 +2,7 @@
  * tessera.v1.OAuth2Service: the token and revocation endpoints. The gateway forwards the
  * request's credentials and form untouched; every decision is made in tokens/ and grants/.
  */
+import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { ClientCredentials, OAuth2ServiceServer } from '../../proto/gen/tessera/v1/oauth2.js';
 import type { ClientAuthenticator, PresentedCredentials } from '../clients/authenticate.js';
 import type { Logger } from '../shared/logger.js';
@@ -28,8 +29,9 @@ export interface OAuth2Deps {
   defaultTokenEndpointUrl: string;
 }
 
-export function oauth2ServiceHandlers(deps: OAuth2Deps, logger: Logger): Partial<OAuth2ServiceServer> {
-  return {
+/** The token-engine methods; the browser-flow methods answer UNIMPLEMENTED until they exist. */
+export function oauth2ServiceHandlers(deps: OAuth2Deps, logger: Logger): UntypedServiceImplementation {
+  const implemented: Pick<OAuth2ServiceServer, 'token' | 'revoke' | 'revokeClientTokens'> = {
     token: unary(logger, 'Token', async (req) => {
       const body = await deps.tokenEndpoint.exchange(
         presented(req.credentials),
@@ -58,4 +60,5 @@ export function oauth2ServiceHandlers(deps: OAuth2Deps, logger: Logger): Partial
       return {};
     }),
   };
+  return { ...implemented };
 }

@@ -3,9 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { CoreConnection } from '../grpc-client/core.js';
 import { registerClientRoutes } from './clients/routes.js';
 import { registerKeyRoutes } from './keys.js';
+import { registerTokenAdminRoutes } from './tokens.js';
 
 /** Registers the admin API routes (Hydra's `/admin/...`). */
 export function registerAdminRoutes(app: FastifyInstance, core: CoreConnection): void {
   registerClientRoutes(app, core.clients);
   registerKeyRoutes(app, core.keys);
+  registerTokenAdminRoutes(app, core.introspection, core.oauth2);
 }

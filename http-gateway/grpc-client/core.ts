@@ -4,7 +4,9 @@
  */
 import { Channel, Client, credentials } from '@grpc/grpc-js';
 import { ClientServiceClient } from '../../proto/gen/tessera/v1/clients.js';
+import { IntrospectionServiceClient } from '../../proto/gen/tessera/v1/introspection.js';
 import { JwkServiceClient } from '../../proto/gen/tessera/v1/keys.js';
+import { OAuth2ServiceClient } from '../../proto/gen/tessera/v1/oauth2.js';
 import { checkHealth, type ServingStatus } from './health-check.js';
 import type { CallContext } from './call.js';
 
@@ -12,6 +14,8 @@ import type { CallContext } from './call.js';
 export interface CoreConnection {
   clients: ClientServiceClient;
   keys: JwkServiceClient;
+  oauth2: OAuth2ServiceClient;
+  introspection: IntrospectionServiceClient;
   /** grpc.health.v1 Check for the whole server. */
   health(ctx: CallContext): Promise<ServingStatus>;
   close(): void;
@@ -37,6 +41,8 @@ export function connectCore(address: string): CoreConnection {
   return {
     clients,
     keys: new JwkServiceClient(address, creds, shared),
+    oauth2: new OAuth2ServiceClient(address, creds, shared),
+    introspection: new IntrospectionServiceClient(address, creds, shared),
     health: (ctx) => checkHealth(generic, '', ctx),
     close: () => channel.close(),
   };

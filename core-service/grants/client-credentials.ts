@@ -1,0 +1,56 @@
+/**
+ * RFC 6749 §4.4 client credentials: the client asks for a token on its own behalf. Scopes must
+ * be within the client's `scope`, audiences within its `audience`; no refresh token (§4.4.3).
+ */
+import { randomUUID } from 'node:crypto';
+import { parseGoDuration } from '../shared/durations.js';
+import { OAuthError } from '../shared/errors.js';
+import type { AccessTokenMinter } from '../tokens/access-token.js';
+import type { TokenStore } from '../tokens/store.js';
+import type { Grant } from './grant.js';
+import { splitScope, uncoveredScopes, type ScopeStrategy } from './scope.js';
+
+export interface ClientCredentialsDeps {
+  minter: AccessTokenMinter;
+  tokens: Pick<TokenStore, 'insert'>;
+  scopeStrategy: ScopeStrategy;
+  /** `ttl.access_token` in ms. */
+  accessTokenTtlMs: number;
+}
+
+export function clientCredentialsGrant(deps: ClientCredentialsDeps): Grant {
+  return {
+    grantType: 'client_credentials',
+    parameters: ['scope', 'audience'],
+    async handle({ client, params }) {
+      // RFC 6749 §2.1: a public client cannot authenticate, so it cannot act on its own behalf.
+      if (client.token_endpoint_auth_method === 'none') {
+        throw new OAuthError('invalid_client', { hint: 'Public clients (token_endpoint_auth_method "none") cannot use the client_credentials grant.' });
+      }
+      const scope = splitScope(params.get('scope'));
+      const missingScopes = uncoveredScopes(deps.scopeStrategy, splitScope(client.scope), scope);
+      if (missingScopes.length > 0) {
+        throw new OAuthError('invalid_scope', { hint: `The client is not allowed to request scope "${missingScopes.join(' ')}".` });
+      }
+      const audience = splitScope(params.get('audience'));
+      const foreign = audience.filter((a) => !client.audience.includes(a));
+      if (foreign.length > 0) {
+        throw new OAuthError('invalid_request', {
+          description: 'Requested audience is not allowed.',
+          hint: `The client is not allowed to request audience "${foreign.join(' ')}".`,
+        });
+      }
+      const lifespan = client.lifespans.client_credentials_grant_access_token_lifespan;
+      const minted = await deps.minter.mint({
+        client,
+        subject: '',
+        scope,
+        audience,
+        requestId: randomUUID(),
+        lifespanMs: (lifespan ? parseGoDuration(lifespan) : undefined) ?? deps.accessTokenTtlMs,
+      });
+      await deps.tokens.insert([minted.record]);
+      return { access_token: minted.token, token_type: 'bearer', expires_in: minted.expiresIn, scope: scope.join(' ') };
+    },
+  };
+}

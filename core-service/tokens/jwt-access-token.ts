@@ -1,0 +1,149 @@
+/**
+ * JWT access tokens (RFC 9068), used when `strategies.access_token` is `jwt`. Claims follow
+ * Hydra's shape so resource servers written for Hydra keep working: scope as the `scp` array,
+ * the session's extra claims under `ext`, `aud` always an array.
+ */
+import { SignJWT, createLocalJWKSet, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+
+/** RFC 9068 §2.1: the `typ` header that tells access tokens apart from ID tokens signed by the same keys. */
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+
+/** What an access token says; times are NumericDate (seconds since the epoch, RFC 7519 §2). */
+export interface AccessTokenInput {
+  /** The signing key; it must carry `kid` and `alg`. */
+  privateJwk: JWK;
+  issuer: string;
+  subject: string;
+  clientId: string;
+  audience: string[];
+  scope: string[];
+  jti: string;
+  iat: number;
+  exp: number;
+  /** The session's extra claims (Hydra's `session.access_token`), placed under `ext`. */
+  ext?: Record<string, unknown>;
+  /**
+   * Extra claims also copied to the top level (Hydra's `oauth2.allowed_top_level_claims`); the
+   * registered claims above are never overwritten.
+   */
+  allowedTopLevelClaims?: string[];
+}
+
+/** The claims of a verified access token. */
+export interface AccessTokenClaims extends JWTPayload {
+  iss: string;
+  sub: string;
+  aud: string[];
+  exp: number;
+  iat: number;
+  nbf: number;
+  jti: string;
+  client_id: string;
+  scp: string[];
+  ext: Record<string, unknown>;
+}
+
+// The claims this module sets itself; extra claims can never replace them (Hydra's reserved list).
+const RESERVED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'client_id', 'scp', 'ext']);
+
+/**
+ * Signs an RFC 9068 access token with `privateJwk`.
+ *
+ * @example
+ * const at = await signAccessToken({ privateJwk, issuer, subject: 'alice', clientId: 'app',
+ *   audience: [], scope: ['openid'], jti: randomUUID(), iat: now, exp: now + 3600 });
+ */
+export async function signAccessToken(input: AccessTokenInput): Promise<string> {
+  const { privateJwk } = input;
+  if (privateJwk.alg === undefined || privateJwk.kid === undefined) {
+    throw new Error('signAccessToken: the signing JWK must carry "alg" and "kid" so resource servers can select the key');
+  }
+  const ext = input.ext ?? {};
+  const topLevel: Record<string, unknown> = {};
+  for (const claim of input.allowedTopLevelClaims ?? []) {
+    if (!RESERVED_CLAIMS.has(claim) && Object.hasOwn(ext, claim)) topLevel[claim] = ext[claim];
+  }
+  const claims: AccessTokenClaims = {
+    ...topLevel,
+    iss: input.issuer,
+    sub: input.subject,
+    aud: input.audience,
+    exp: input.exp,
+    iat: input.iat,
+    // Hydra sets nbf = iat: the token is valid from the moment it is issued.
+    nbf: input.iat,
+    jti: input.jti,
+    client_id: input.clientId,
+    scp: input.scope,
+    ext,
+  };
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: privateJwk.alg, kid: privateJwk.kid, typ: ACCESS_TOKEN_TYP })
+    .sign(await importJWK(privateJwk, privateJwk.alg));
+}
+
+// jose caches imported keys per JWK set object; reusing the set for the same array keeps that cache.
+const keySets = new WeakMap<readonly JWK[], ReturnType<typeof createLocalJWKSet>>();
+
+function keySetOf(publicJwks: readonly JWK[]): ReturnType<typeof createLocalJWKSet> {
+  let set = keySets.get(publicJwks);
+  if (set === undefined) {
+    set = createLocalJWKSet({ keys: [...publicJwks] });
+    keySets.set(publicJwks, set);
+  }
+  return set;
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/**
+ * The claims of `token` when it is an access token of `issuer` signed by one of `publicJwks`
+ * (selected by `kid`), unexpired and well formed; undefined otherwise. Never throws.
+ *
+ * Pass the same array between key changes: the imported keys are cached per array.
+ */
+export async function verifyAccessToken(
+  token: string,
+  publicJwks: readonly JWK[],
+  issuer: string,
+  opts: { currentDate?: Date } = {},
+): Promise<AccessTokenClaims | undefined> {
+  let payload: JWTPayload;
+  try {
+    // RFC 9068 §4: check typ, so an ID token (same keys, typ JWT) is never accepted as an access token.
+    // createLocalJWKSet only accepts asymmetric algorithms, which rules out `none` and HS* confusion (RFC 8725 §3.1).
+    ({ payload } = await jwtVerify(token, keySetOf(publicJwks), {
+      issuer,
+      typ: ACCESS_TOKEN_TYP,
+      requiredClaims: ['sub', 'exp', 'iat', 'jti', 'client_id'],
+      ...(opts.currentDate ? { currentDate: opts.currentDate } : {}),
+    }));
+  } catch {
+    return undefined;
+  }
+  const { sub, exp, iat, jti, client_id: clientId, scp, ext } = payload;
+  // RFC 7519 §4.1.3: aud may be a single string; callers always get an array.
+  const aud = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
+  if (
+    typeof sub !== 'string' || typeof exp !== 'number' || typeof iat !== 'number' || typeof jti !== 'string' ||
+    typeof clientId !== 'string' || !isStringArray(aud) || (scp !== undefined && !isStringArray(scp)) ||
+    (ext !== undefined && (ext === null || typeof ext !== 'object' || Array.isArray(ext)))
+  ) {
+    return undefined;
+  }
+  return {
+    ...payload,
+    iss: issuer,
+    sub,
+    aud,
+    exp,
+    iat,
+    nbf: typeof payload.nbf === 'number' ? payload.nbf : iat,
+    jti,
+    client_id: clientId,
+    scp: scp ?? [],
+    ext: (ext ?? {}) as Record<string, unknown>,
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * The token endpoint (RFC 6749 §3.2): picks the grant by `grant_type`, authenticates the
+ * client, checks the client may use that grant, and hands over to the grant's handler.
+ */
+import type { ClientAuthenticator, PresentedCredentials } from '../clients/authenticate.js';
+import type { Grant, TokenResponseBody } from '../grants/grant.js';
+import { OAuthError } from '../shared/errors.js';
+
+export interface TokenEndpointDeps {
+  authenticator: ClientAuthenticator;
+  grants: readonly Grant[];
+  issuer: string;
+}
+
+export function createTokenEndpoint(deps: TokenEndpointDeps) {
+  const byType = new Map(deps.grants.map((grant) => [grant.grantType, grant]));
+  return {
+    async exchange(credentials: PresentedCredentials, form: ReadonlyMap<string, string>, tokenEndpointUrl: string): Promise<TokenResponseBody> {
+      const grantType = form.get('grant_type') ?? '';
+      if (grantType === '') throw new OAuthError('invalid_request', { hint: 'The "grant_type" parameter is missing.' });
+      if (grantType === 'password') {
+        // OAuth 2.0 Security BCP (RFC 9700) §2.4: the resource owner password credentials grant MUST NOT be used.
+        throw new OAuthError('unsupported_grant_type', {
+          hint: 'The resource owner password credentials grant is deliberately not supported (RFC 9700 §2.4); use the authorization code grant.',
+        });
+      }
+      const grant = byType.get(grantType);
+      if (!grant) throw new OAuthError('unsupported_grant_type', { hint: `The grant_type "${grantType}" is not supported.` });
+      const client = await deps.authenticator.authenticate(credentials, { tokenEndpointUrl, issuer: deps.issuer });
+      if (!client.grant_types.includes(grantType)) {
+        throw new OAuthError('unauthorized_client', { hint: `The client is not allowed to use the grant_type "${grantType}".` });
+      }
+      return grant.handle({ client, params: form });
+    },
+  };
+}
+
+export type TokenEndpoint = ReturnType<typeof createTokenEndpoint>;

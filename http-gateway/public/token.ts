@@ -1,0 +1,69 @@
+/**
+ * `POST /oauth2/token` and `POST /oauth2/revoke` over tessera.v1.OAuth2Service. The gateway
+ * forwards the form and the credentials; client authentication, grants and token validity are
+ * decided in core.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { OAuth2ServiceClient } from '../../proto/gen/tessera/v1/oauth2.js';
+import { sendError, toHttpError } from '../errors/handlers.js';
+import { call } from '../grpc-client/call.js';
+import { credentialsOf, formParams } from './form.js';
+
+/** RFC 6749 §5.1: responses with tokens or credentials must not be cached. */
+function noStore(reply: FastifyReply): FastifyReply {
+  return reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+}
+
+/**
+ * RFC 6749 §5.2: a failed client authentication is 401 with WWW-Authenticate naming the scheme
+ * the client tried (Basic when it sent an Authorization header).
+ */
+function renderOAuthError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
+  const httpErr = toHttpError(err);
+  if (httpErr.status >= 500) request.log.error({ err }, 'token endpoint failed');
+  if (httpErr.status === 401) {
+    const scheme = String(request.headers.authorization ?? '').split(' ')[0] || 'Basic';
+    void reply.header('www-authenticate', `${scheme} realm="oauth2", error="${httpErr.body.error}"`);
+  }
+  return sendError(noStore(reply), httpErr);
+}
+
+export function registerTokenRoutes(app: FastifyInstance, oauth2: OAuth2ServiceClient): void {
+  app.post('/oauth2/token', async (request, reply) => {
+    try {
+      const params = formParams(request);
+      const res = await call({ requestId: request.id }, oauth2.token.bind(oauth2), {
+        credentials: credentialsOf(request, params),
+        form: params,
+        token_endpoint_url: '',
+      });
+      const body: Record<string, string | number> = {
+        access_token: res.access_token,
+        token_type: res.token_type,
+        expires_in: res.expires_in,
+        scope: res.scope,
+      };
+      if (res.refresh_token) body.refresh_token = res.refresh_token;
+      if (res.id_token) body.id_token = res.id_token;
+      return noStore(reply).send(body);
+    } catch (err) {
+      return renderOAuthError(request, reply, err);
+    }
+  });
+
+  app.post('/oauth2/revoke', async (request, reply) => {
+    try {
+      const params = formParams(request);
+      await call({ requestId: request.id }, oauth2.revoke.bind(oauth2), {
+        credentials: credentialsOf(request, params),
+        token: params.token ?? '',
+        token_type_hint: params.token_type_hint ?? '',
+        token_endpoint_url: '',
+      });
+      // RFC 7009 §2.2: 200 whether or not the token was known.
+      return noStore(reply).code(200).send();
+    } catch (err) {
+      return renderOAuthError(request, reply, err);
+    }
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * What an authorization grant remembers between the consent and later token requests: who
+ * the subject is, what was granted, and the claims the consent app attached. It is stored on
+ * the authorization code row and on every refresh token row (TokenRecord.session), so the code
+ * exchange and each refresh can mint the same tokens without reading the flow again.
+ */
+import type { StoredClient } from '../clients/client.js';
+import type { TokenResponseBody } from '../grants/grant.js';
+
+export interface GrantSession {
+  subject: string;
+  /** The subject as the client sees it (pairwise identifier when the client asks for it). */
+  obfuscated_subject: string;
+  granted_scope: string[];
+  granted_audience: string[];
+  /** Consent `session.access_token`: claims put under `ext` of access tokens and introspection. */
+  access_token_claims: Record<string, unknown>;
+  /** Consent `session.id_token`: extra claims of ID tokens. */
+  id_token_claims: Record<string, unknown>;
+  /** Seconds since the epoch at which the subject authenticated (OIDC Core §2 auth_time). */
+  auth_time: number;
+  acr: string;
+  amr: string[];
+  /** The authorization request's nonce ('' when none). */
+  nonce: string;
+  /** The login session id (`sid` claim; front/back-channel logout). */
+  sid: string;
+  /** The consent request's challenge id, so consent sessions can revoke their grants. */
+  consent_challenge_id: string;
+}
+
+export interface IssueForGrant {
+  client: StoredClient;
+  session: GrantSession;
+  /** The grant (request) id every token of this authorization carries. */
+  requestId: string;
+  /** Which grant is asking, for per-client lifespans (`authorization_code`, `refresh_token`, `implicit`). */
+  grantType: 'authorization_code' | 'refresh_token' | 'implicit';
+  /** Mint a refresh token (offline_access/offline granted and the client may refresh). */
+  refresh: boolean;
+  /** Mint an ID token (`openid` granted). */
+  idToken: boolean;
+  /** The authorization code, for the ID token's c_hash (hybrid flow), when there is one. */
+  code?: string;
+}
+
+/**
+ * Mints and stores the tokens of one grant: access token (opaque or JWT), optional refresh
+ * token (opaque `ory_rt_`, its row carrying the GrantSession), optional ID token.
+ * Implemented in core-service/tokens/grant-issuer.ts.
+ */
+export interface GrantTokenIssuer {
+  issue(request: IssueForGrant): Promise<TokenResponseBody>;
+}

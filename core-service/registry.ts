@@ -59,7 +59,7 @@ export function buildRegistry(deps: RegistryDeps) {
   const lookup = createTokenLookup({
     codec,
     store: tokenStore,
-    verificationKeys: async (set) => [...(await keys.verificationKeys(set))],
+    verificationKeys: (set) => keys.verificationKeys(set),
     issuer,
     now,
   });

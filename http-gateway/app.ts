@@ -11,7 +11,7 @@ import { connectCore, type CoreConnection } from './grpc-client/core.js';
 import { registerHealthRoutes } from './health.js';
 import { registerJwksRoute } from './public/jwks.js';
 import { registerTokenRoutes } from './public/token.js';
-import { createListener } from './server.js';
+import { createListener, withFormBodies } from './server.js';
 import { decideTransport, type TlsMaterial } from './tls.js';
 
 /** Which listeners to run, as in `hydra serve all|public|admin`. */
@@ -57,7 +57,7 @@ function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: Cor
   if (name === 'admin') registerAdminRoutes(app, core);
   if (name === 'public') {
     registerJwksRoute(app, core.keys);
-    registerTokenRoutes(app, core.oauth2);
+    withFormBodies(app, (scope) => registerTokenRoutes(scope, core.oauth2));
   }
   return app;
 }

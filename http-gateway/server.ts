@@ -20,6 +20,19 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
 /** A parsed form body: a parameter sent more than once keeps every value, so routes can refuse it. */
 export type FormBody = Record<string, string | string[]>;
 
+/**
+ * Registers routes that take form bodies (the OAuth 2.0 endpoints: RFC 6749 §3.2, RFC 7009 §2.1,
+ * RFC 7662 §2.1) in their own scope, so JSON-only routes keep answering 415 to a form.
+ */
+export function withFormBodies(app: FastifyInstance, register: (scope: FastifyInstance) => void): void {
+  void app.register(async (scope) => {
+    scope.addContentTypeParser(FORM_TYPE, { parseAs: 'string' }, (_request, body, done) => {
+      done(null, parseForm(String(body)));
+    });
+    register(scope);
+  });
+}
+
 function parseForm(body: string): FormBody {
   const form: FormBody = {};
   for (const [name, value] of new URLSearchParams(body)) {
@@ -53,10 +66,6 @@ export function createListener(opts: { logger: FastifyBaseLogger; tls: TlsMateri
   app.removeAllContentTypeParsers();
   const parseJson = app.getDefaultJsonParser('error', 'error');
   for (const type of JSON_TYPES) app.addContentTypeParser(type, { parseAs: 'string' }, parseJson);
-  // OAuth 2.0 endpoints take form bodies (RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1).
-  app.addContentTypeParser(FORM_TYPE, { parseAs: 'string' }, (_request, body, done) => {
-    done(null, parseForm(String(body)));
-  });
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

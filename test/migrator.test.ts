@@ -9,10 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { migrationsFor } from '../migrator/migrations/index.js';
 import { testDatabases, type CreatedDatabase } from './support/databases.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MIGRATION = '20250601000000_create_clients_and_jwks';
+/** Every migration, oldest first (names are the same in every dialect). */
+const MIGRATIONS = migrationsFor('sqlite').map((m) => m.name);
+const FIRST = MIGRATIONS[0] ?? '';
+const LAST = MIGRATIONS.at(-1) ?? '';
 
 interface Run {
   code: number | null;
@@ -37,7 +41,7 @@ function migrator(args: string[], env: Record<string, string> = {}): Promise<Run
   });
 }
 
-const statusLine = (state: 'applied' | 'pending') => new RegExp(`^\\s*${state}\\s+${MIGRATION}$`, 'm');
+const statusLine = (state: 'applied' | 'pending', name = FIRST) => new RegExp(`^\\s*${state}\\s+${name}$`, 'm');
 
 describe('migrator CLI, checks before any database work', { concurrency: true }, () => {
   it('stops on a bad DSN with the parser message and no stack trace', async () => {
@@ -96,13 +100,13 @@ describe('migrator CLI per dialect', { concurrency: true }, () => {
       it('status lists the migration as pending', async () => {
         const run = await migrator(['sql', 'status', dsn]);
         assert.equal(run.code, 0, run.stderr);
-        assert.match(run.stdout, statusLine('pending'));
+        for (const name of MIGRATIONS) assert.match(run.stdout, statusLine('pending', name));
       });
 
       it('sql up -e --yes applies it, taking the DSN from the environment', async () => {
         const run = await migrator(['sql', 'up', '-e', '--yes'], { DSN: dsn });
         assert.equal(run.code, 0, run.stderr);
-        assert.match(run.stdout, new RegExp(`applied\\s+${MIGRATION}`));
+        for (const name of MIGRATIONS) assert.match(run.stdout, new RegExp(`applied\\s+${name}`));
       });
 
       it('up again says the database is already up to date and changes nothing', async () => {
@@ -115,22 +119,31 @@ describe('migrator CLI per dialect', { concurrency: true }, () => {
       it('status lists it as applied', async () => {
         const run = await migrator(['sql', 'status', dsn]);
         assert.equal(run.code, 0, run.stderr);
-        assert.match(run.stdout, statusLine('applied'));
+        for (const name of MIGRATIONS) assert.match(run.stdout, statusLine('applied', name));
         assert.match(run.stdout, /up to date/);
       });
 
-      it('down --steps 1 reverts it, and status shows it pending again', async () => {
+      it('down --steps 1 reverts the newest, and status shows only it pending again', async () => {
         const run = await migrator(['sql', 'down', dsn, '--steps', '1', '--yes']);
         assert.equal(run.code, 0, run.stderr);
-        assert.match(run.stdout, new RegExp(`reverted\\s+${MIGRATION}`));
-        assert.match((await migrator(['sql', 'status', dsn])).stdout, statusLine('pending'));
+        assert.match(run.stdout, new RegExp(`reverted\\s+${LAST}`));
+        const status = (await migrator(['sql', 'status', dsn])).stdout;
+        assert.match(status, statusLine('pending', LAST));
+        if (FIRST !== LAST) assert.match(status, statusLine('applied', FIRST));
+      });
+
+      it('down --steps N reverts them all, leaving every migration pending', async () => {
+        const run = await migrator(['sql', 'down', dsn, '--steps', String(MIGRATIONS.length), '--yes']);
+        assert.equal(run.code, 0, run.stderr);
+        const status = (await migrator(['sql', 'status', dsn])).stdout;
+        for (const name of MIGRATIONS) assert.match(status, statusLine('pending', name));
       });
 
       // The spelling is parsed before any dialect matters; SQLite (always run) covers both forms.
       it("accepts Hydra's spelling: migrate sql DSN --yes, then migrate sql -e --yes", { skip: db.name !== 'sqlite' && 'covered on sqlite' }, async () => {
         const run = await migrator(['migrate', 'sql', dsn, '--yes']);
         assert.equal(run.code, 0, run.stderr);
-        assert.match(run.stdout, new RegExp(`applied\\s+${MIGRATION}`));
+        assert.match(run.stdout, new RegExp(`applied\\s+${LAST}`));
         const again = await migrator(['migrate', 'sql', '-e', '--yes'], { DSN: dsn });
         assert.equal(again.code, 0, again.stderr);
         assert.match(again.stdout, /already up to date/);

@@ -6,12 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { StoredClient } from '../clients/client.js';
+import { ACCESS_TOKEN_KEY_SET } from '../keys/service.js';
 import type { AccessTokenStrategy } from '../shared/config.js';
 import { signAccessToken } from './jwt-access-token.js';
 import { storageKey, type OpaqueTokenCodec } from './opaque.js';
 import type { TokenRecord } from './store.js';
 
-export const ACCESS_TOKEN_KEY_SET = 'hydra.jwt.access-token';
 
 export interface AccessTokenGrant {
   client: StoredClient;

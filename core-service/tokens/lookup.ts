@@ -6,12 +6,13 @@ import type { JWK } from 'jose';
 import { verifyAccessToken, type AccessTokenClaims } from './jwt-access-token.js';
 import { storageKey, type OpaqueTokenCodec } from './opaque.js';
 import type { TokenRecord, TokenStore } from './store.js';
-import { ACCESS_TOKEN_KEY_SET } from './access-token.js';
+import { ACCESS_TOKEN_KEY_SET } from '../keys/service.js';
 
 export interface TokenLookupDeps {
   codec: OpaqueTokenCodec;
   store: Pick<TokenStore, 'get'>;
-  verificationKeys: (set: string) => Promise<JWK[]>;
+  /** The same array until the set changes, so jose's per-array import cache holds. */
+  verificationKeys: (set: string) => Promise<readonly JWK[]>;
   issuer: string;
   now: () => Date;
 }

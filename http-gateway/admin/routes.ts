@@ -1,6 +1,7 @@
 /** Everything served on the admin listener besides the health endpoints, one domain per line. */
 import type { FastifyInstance } from 'fastify';
 import type { CoreConnection } from '../grpc-client/core.js';
+import { withFormBodies } from '../server.js';
 import { registerClientRoutes } from './clients/routes.js';
 import { registerKeyRoutes } from './keys.js';
 import { registerTokenAdminRoutes } from './tokens.js';
@@ -9,5 +10,5 @@ import { registerTokenAdminRoutes } from './tokens.js';
 export function registerAdminRoutes(app: FastifyInstance, core: CoreConnection): void {
   registerClientRoutes(app, core.clients);
   registerKeyRoutes(app, core.keys);
-  registerTokenAdminRoutes(app, core.introspection, core.oauth2);
+  withFormBodies(app, (scope) => registerTokenAdminRoutes(scope, core.introspection, core.oauth2));
 }

@@ -4,7 +4,7 @@
  * every failure is `invalid_client` (401) without saying which part was wrong.
  */
 import { createHash } from 'node:crypto';
-import { createLocalJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
+import { createLocalJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { OAuthError } from '../shared/errors.js';
 import type { StoredClient, TokenEndpointAuthMethod } from './client.js';
 import type { JwksFetcher } from './jwks-fetcher.js';
@@ -99,11 +99,11 @@ export function createClientAuthenticator(deps: AuthenticatorDeps) {
     const clientId = typeof unverified.sub === 'string' ? unverified.sub : '';
     const client = await loadClient(clientId);
     requireMethod(client, 'private_key_jwt');
-    const keys = client.jwks ?? (client.jwks_uri ? await deps.jwks.get(client.jwks_uri) : undefined);
+    // Validated as a JWK Set when the client was registered (clients/validation.ts).
+    const keys = (client.jwks as JSONWebKeySet | null) ?? (client.jwks_uri ? await deps.jwks.get(client.jwks_uri) : undefined);
     if (!keys) throw invalidClient('The client has no keys to verify its assertion with.');
-    let payload: JWTPayload;
-    try {
-      const result = await jwtVerify(assertion, createLocalJWKSet(keys as Parameters<typeof createLocalJWKSet>[0]), {
+    const verify = (set: JSONWebKeySet) =>
+      jwtVerify(assertion, createLocalJWKSet(set), {
         issuer: client.client_id,
         subject: client.client_id,
         audience: [tokenEndpointUrl, issuer, issuer.replace(/\/$/, '')],
@@ -111,9 +111,18 @@ export function createClientAuthenticator(deps: AuthenticatorDeps) {
         requiredClaims: ['exp', 'jti'],
         ...(client.token_endpoint_auth_signing_alg ? { algorithms: [client.token_endpoint_auth_signing_alg] } : {}),
       });
-      payload = result.payload;
+    let payload: JWTPayload;
+    try {
+      try {
+        payload = (await verify(keys)).payload;
+      } catch (err) {
+        // A kid the cached jwks_uri set lacks may be a key the client added since: fetch the
+        // set again (OpenID Connect Core §10.1.1, key rotation by publishing new keys).
+        if (!(client.jwks_uri && err instanceof joseErrors.JWKSNoMatchingKey)) throw err;
+        payload = (await verify(await deps.jwks.refresh(client.jwks_uri))).payload;
+      }
     } catch (err) {
-      if (client.jwks_uri) deps.jwks.forget(client.jwks_uri);
+      if (err instanceof OAuthError) throw err;
       throw invalidClient(`The client assertion could not be verified: ${(err as Error).message}.`);
     }
     const key = createHash('sha256').update(`${client.client_id}\0${String(payload.jti)}`).digest('base64url');

@@ -9,15 +9,21 @@ import { OAuthError } from '../shared/errors.js';
 
 export interface JwksFetcher {
   get(uri: string): Promise<JSONWebKeySet>;
-  /** Drops a cached set, e.g. when a signature fails with a kid the set does not have. */
-  forget(uri: string): void;
+  /**
+   * Fetches the set again (a kid the cached set lacks may be a key the client just added),
+   * unless it was fetched less than REFRESH_COOLDOWN_MS ago: assertions with made-up kids must
+   * not turn into one outbound request each.
+   */
+  refresh(uri: string): Promise<JSONWebKeySet>;
 }
+
+export const REFRESH_COOLDOWN_MS = 1_000;
 
 const MAX_BYTES = 512 * 1024;
 
 export function createJwksFetcher(opts: { ttlMs: number; timeoutMs?: number; now?: () => number }): JwksFetcher {
   const now = opts.now ?? Date.now;
-  const cache = new Map<string, { keys: JSONWebKeySet; until: number }>();
+  const cache = new Map<string, { keys: JSONWebKeySet; until: number; fetchedAt: number }>();
 
   async function fetchSet(uri: string): Promise<JSONWebKeySet> {
     const fail = (why: string) =>
@@ -47,16 +53,21 @@ export function createJwksFetcher(opts: { ttlMs: number; timeoutMs?: number; now
     return body as JSONWebKeySet;
   }
 
+  async function get(uri: string): Promise<JSONWebKeySet> {
+    const hit = cache.get(uri);
+    if (hit && hit.until > now()) return hit.keys;
+    const keys = await fetchSet(uri);
+    cache.set(uri, { keys, until: now() + opts.ttlMs, fetchedAt: now() });
+    return keys;
+  }
+
   return {
-    async get(uri) {
+    get,
+    async refresh(uri) {
       const hit = cache.get(uri);
-      if (hit && hit.until > now()) return hit.keys;
-      const keys = await fetchSet(uri);
-      cache.set(uri, { keys, until: now() + opts.ttlMs });
-      return keys;
-    },
-    forget(uri) {
+      if (hit && now() - hit.fetchedAt < REFRESH_COOLDOWN_MS) return hit.keys;
       cache.delete(uri);
+      return get(uri);
     },
   };
 }

@@ -23,9 +23,10 @@ export function clientCredentialsGrant(deps: ClientCredentialsDeps): Grant {
     grantType: 'client_credentials',
     parameters: ['scope', 'audience'],
     async handle({ client, params }) {
-      // RFC 6749 §2.1: a public client cannot authenticate, so it cannot act on its own behalf.
+      // RFC 6749 §4.4: only confidential clients may use this grant. invalid_grant (400) as
+      // Hydra (fosite) answers, not invalid_client: the client did authenticate as registered.
       if (client.token_endpoint_auth_method === 'none') {
-        throw new OAuthError('invalid_client', { hint: 'Public clients (token_endpoint_auth_method "none") cannot use the client_credentials grant.' });
+        throw new OAuthError('invalid_grant', { hint: 'The client is public and thus not allowed to use grant type client_credentials.' });
       }
       const scope = splitScope(params.get('scope'));
       const missingScopes = uncoveredScopes(deps.scopeStrategy, splitScope(client.scope), scope);

@@ -4,7 +4,7 @@
  * use direct inserts/updates and indexed lookups). The entity schema converts JSON columns,
  * booleans, bigint and dates for each dialect.
  */
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityData } from '@mikro-orm/core';
 import type { StoredClient } from '../clients/client.js';
 import type { ClientPageQuery, ClientStore } from '../clients/store.js';
 import { errors } from '../shared/errors.js';
@@ -25,8 +25,12 @@ export class SqlClientStore implements ClientStore {
   }
 
   async get(clientId: string): Promise<StoredClient | undefined> {
-    const row = await this.em().findOne(ClientSchema, { client_id: clientId }, { disableIdentityMap: true });
-    return row ? toStoredClient(row) : undefined;
+    // Every token request authenticates its client here. A primary-key SELECT mapped by the
+    // ORM's own per-dialect conversion (em.map) costs about a third of findOne's CPU, as measured
+    // for the same change in token-store.ts (test/bench).
+    const em = this.em();
+    const row = await em.getConnection().execute<EntityData<StoredClient>>('select * from clients where client_id = ? limit 1', [clientId], 'get');
+    return row ? toStoredClient(em.map(ClientSchema, row)) : undefined;
   }
 
   async list(query: ClientPageQuery): Promise<StoredClient[]> {

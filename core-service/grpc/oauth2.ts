@@ -4,10 +4,15 @@
  */
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { ClientCredentials, OAuth2ServiceServer } from '../../proto/gen/tessera/v1/oauth2.js';
+import type { AuthorizationEndpoint } from '../authorization/endpoint.js';
 import type { ClientAuthenticator, PresentedCredentials } from '../clients/authenticate.js';
+import type { Discovery } from '../oidc/discovery.js';
+import type { Userinfo } from '../oidc/userinfo.js';
 import type { Logger } from '../shared/logger.js';
 import type { Revoker } from '../tokens/revocation.js';
 import type { TokenEndpoint } from '../tokens/token-endpoint.js';
+import { authorizeHandler } from './authorize.js';
+import { discoveryHandler, userinfoHandler } from './oidc.js';
 import { unary } from './unary.js';
 
 export function presented(credentials: ClientCredentials | undefined): PresentedCredentials {
@@ -24,6 +29,11 @@ export interface OAuth2Deps {
   tokenEndpoint: TokenEndpoint;
   authenticator: ClientAuthenticator;
   revoker: Revoker;
+  /** The authorization endpoint (browser flow). */
+  authorization: AuthorizationEndpoint;
+  /** OIDC Core §5.3 UserInfo and OIDC Discovery metadata. */
+  userinfo: Userinfo;
+  discovery: Discovery;
   issuer: string;
   /** The token endpoint's URL, used when the gateway does not say (gRPC callers). */
   defaultTokenEndpointUrl: string;
@@ -31,7 +41,7 @@ export interface OAuth2Deps {
 
 /** The token-engine methods; the browser-flow methods answer UNIMPLEMENTED until they exist. */
 export function oauth2ServiceHandlers(deps: OAuth2Deps, logger: Logger): UntypedServiceImplementation {
-  const implemented: Pick<OAuth2ServiceServer, 'token' | 'revoke' | 'revokeClientTokens'> = {
+  const implemented: Pick<OAuth2ServiceServer, 'token' | 'revoke' | 'revokeClientTokens' | 'authorize' | 'userinfo' | 'discovery'> = {
     token: unary(logger, 'Token', async (req) => {
       const body = await deps.tokenEndpoint.exchange(
         presented(req.credentials),
@@ -59,6 +69,9 @@ export function oauth2ServiceHandlers(deps: OAuth2Deps, logger: Logger): Untyped
       await deps.revoker.revokeClient(req.client_id);
       return {};
     }),
+    authorize: authorizeHandler(deps.authorization, logger),
+    userinfo: userinfoHandler(deps.userinfo, logger),
+    discovery: discoveryHandler(deps.discovery, logger),
   };
   return { ...implemented };
 }

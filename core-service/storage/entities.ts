@@ -6,6 +6,7 @@
 import { BigIntType, EntitySchema } from '@mikro-orm/core';
 import type { StoredClient } from '../clients/client.js';
 import { JsonTextType } from './json-text-type.js';
+import { flowEntities } from './flow-entities.js';
 import { JtiSchema, TokenSchema } from './token-entities.js';
 
 const json = { type: JsonTextType } as const;
@@ -93,4 +94,4 @@ export const JsonWebKeySchema = new EntitySchema<JsonWebKeyRow>({
   indexes: [{ name: 'jwks_set_id_idx', properties: ['set_id'] }],
 });
 
-export const allEntities = [ClientSchema, JsonWebKeySchema, TokenSchema, JtiSchema];
+export const allEntities = [ClientSchema, JsonWebKeySchema, TokenSchema, JtiSchema, ...flowEntities];

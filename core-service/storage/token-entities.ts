@@ -22,6 +22,8 @@ export const TokenSchema = new EntitySchema<TokenRecord>({
     expires_at: { type: 'datetime', nullable: true },
     active: { type: 'boolean' },
     session: { type: JsonTextType },
+    used_at: { type: 'datetime', nullable: true },
+    reuse_count: { type: 'integer', default: 0 },
   },
   indexes: [
     { name: 'oauth2_tokens_request_id_idx', properties: ['request_id'] },

@@ -2,8 +2,8 @@
  * The SQL TokenStore (Hydra's persister_oauth2.go): direct statements, indexed lookups, and
  * conditional updates whose row counts decide races (DESIGN.md, Storage).
  */
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { JtiStore, TokenRecord, TokenStore } from '../tokens/store.js';
+import { UniqueConstraintViolationException, raw, type EntityData, type FilterQuery } from '@mikro-orm/core';
+import type { JtiStore, RotationGrace, RotationOutcome, TokenRecord, TokenStore } from '../tokens/store.js';
 import type { Orm } from './orm.js';
 import { JtiSchema, TokenSchema } from './token-entities.js';
 
@@ -12,20 +12,68 @@ export class SqlTokenStore implements TokenStore, JtiStore {
 
   async insert(records: TokenRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.em().insertMany(TokenSchema, records.map((r) => ({ ...r })));
+    // Every row spells out the rotation columns so one multi-row INSERT has one column list.
+    await this.em().insertMany(TokenSchema, records.map((r) => ({ ...r, used_at: r.used_at ?? null, reuse_count: r.reuse_count ?? 0 })));
   }
 
   async get(signature: string): Promise<TokenRecord | undefined> {
-    const row = await this.em().findOne(TokenSchema, { signature }, { disableIdentityMap: true });
-    return row ? toRecord(row) : undefined;
+    // The introspection hot path. findOne cost ~3× the CPU of this primary-key SELECT mapped by
+    // the ORM's own per-dialect conversion (em.map): 456 → 160 µs per lookup (test/bench).
+    const em = this.em();
+    const row = await em.getConnection().execute<EntityData<TokenRecord>>('select * from oauth2_tokens where signature = ? limit 1', [signature], 'get');
+    return row ? toRecord(em.map(TokenSchema, row)) : undefined;
   }
 
   async revokeRequest(requestId: string): Promise<number> {
-    return this.em().nativeUpdate(TokenSchema, { request_id: requestId, active: true }, { active: false });
+    return this.revokeWhere({ request_id: requestId });
   }
 
   async revokeClient(clientId: string): Promise<number> {
-    return this.em().nativeUpdate(TokenSchema, { client_id: clientId, active: true }, { active: false });
+    return this.revokeWhere({ client_id: clientId });
+  }
+
+  async useRefreshToken(signature: string, requestId: string, now: Date, grace: RotationGrace, wasLive: boolean): Promise<RotationOutcome> {
+    const em = this.em();
+    // The first use wins only while the row is still active and unused; the row count decides races.
+    const rotated = await em.nativeUpdate(
+      TokenSchema,
+      { signature, kind: 'refresh_token', active: true, used_at: null },
+      { active: false, used_at: now },
+    );
+    let outcome: RotationOutcome;
+    if (rotated === 1) {
+      outcome = 'rotated';
+    } else if (grace.usedSince !== undefined && (await this.acceptGraceReuse(signature, grace.usedSince, grace.maxReuse)) === 1) {
+      outcome = 'grace';
+    } else {
+      return wasLive ? 'lost' : 'reused';
+    }
+    // fosite's refresh handler revokes the grant's earlier access tokens before minting new ones.
+    await em.nativeUpdate(TokenSchema, { request_id: requestId, kind: 'access_token', active: true }, { active: false });
+    return outcome;
+  }
+
+  private acceptGraceReuse(signature: string, usedSince: Date, maxReuse: number): Promise<number> {
+    const where: FilterQuery<TokenRecord> = {
+      signature,
+      kind: 'refresh_token',
+      active: false,
+      used_at: { $gte: usedSince },
+      ...(maxReuse > 0 ? { reuse_count: { $lt: maxReuse } } : {}),
+    };
+    // Incrementing in SQL, not read-modify-write, so concurrent reuses cannot exceed maxReuse.
+    return this.em().nativeUpdate(TokenSchema, where, { reuse_count: raw('reuse_count + 1') });
+  }
+
+  /**
+   * Deactivates matching rows; rotated refresh tokens lose their grace (used_at cleared) so a
+   * revoked grant's tokens are never accepted again. Returns how many rows were active.
+   */
+  private async revokeWhere(where: { request_id: string } | { client_id: string }): Promise<number> {
+    const em = this.em();
+    const active = await em.nativeUpdate(TokenSchema, { ...where, active: true }, { active: false, used_at: null });
+    await em.nativeUpdate(TokenSchema, { ...where, used_at: { $ne: null } }, { used_at: null });
+    return active;
   }
 
   async deactivate(signature: string): Promise<boolean> {
@@ -63,5 +111,7 @@ function toRecord(row: TokenRecord): TokenRecord {
     expires_at: row.expires_at,
     active: row.active,
     session: row.session ?? {},
+    used_at: row.used_at ?? null,
+    reuse_count: row.reuse_count ?? 0,
   };
 }

@@ -42,6 +42,11 @@ export interface IssueForGrant {
   idToken: boolean;
   /** The authorization code, for the ID token's c_hash (hybrid flow), when there is one. */
   code?: string;
+  /**
+   * The access token's scope when narrower than session.granted_scope (RFC 6749 §6: a refresh
+   * may ask for less). The refresh token always keeps session.granted_scope.
+   */
+  scope?: string[];
 }
 
 /**

@@ -10,6 +10,8 @@ export interface TokenEndpointDeps {
   authenticator: ClientAuthenticator;
   grants: readonly Grant[];
   issuer: string;
+  /** Told the grant type of every successful exchange (the tokens-issued metric). */
+  onIssued?: (grantType: string) => void;
 }
 
 export function createTokenEndpoint(deps: TokenEndpointDeps) {
@@ -30,7 +32,9 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       if (!client.grant_types.includes(grantType)) {
         throw new OAuthError('unauthorized_client', { hint: `The client is not allowed to use the grant_type "${grantType}".` });
       }
-      return grant.handle({ client, params: form });
+      const issued = await grant.handle({ client, params: form });
+      deps.onIssued?.(grantType);
+      return issued;
     },
   };
 }

@@ -18,6 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { Client } from "./clients.js";
 
 export const protobufPackage = "tessera.v1";
 
@@ -36,6 +37,23 @@ export interface ChallengeBody {
 /** FlowDocument is a Hydra JSON document (a login, consent or logout request, or a list). */
 export interface FlowDocument {
   json: string;
+  /**
+   * The client the document embeds (Hydra's `client`, or `consent_request.client` of a consent
+   * session), carried as the wire client so the gateway renders it as every other client.
+   */
+  client:
+    | Client
+    | undefined;
+  /**
+   * True when the login or consent request was handled already: `json` is then Hydra's
+   * oAuth2RedirectTo (where the browser may start over) and the HTTP answer is 410 Gone.
+   */
+  handled?: boolean | undefined;
+}
+
+/** ConsentSessionList is a page of Hydra's oAuth2ConsentSession documents. */
+export interface ConsentSessionList {
+  sessions: FlowDocument[];
 }
 
 export interface RedirectResponse {
@@ -52,6 +70,8 @@ export interface ConsentSessionsRequest {
   login_session_id: string;
   page_size: number;
   page_token: string;
+  /** Revoke only this consent (Hydra's `consent_request_id` query parameter). */
+  consent_request_id: string;
 }
 
 export interface LoginSessionsRequest {
@@ -219,13 +239,19 @@ export const ChallengeBody: MessageFns<ChallengeBody> = {
 };
 
 function createBaseFlowDocument(): FlowDocument {
-  return { json: "" };
+  return { json: "", client: undefined, handled: undefined };
 }
 
 export const FlowDocument: MessageFns<FlowDocument> = {
   encode(message: FlowDocument, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.json !== "") {
       writer.uint32(10).string(message.json);
+    }
+    if (message.client !== undefined) {
+      Client.encode(message.client, writer.uint32(18).fork()).join();
+    }
+    if (message.handled !== undefined) {
+      writer.uint32(24).bool(message.handled);
     }
     return writer;
   },
@@ -251,6 +277,22 @@ export const FlowDocument: MessageFns<FlowDocument> = {
             message.json = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.client = Client.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.handled = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -264,13 +306,23 @@ export const FlowDocument: MessageFns<FlowDocument> = {
   },
 
   fromJSON(object: any): FlowDocument {
-    return { json: isSet(object.json) ? globalThis.String(object.json) : "" };
+    return {
+      json: isSet(object.json) ? globalThis.String(object.json) : "",
+      client: isSet(object.client) ? Client.fromJSON(object.client) : undefined,
+      handled: isSet(object.handled) ? globalThis.Boolean(object.handled) : undefined,
+    };
   },
 
   toJSON(message: FlowDocument): unknown {
     const obj: any = {};
     if (message.json !== "") {
       obj.json = message.json;
+    }
+    if (message.client !== undefined) {
+      obj.client = Client.toJSON(message.client);
+    }
+    if (message.handled !== undefined) {
+      obj.handled = message.handled;
     }
     return obj;
   },
@@ -281,6 +333,81 @@ export const FlowDocument: MessageFns<FlowDocument> = {
   fromPartial(object: DeepPartial<FlowDocument>): FlowDocument {
     const message = createBaseFlowDocument();
     message.json = object.json ?? "";
+    message.client = (object.client !== undefined && object.client !== null)
+      ? Client.fromPartial(object.client)
+      : undefined;
+    message.handled = object.handled ?? undefined;
+    return message;
+  },
+};
+
+function createBaseConsentSessionList(): ConsentSessionList {
+  return { sessions: [] };
+}
+
+export const ConsentSessionList: MessageFns<ConsentSessionList> = {
+  encode(message: ConsentSessionList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.sessions) {
+      FlowDocument.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConsentSessionList {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConsentSessionList();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessions.push(FlowDocument.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConsentSessionList {
+    return {
+      sessions: globalThis.Array.isArray(object?.sessions)
+        ? object.sessions.map((e: any) => FlowDocument.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ConsentSessionList): unknown {
+    const obj: any = {};
+    if (message.sessions?.length) {
+      obj.sessions = message.sessions.map((e) => FlowDocument.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ConsentSessionList>): ConsentSessionList {
+    return ConsentSessionList.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ConsentSessionList>): ConsentSessionList {
+    const message = createBaseConsentSessionList();
+    message.sessions = object.sessions?.map((e) => FlowDocument.fromPartial(e)) || [];
     return message;
   },
 };
@@ -411,7 +538,15 @@ export const RejectLogoutResponse: MessageFns<RejectLogoutResponse> = {
 };
 
 function createBaseConsentSessionsRequest(): ConsentSessionsRequest {
-  return { subject: "", client_id: "", all: false, login_session_id: "", page_size: 0, page_token: "" };
+  return {
+    subject: "",
+    client_id: "",
+    all: false,
+    login_session_id: "",
+    page_size: 0,
+    page_token: "",
+    consent_request_id: "",
+  };
 }
 
 export const ConsentSessionsRequest: MessageFns<ConsentSessionsRequest> = {
@@ -433,6 +568,9 @@ export const ConsentSessionsRequest: MessageFns<ConsentSessionsRequest> = {
     }
     if (message.page_token !== "") {
       writer.uint32(50).string(message.page_token);
+    }
+    if (message.consent_request_id !== "") {
+      writer.uint32(58).string(message.consent_request_id);
     }
     return writer;
   },
@@ -498,6 +636,14 @@ export const ConsentSessionsRequest: MessageFns<ConsentSessionsRequest> = {
             message.page_token = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.consent_request_id = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -534,6 +680,11 @@ export const ConsentSessionsRequest: MessageFns<ConsentSessionsRequest> = {
         : isSet(object.page_token)
         ? globalThis.String(object.page_token)
         : "",
+      consent_request_id: isSet(object.consentRequestId)
+        ? globalThis.String(object.consentRequestId)
+        : isSet(object.consent_request_id)
+        ? globalThis.String(object.consent_request_id)
+        : "",
     };
   },
 
@@ -557,6 +708,9 @@ export const ConsentSessionsRequest: MessageFns<ConsentSessionsRequest> = {
     if (message.page_token !== "") {
       obj.pageToken = message.page_token;
     }
+    if (message.consent_request_id !== "") {
+      obj.consentRequestId = message.consent_request_id;
+    }
     return obj;
   },
 
@@ -571,6 +725,7 @@ export const ConsentSessionsRequest: MessageFns<ConsentSessionsRequest> = {
     message.login_session_id = object.login_session_id ?? "";
     message.page_size = object.page_size ?? 0;
     message.page_token = object.page_token ?? "";
+    message.consent_request_id = object.consent_request_id ?? "";
     return message;
   },
 };
@@ -811,8 +966,8 @@ export const FlowServiceService = {
     requestSerialize: (value: ConsentSessionsRequest): Buffer =>
       Buffer.from(ConsentSessionsRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): ConsentSessionsRequest => ConsentSessionsRequest.decode(value),
-    responseSerialize: (value: FlowDocument): Buffer => Buffer.from(FlowDocument.encode(value).finish()),
-    responseDeserialize: (value: Buffer): FlowDocument => FlowDocument.decode(value),
+    responseSerialize: (value: ConsentSessionList): Buffer => Buffer.from(ConsentSessionList.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ConsentSessionList => ConsentSessionList.decode(value),
   },
   /** RevokeConsentSessions forgets consents and revokes the tokens of those grants. */
   revokeConsentSessions: {
@@ -850,7 +1005,7 @@ export interface FlowServiceServer extends UntypedServiceImplementation {
   acceptLogoutRequest: handleUnaryCall<ChallengeRequest, RedirectResponse>;
   rejectLogoutRequest: handleUnaryCall<ChallengeRequest, RejectLogoutResponse>;
   /** ListConsentSessions lists a subject's remembered consents (optionally for one client). */
-  listConsentSessions: handleUnaryCall<ConsentSessionsRequest, FlowDocument>;
+  listConsentSessions: handleUnaryCall<ConsentSessionsRequest, ConsentSessionList>;
   /** RevokeConsentSessions forgets consents and revokes the tokens of those grants. */
   revokeConsentSessions: handleUnaryCall<ConsentSessionsRequest, RevokeSessionsResponse>;
   /** RevokeLoginSessions ends a subject's (or one sid's) authentication sessions. */
@@ -996,18 +1151,18 @@ export interface FlowServiceClient extends Client1 {
   /** ListConsentSessions lists a subject's remembered consents (optionally for one client). */
   listConsentSessions(
     request: ConsentSessionsRequest,
-    callback: (error: ServiceError | null, response: FlowDocument) => void,
+    callback: (error: ServiceError | null, response: ConsentSessionList) => void,
   ): ClientUnaryCall;
   listConsentSessions(
     request: ConsentSessionsRequest,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: FlowDocument) => void,
+    callback: (error: ServiceError | null, response: ConsentSessionList) => void,
   ): ClientUnaryCall;
   listConsentSessions(
     request: ConsentSessionsRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: FlowDocument) => void,
+    callback: (error: ServiceError | null, response: ConsentSessionList) => void,
   ): ClientUnaryCall;
   /** RevokeConsentSessions forgets consents and revokes the tokens of those grants. */
   revokeConsentSessions(

@@ -132,6 +132,8 @@ export interface SetCookie {
   http_only: boolean;
   /** `Lax`, `Strict` or `None`. */
   same_site: string;
+  /** Secure attribute (set when the issuer is https). */
+  secure: boolean;
 }
 
 export interface OAuthErrorPage {
@@ -1634,7 +1636,7 @@ export const BrowserResponse_FormPostFieldsEntry: MessageFns<BrowserResponse_For
 };
 
 function createBaseSetCookie(): SetCookie {
-  return { name: "", value: "", max_age: 0, path: "", http_only: false, same_site: "" };
+  return { name: "", value: "", max_age: 0, path: "", http_only: false, same_site: "", secure: false };
 }
 
 export const SetCookie: MessageFns<SetCookie> = {
@@ -1656,6 +1658,9 @@ export const SetCookie: MessageFns<SetCookie> = {
     }
     if (message.same_site !== "") {
       writer.uint32(50).string(message.same_site);
+    }
+    if (message.secure !== false) {
+      writer.uint32(56).bool(message.secure);
     }
     return writer;
   },
@@ -1721,6 +1726,14 @@ export const SetCookie: MessageFns<SetCookie> = {
             message.same_site = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.secure = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1753,6 +1766,7 @@ export const SetCookie: MessageFns<SetCookie> = {
         : isSet(object.same_site)
         ? globalThis.String(object.same_site)
         : "",
+      secure: isSet(object.secure) ? globalThis.Boolean(object.secure) : false,
     };
   },
 
@@ -1776,6 +1790,9 @@ export const SetCookie: MessageFns<SetCookie> = {
     if (message.same_site !== "") {
       obj.sameSite = message.same_site;
     }
+    if (message.secure !== false) {
+      obj.secure = message.secure;
+    }
     return obj;
   },
 
@@ -1790,6 +1807,7 @@ export const SetCookie: MessageFns<SetCookie> = {
     message.path = object.path ?? "";
     message.http_only = object.http_only ?? false;
     message.same_site = object.same_site ?? "";
+    message.secure = object.secure ?? false;
     return message;
   },
 };

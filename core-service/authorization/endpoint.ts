@@ -1,0 +1,297 @@
+/**
+ * The authorization endpoint (RFC 6749 §3.1, OIDC Core §3.1.2): one request runs one leg of the
+ * flow (flows/flow.ts). Without a verifier it checks the request and hands the browser to the
+ * login app; with a login verifier it hands it to the consent app; with a consent verifier it
+ * persists the consent, issues the code and sends the browser back to the client.
+ */
+import type { StoredClient } from '../clients/client.js';
+import { splitScope, uncoveredScopes, type ScopeStrategy } from '../grants/scope.js';
+import type { AuthorizationCodeIssuer } from '../grants/authorization-code.js';
+import { randomId, type ChallengeCodec, type ChallengeKind, type OpenedChallenge } from '../flows/challenges.js';
+import { csrfMatches, sessionFromCookie, type BrowserCookie, type CookieNames } from '../flows/cookies.js';
+import { consentOf, initiateConsent, initiateFlow, loginOf, type ExistingSession, type Flow } from '../flows/flow.js';
+import type { ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from '../flows/store.js';
+import type { SecretBox } from '../keys/secret-box.js';
+import { OAuthError } from '../shared/errors.js';
+import type { GrantSession, GrantTokenIssuer } from '../tokens/grant-session.js';
+import { AuthorizationRequestError, checkAuthorizationRequest, type CheckDeps, type RedirectTarget } from './checks.js';
+import { flowErrorOf, respond, respondWithError, showError, type BrowserOutcome } from './response.js';
+
+export interface AuthorizationEndpointDeps {
+  getClient(clientId: string): Promise<StoredClient | undefined>;
+  codec: ChallengeCodec;
+  /** Seals the login session id into the session cookie (the bare sid appears in ID tokens). */
+  sessionBox: SecretBox;
+  cookies: CookieNames;
+  used: UsedChallengeStore;
+  sessions: LoginSessionStore;
+  consents: ConsentStore;
+  codes: AuthorizationCodeIssuer;
+  /** Mints the tokens the implicit and hybrid flows return from the authorization endpoint. */
+  tokens: GrantTokenIssuer;
+  subjectFor(client: StoredClient, subject: string): string;
+  scopeStrategy: ScopeStrategy;
+  pkce: CheckDeps['pkce'];
+  verifyIdTokenHint: CheckDeps['verifyIdTokenHint'];
+  urls: { login: string; consent: string; error: string; publicBase: string };
+  /** `ttl.login_consent_request` and `ttl.authentication_session` in ms. */
+  ttl: { loginConsentRequest: number; authenticationSession: number };
+  /** Cookies get `Secure` when the issuer is https. */
+  secureCookies: boolean;
+  now: () => Date;
+}
+
+export interface AuthorizeInput {
+  params: ReadonlyMap<string, string>;
+  cookies: ReadonlyMap<string, string>;
+}
+
+const targetOf = (flow: Flow): RedirectTarget => ({ uri: flow.params.redirect_uri, mode: flow.params.response_mode, state: flow.params.state });
+
+/** Hydra's remembered-consent rule: everything requested was granted before and the memory has not run out. */
+function coveredBy(grant: ConsentGrant, flow: Flow, now: number): boolean {
+  if (grant.remember_for > 0 && grant.handled_at.getTime() + grant.remember_for * 1000 <= now) return false;
+  return flow.params.scope.every((s) => grant.granted_scope.includes(s)) && flow.params.audience.every((a) => grant.granted_audience.includes(a));
+}
+
+export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
+  const nowMs = () => deps.now().getTime();
+  const csrfMaxAge = Math.max(1, Math.round(deps.ttl.loginConsentRequest / 1000));
+  const cookie = (name: string, value: string, maxAge: number): BrowserCookie => ({ name, value, max_age: maxAge, secure: deps.secureCookies });
+  const fallback = (url: string, path: string) => url || new URL(path, deps.urls.publicBase.endsWith('/') ? deps.urls.publicBase : `${deps.urls.publicBase}/`).toString();
+
+  function requestUrl(params: ReadonlyMap<string, string>): string {
+    const url = new URL(fallback('', 'oauth2/auth'));
+    for (const [name, value] of params) url.searchParams.set(name, value);
+    return url.toString();
+  }
+
+  /** The remembered login session the browser's session cookie points at, if still valid. */
+  async function currentSession(cookies: ReadonlyMap<string, string>): Promise<ExistingSession | undefined> {
+    const session = await sessionFromCookie(cookies, { cookieName: deps.cookies.session, sessionBox: deps.sessionBox, sessions: deps.sessions, nowMs: nowMs() });
+    if (!session) return undefined;
+    return { id: session.id, subject: session.subject, authenticated_at: Math.floor(session.authenticated_at.getTime() / 1000) };
+  }
+
+
+  /** Leg 1: check the request, start the flow, send the browser to the login app. */
+  async function start(input: AuthorizeInput): Promise<BrowserOutcome> {
+    let checked;
+    try {
+      checked = await checkAuthorizationRequest(input.params, {
+        getClient: deps.getClient,
+        scopeStrategy: deps.scopeStrategy,
+        pkce: deps.pkce,
+        verifyIdTokenHint: deps.verifyIdTokenHint,
+      });
+    } catch (err) {
+      if (!(err instanceof AuthorizationRequestError)) throw err;
+      const error = flowErrorOf(err.oauth);
+      return err.redirect ? respondWithError(err.redirect, error) : showError(error, deps.urls.error);
+    }
+    const { client, params, redirect } = checked;
+    const session = await currentSession(input.cookies);
+    // OIDC Core §3.1.2.1: a hint naming another end-user than the session's rules the session out.
+    const hintedSubject = params.id_token_hint_claims?.sub;
+    const hintMatchesSession =
+      session === undefined || typeof hintedSubject !== 'string' || hintedSubject === session.subject || hintedSubject === deps.subjectFor(client, session.subject);
+    const flow = initiateFlow({
+      id: randomId(),
+      requestUrl: requestUrl(input.params),
+      params,
+      now: nowMs(),
+      ttlMs: deps.ttl.loginConsentRequest,
+      loginChallengeId: randomId(),
+      loginCsrf: randomId(),
+      session,
+      freshSessionId: randomId(),
+      hintMatchesSession,
+    });
+    // OIDC Core §3.1.2.1: prompt=none must not show any page; without a usable session that is login_required.
+    if (params.prompt.includes('none') && !flow.login_skip) {
+      return respondWithError(redirect, flowErrorOf(new OAuthError('login_required', { hint: 'Prompt "none" was requested, but no existing login session was found.' })));
+    }
+    const url = new URL(fallback(deps.urls.login, 'oauth2/fallbacks/login'));
+    url.searchParams.set('login_challenge', deps.codec.seal('login_challenge', flow.login_challenge_id, flow));
+    return { redirect_to: url.toString(), cookies: [cookie(deps.cookies.loginCsrf(params.client_id), flow.login_csrf, csrfMaxAge)] };
+  }
+
+  /**
+   * Admits a verifier that came back through the browser (already opened: readable, not
+   * expired): the CSRF cookie minted for this flow must come with it, and it must be unused.
+   */
+  async function admitVerifier(kind: ChallengeKind, opened: OpenedChallenge, cookies: ReadonlyMap<string, string>): Promise<void> {
+    const { flow } = opened;
+    const login = kind === 'login_verifier';
+    const name = login ? deps.cookies.loginCsrf(flow.params.client_id) : deps.cookies.consentCsrf(flow.params.client_id);
+    if (!csrfMatches(cookies.get(name), login ? flow.login_csrf : flow.consent_csrf)) {
+      throw new OAuthError('request_forbidden', {
+        description: 'The request is not allowed.',
+        hint: `No CSRF value available in the session cookie, or it does not match the ${login ? 'login' : 'consent'} request; the browser must complete the flow it started (and accept cookies).`,
+      });
+    }
+    if (!(await deps.used.markUsed(opened.id, new Date(flow.expires_at)))) {
+      throw new OAuthError('invalid_request', { hint: `The ${login ? 'login' : 'consent'} verifier has been used already.` });
+    }
+  }
+
+  /** Leg 2: the login app answered; remember the session if asked, then go to the consent app. */
+  async function afterLogin(flow: Flow): Promise<BrowserOutcome> {
+    const target = targetOf(flow);
+    const clearCsrf = cookie(deps.cookies.loginCsrf(flow.params.client_id), '', 0);
+    if (flow.state === 'login_rejected' && flow.login_error) return respondWithError(target, flow.login_error, [clearCsrf]);
+    const login = loginOf(flow);
+    const cookies: BrowserCookie[] = [clearCsrf];
+    const now = nowMs();
+
+    if ((login.remember && !flow.login_skip) || (flow.login_skip && login.extend_session_lifespan)) {
+      // Hydra: remember_for 0 means as long as the authentication session may live.
+      const lifetimeMs = login.remember_for > 0 ? login.remember_for * 1000 : deps.ttl.authenticationSession;
+      await deps.sessions.upsertLoginSession({
+        id: flow.session_id,
+        subject: login.subject,
+        authenticated_at: new Date(login.authenticated_at * 1000),
+        remember: true,
+        expires_at: new Date(now + lifetimeMs),
+        identity_provider_session_id: login.identity_provider_session_id,
+      });
+      cookies.push(cookie(deps.cookies.session, deps.sessionBox.seal(flow.session_id), Math.round(lifetimeMs / 1000)));
+    }
+
+    const client = await deps.getClient(flow.params.client_id);
+    if (!client) return respondWithError(target, flowErrorOf(new OAuthError('invalid_client', { hint: 'The client no longer exists.' })), cookies);
+    let skip = client.skip_consent;
+    if (!skip && !flow.params.prompt.includes('consent')) {
+      const remembered = await deps.consents.rememberedConsents(login.subject, client.client_id);
+      skip = remembered.some((grant) => coveredBy(grant, flow, now));
+    }
+    // OIDC Core §3.1.2.6: prompt=none cannot ask for consent.
+    if (!skip && flow.params.prompt.includes('none')) {
+      return respondWithError(target, flowErrorOf(new OAuthError('consent_required', { hint: 'Prompt "none" was requested, but no previous consent was found.' })), cookies);
+    }
+    const next = initiateConsent(flow, { consentChallengeId: randomId(), consentCsrf: randomId(), skip });
+    const url = new URL(fallback(deps.urls.consent, 'oauth2/fallbacks/consent'));
+    url.searchParams.set('consent_challenge', deps.codec.seal('consent_challenge', next.consent_challenge_id, next));
+    cookies.push(cookie(deps.cookies.consentCsrf(client.client_id), next.consent_csrf, csrfMaxAge));
+    return { redirect_to: url.toString(), cookies };
+  }
+
+  /** Leg 3: the consent app answered; persist the consent once, issue the code, back to the client. */
+  async function afterConsent(flow: Flow): Promise<BrowserOutcome> {
+    const target = targetOf(flow);
+    const cookies = [cookie(deps.cookies.consentCsrf(flow.params.client_id), '', 0)];
+    if (flow.state === 'consent_rejected' && flow.consent_error) return respondWithError(target, flow.consent_error, cookies);
+    const login = loginOf(flow);
+    const consent = consentOf(flow);
+    const client = await deps.getClient(flow.params.client_id);
+    if (!client) return respondWithError(target, flowErrorOf(new OAuthError('invalid_client', { hint: 'The client no longer exists.' })), cookies);
+    const notAllowed = uncoveredScopes(deps.scopeStrategy, splitScope(client.scope), consent.grant_scope);
+    if (notAllowed.length > 0) {
+      return respondWithError(target, flowErrorOf(new OAuthError('invalid_scope', { hint: `The consent granted scope "${notAllowed.join(' ')}" the client may not request.` })), cookies);
+    }
+    const foreign = consent.grant_access_token_audience.filter((a) => !client.audience.includes(a));
+    if (foreign.length > 0) {
+      return respondWithError(target, flowErrorOf(new OAuthError('invalid_request', { hint: `The consent granted audience "${foreign.join(' ')}" the client may not request.` })), cookies);
+    }
+
+    await deps.consents.insertConsent({
+      id: flow.consent_challenge_id,
+      request_id: flow.id,
+      subject: login.subject,
+      client_id: client.client_id,
+      login_session_id: flow.session_id,
+      login_challenge: flow.login_challenge_id,
+      requested_scope: flow.params.scope,
+      requested_audience: flow.params.audience,
+      granted_scope: consent.grant_scope,
+      granted_audience: consent.grant_access_token_audience,
+      session_access_token: consent.session.access_token,
+      session_id_token: consent.session.id_token,
+      context: consent.context,
+      acr: login.acr,
+      amr: login.amr,
+      remember: consent.remember,
+      remember_for: consent.remember_for,
+      skipped: flow.consent_skip,
+      request_url: flow.request_url,
+      handled_at: new Date(consent.handled_at),
+      requested_at: new Date(flow.requested_at),
+    });
+
+    const session: GrantSession = {
+      subject: login.subject,
+      obfuscated_subject: login.force_subject_identifier || deps.subjectFor(client, login.subject),
+      granted_scope: consent.grant_scope,
+      granted_audience: consent.grant_access_token_audience,
+      access_token_claims: consent.session.access_token,
+      id_token_claims: consent.session.id_token,
+      auth_time: login.authenticated_at,
+      acr: login.acr,
+      amr: login.amr,
+      nonce: flow.params.nonce,
+      sid: flow.session_id,
+      consent_challenge_id: flow.consent_challenge_id,
+    };
+    const types = flow.params.response_type;
+    // Hydra adds the granted scope to the response (RFC 6749 §5.1 allows it for the token response).
+    const fields: Record<string, string> = { scope: consent.grant_scope.join(' ') };
+    if (types.includes('code')) {
+      fields.code = await deps.codes.issue({
+        client,
+        session,
+        requestId: flow.id,
+        redirectUri: flow.params.redirect_uri_given ? flow.params.redirect_uri : '',
+        codeChallenge: flow.params.code_challenge,
+        codeChallengeMethod: flow.params.code_challenge_method,
+      });
+    }
+    if (types.includes('token')) {
+      // RFC 6749 §4.2.2: the implicit response carries the access token, never a refresh token.
+      const body = await deps.tokens.issue({
+        client,
+        session,
+        requestId: flow.id,
+        grantType: 'implicit',
+        refresh: false,
+        idToken: types.includes('id_token') && consent.grant_scope.includes('openid'),
+        ...(fields.code !== undefined ? { code: fields.code } : {}),
+      });
+      fields.access_token = body.access_token;
+      fields.token_type = body.token_type;
+      fields.expires_in = String(body.expires_in);
+      if (body.id_token) fields.id_token = body.id_token;
+    }
+    return respond(target, fields, cookies);
+  }
+
+  /** Errors of legs 2 and 3: the flow's redirect URI was verified in leg 1, so they go to the client. */
+  async function continueFlow(kind: 'login_verifier' | 'consent_verifier', verifier: string, cookies: ReadonlyMap<string, string>): Promise<BrowserOutcome> {
+    let opened: OpenedChallenge;
+    try {
+      opened = deps.codec.open(kind, verifier, nowMs());
+    } catch (err) {
+      if (err instanceof OAuthError) return showError(flowErrorOf(err), deps.urls.error);
+      throw err;
+    }
+    try {
+      await admitVerifier(kind, opened, cookies);
+      return kind === 'login_verifier' ? await afterLogin(opened.flow) : await afterConsent(opened.flow);
+    } catch (err) {
+      if (err instanceof OAuthError && err.status < 500) return respondWithError(targetOf(opened.flow), flowErrorOf(err));
+      throw err;
+    }
+  }
+
+  return {
+    /** Runs one authorization request and says what the browser should see next. */
+    async authorize(input: AuthorizeInput): Promise<BrowserOutcome> {
+      const consentVerifier = input.params.get('consent_verifier');
+      if (consentVerifier) return continueFlow('consent_verifier', consentVerifier, input.cookies);
+      const loginVerifier = input.params.get('login_verifier');
+      if (loginVerifier) return continueFlow('login_verifier', loginVerifier, input.cookies);
+      return start(input);
+    },
+  };
+}
+
+export type AuthorizationEndpoint = ReturnType<typeof createAuthorizationEndpoint>;

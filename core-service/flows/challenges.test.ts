@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { OAuthError } from '../shared/errors.js';
+import { createChallengeCodec } from './challenges.js';
+import type { Flow } from './flow.js';
+
+const SECRET = 'challenge-test-secret-0123456789';
+const flow = { id: 'f', expires_at: 2_000, request_url: 'https://x/oauth2/auth' } as unknown as Flow;
+
+function statusOf(fn: () => unknown): number {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof OAuthError);
+    return err.status;
+  }
+  return 0;
+}
+
+test('a sealed challenge opens to its id and flow, and only as its own kind', () => {
+  const codec = createChallengeCodec([SECRET]);
+  const sealed = codec.seal('login_challenge', 'id-1', flow);
+  assert.deepEqual(codec.open('login_challenge', sealed, 1_000), { id: 'id-1', flow });
+  assert.equal(statusOf(() => codec.open('login_verifier', sealed, 1_000)), 404, 'purpose-bound: a challenge is no verifier');
+  assert.equal(statusOf(() => codec.open('consent_challenge', sealed, 1_000)), 404);
+});
+
+test('past the flow expiry it is 410; tampered or foreign it is 404', () => {
+  const codec = createChallengeCodec([SECRET]);
+  const sealed = codec.seal('consent_verifier', 'id-2', flow);
+  assert.equal(statusOf(() => codec.open('consent_verifier', sealed, 2_000)), 410);
+  const tampered = `${sealed.slice(0, -2)}${sealed.endsWith('A') ? 'B' : 'A'}A`;
+  assert.equal(statusOf(() => codec.open('consent_verifier', tampered, 1_000)), 404);
+  assert.equal(statusOf(() => createChallengeCodec(['another-secret-0123456789']).open('consent_verifier', sealed, 1_000)), 404);
+  assert.equal(statusOf(() => codec.open('consent_verifier', 'garbage', 1_000)), 404);
+});
+
+test('rotated secrets still open challenges sealed before the rotation', () => {
+  const sealed = createChallengeCodec([SECRET]).seal('login_verifier', 'id-3', flow);
+  assert.equal(createChallengeCodec(['new-secret-0123456789abcdef', SECRET]).open('login_verifier', sealed, 1_000).id, 'id-3');
+});

@@ -1,0 +1,77 @@
+/**
+ * Challenges and verifiers: the in-flight flow, AEAD-encrypted (AES-256-GCM, keys from
+ * `secrets.system`), one key per purpose so a login challenge can never be presented as a
+ * verifier (DESIGN.md, Flow state; Hydra 2.x does the same). Each carries its own id, which the
+ * used-challenge table turns into single use, and the flow's expiry.
+ */
+import { randomBytes } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { createSecretBox, type SecretBox } from '../keys/secret-box.js';
+import { OAuthError } from '../shared/errors.js';
+import type { Flow } from './flow.js';
+
+export type ChallengeKind = 'login_challenge' | 'login_verifier' | 'consent_challenge' | 'consent_verifier';
+
+const KINDS: readonly ChallengeKind[] = ['login_challenge', 'login_verifier', 'consent_challenge', 'consent_verifier'];
+
+/** What a challenge or verifier opens to. */
+export interface OpenedChallenge {
+  /** Unique per challenge/verifier: the key of single use. */
+  id: string;
+  flow: Flow;
+}
+
+export interface ChallengeCodec {
+  seal(kind: ChallengeKind, id: string, flow: Flow): string;
+  /**
+   * Opens a challenge of `kind`. Unreadable → 404 not_found (unknown to us); past the flow's
+   * expiry → 410 (Hydra: the request expired and must be started again).
+   */
+  open(kind: ChallengeKind, sealed: string, now: number): OpenedChallenge;
+}
+
+/** 128 random bits, base64url: ids of challenges and flows, and CSRF values. */
+export function randomId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+const NAMES: Record<ChallengeKind, string> = {
+  login_challenge: 'login challenge',
+  login_verifier: 'login verifier',
+  consent_challenge: 'consent challenge',
+  consent_verifier: 'consent verifier',
+};
+
+/** Builds the codec from `secrets.system` (first seals, all open: secrets rotate). */
+export function createChallengeCodec(systemSecrets: string[]): ChallengeCodec {
+  const boxes = new Map<ChallengeKind, SecretBox>(KINDS.map((kind) => [kind, createSecretBox(systemSecrets, kind)]));
+  const box = (kind: ChallengeKind): SecretBox => {
+    const found = boxes.get(kind);
+    if (!found) throw new Error(`no secret box for ${kind}`);
+    return found;
+  };
+  return {
+    seal(kind, id, flow) {
+      // Deflated first: the challenge travels in URLs, and the flow's JSON compresses well.
+      const packed = deflateRawSync(Buffer.from(JSON.stringify({ id, flow }), 'utf8')).toString('base64url');
+      return box(kind).seal(packed);
+    },
+    open(kind, sealed, now) {
+      let opened: OpenedChallenge;
+      try {
+        const packed = box(kind).open(sealed);
+        opened = JSON.parse(inflateRawSync(Buffer.from(packed, 'base64url')).toString('utf8')) as OpenedChallenge;
+      } catch {
+        throw new OAuthError('not_found', { hint: `The ${NAMES[kind]} is unknown, malformed or was issued by another server.` });
+      }
+      if (now >= opened.flow.expires_at) {
+        throw new OAuthError('invalid_request', {
+          status: 410,
+          description: `The ${NAMES[kind].split(' ')[0]} request has expired.`,
+          hint: `The ${NAMES[kind]} expired (ttl.login_consent_request); the authorization must be started again.`,
+        });
+      }
+      return opened;
+    },
+  };
+}

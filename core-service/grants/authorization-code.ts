@@ -1,0 +1,150 @@
+/**
+ * RFC 6749 §4.1 authorization code grant with PKCE (RFC 7636). The code is opaque (`ory_ac_…`);
+ * its row in oauth2_tokens carries the GrantSession, the redirect URI and the PKCE challenge.
+ * The code is single use and bound to its client, redirect URI and verifier.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { StoredClient } from '../clients/client.js';
+import { OAuthError } from '../shared/errors.js';
+import type { GrantSession, GrantTokenIssuer } from '../tokens/grant-session.js';
+import { storageKey, type OpaqueTokenCodec } from '../tokens/opaque.js';
+import type { TokenRecord, TokenStore } from '../tokens/store.js';
+import type { Grant } from './grant.js';
+
+/** What the code row's `session` holds besides the grant. */
+interface CodeSession {
+  grant: GrantSession;
+  /** The redirect_uri the authorization request named, '' when it named none. */
+  redirect_uri: string;
+  code_challenge: string;
+  code_challenge_method: string;
+}
+
+export interface CodeRequest {
+  client: StoredClient;
+  session: GrantSession;
+  /** The grant's request id (the flow id). */
+  requestId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  codeChallengeMethod: string;
+}
+
+export interface AuthorizationCodeIssuer {
+  /** Mints a code, stores its row, and returns the code for the redirect. */
+  issue(request: CodeRequest): Promise<string>;
+}
+
+/** Mints and stores authorization codes (TTL `ttl.auth_code`). */
+export function createAuthorizationCodeIssuer(deps: {
+  codec: OpaqueTokenCodec;
+  tokens: Pick<TokenStore, 'insert'>;
+  ttlMs: number;
+  now: () => Date;
+}): AuthorizationCodeIssuer {
+  return {
+    async issue(request) {
+      const { token, signature } = deps.codec.mint('ory_ac');
+      const now = deps.now();
+      const session: CodeSession = {
+        grant: request.session,
+        redirect_uri: request.redirectUri,
+        code_challenge: request.codeChallenge,
+        code_challenge_method: request.codeChallengeMethod,
+      };
+      const record: TokenRecord = {
+        signature: storageKey(signature),
+        kind: 'authorization_code',
+        request_id: request.requestId,
+        client_id: request.client.client_id,
+        subject: request.session.subject,
+        scope: request.session.granted_scope,
+        audience: request.session.granted_audience,
+        requested_at: now,
+        expires_at: new Date(now.getTime() + deps.ttlMs),
+        active: true,
+        session: { ...session },
+      };
+      await deps.tokens.insert([record]);
+      return token;
+    },
+  };
+}
+
+// RFC 7636 §4.1: code_verifier = 43*128unreserved.
+const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+/** RFC 7636 §4.6: BASE64URL(SHA256(verifier)) == challenge, compared in constant time. */
+function pkceMatches(verifier: string, challenge: string): boolean {
+  const computed = Buffer.from(createHash('sha256').update(verifier, 'ascii').digest('base64url'), 'utf8');
+  const expected = Buffer.from(challenge, 'utf8');
+  return computed.length === expected.length && timingSafeEqual(computed, expected);
+}
+
+export interface AuthorizationCodeDeps {
+  codec: OpaqueTokenCodec;
+  tokens: Pick<TokenStore, 'get' | 'deactivate' | 'revokeRequest'>;
+  issuer: GrantTokenIssuer;
+  now: () => Date;
+}
+
+const invalidGrant = (hint: string) => new OAuthError('invalid_grant', { hint });
+
+export function authorizationCodeGrant(deps: AuthorizationCodeDeps): Grant {
+  return {
+    grantType: 'authorization_code',
+    parameters: ['code', 'redirect_uri', 'code_verifier'],
+    async handle({ client, params }) {
+      const code = params.get('code') ?? '';
+      if (code === '') throw new OAuthError('invalid_request', { hint: 'The "code" parameter is missing.' });
+      const signature = deps.codec.signatureOf(code, 'ory_ac');
+      if (signature === undefined) throw invalidGrant('The authorization code is malformed or unknown.');
+      const key = storageKey(signature);
+      const record = await deps.tokens.get(key);
+      if (!record || record.kind !== 'authorization_code') throw invalidGrant('The authorization code is unknown.');
+      if (!record.active) {
+        // RFC 6749 §4.1.2 and §10.5: a code used twice means it leaked; revoke what its first use issued.
+        await deps.tokens.revokeRequest(record.request_id);
+        throw invalidGrant('The authorization code has already been used.');
+      }
+      if (record.expires_at !== null && record.expires_at.getTime() <= deps.now().getTime()) {
+        throw invalidGrant('The authorization code has expired.');
+      }
+      // RFC 6749 §4.1.3: the code must have been issued to the authenticated client.
+      if (record.client_id !== client.client_id) throw invalidGrant('The authorization code was issued to another client.');
+      const session = record.session as unknown as CodeSession;
+
+      // RFC 6749 §4.1.3: when the authorization request named redirect_uri, the token request must repeat it.
+      const redirectUri = params.get('redirect_uri') ?? '';
+      if (session.redirect_uri !== '' && redirectUri !== session.redirect_uri) {
+        throw invalidGrant('The "redirect_uri" does not match the one of the authorization request.');
+      }
+
+      const verifier = params.get('code_verifier') ?? '';
+      if (session.code_challenge !== '') {
+        if (verifier === '') throw invalidGrant('The PKCE code_verifier is missing.');
+        if (!VERIFIER.test(verifier)) throw invalidGrant('The PKCE code_verifier must be 43 to 128 characters of [A-Za-z0-9-._~].');
+        if (!pkceMatches(verifier, session.code_challenge)) throw invalidGrant('The PKCE code_verifier does not match the code_challenge.');
+      } else if (verifier !== '') {
+        // RFC 9700 §4.8.2: a verifier without a challenge is a PKCE downgrade attempt.
+        throw invalidGrant('A code_verifier was sent but the authorization request had no code_challenge.');
+      }
+
+      // The conditional deactivate decides concurrent redemptions: exactly one caller wins.
+      if (!(await deps.tokens.deactivate(key))) {
+        await deps.tokens.revokeRequest(record.request_id);
+        throw invalidGrant('The authorization code has already been used.');
+      }
+      const granted = session.grant.granted_scope;
+      return deps.issuer.issue({
+        client,
+        session: session.grant,
+        requestId: record.request_id,
+        grantType: 'authorization_code',
+        // RFC 6749 §1.5 / OIDC Core §11: refresh tokens only for offline access, to clients allowed to refresh.
+        refresh: (granted.includes('offline_access') || granted.includes('offline')) && client.grant_types.includes('refresh_token'),
+        idToken: granted.includes('openid'),
+      });
+    },
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * RFC 6749 §6 refresh token grant with rotation and reuse detection (RFC 9700 §4.14.2,
+ * DESIGN.md Storage): each use deactivates the presented token and issues a new pair for the
+ * same grant; replaying a rotated token outside the grace period revokes the whole grant.
+ */
+import { OAuthError } from '../shared/errors.js';
+import { grantSessionOf } from '../tokens/grant-issuer.js';
+import type { GrantTokenIssuer } from '../tokens/grant-session.js';
+import { storageKey, type OpaqueTokenCodec } from '../tokens/opaque.js';
+import type { TokenStore } from '../tokens/store.js';
+import type { Grant } from './grant.js';
+import { splitScope, uncoveredScopes, type ScopeStrategy } from './scope.js';
+
+export interface RefreshTokenDeps {
+  codec: OpaqueTokenCodec;
+  tokens: Pick<TokenStore, 'get' | 'useRefreshToken' | 'revokeRequest'>;
+  issuer: GrantTokenIssuer;
+  scopeStrategy: ScopeStrategy;
+  /** `oauth2.refreshTokenRotation`: grace period in ms (0: none) and how many reuses it allows (0: no limit). */
+  grace: { gracePeriod: number; graceReuseCount: number };
+  now: () => Date;
+  /** Told of every detected reuse (the refresh-token reuse metric). */
+  onReuseDetected?: () => void;
+}
+
+const invalidGrant = (hint: string) => new OAuthError('invalid_grant', { hint });
+
+export function refreshTokenGrant(deps: RefreshTokenDeps): Grant {
+  return {
+    grantType: 'refresh_token',
+    parameters: ['refresh_token', 'scope'],
+    async handle({ client, params }) {
+      const presented = params.get('refresh_token') ?? '';
+      if (presented === '') throw new OAuthError('invalid_request', { hint: 'The "refresh_token" parameter is missing.' });
+      const signature = deps.codec.signatureOf(presented, 'ory_rt');
+      const record = signature === undefined ? undefined : await deps.tokens.get(storageKey(signature));
+      const session = record ? grantSessionOf(record) : undefined;
+      if (!record || record.kind !== 'refresh_token' || !session) throw invalidGrant('The refresh token is malformed or unknown.');
+      // RFC 6749 §6: the refresh token must have been issued to the authenticated client. Not a
+      // replay by the grant's own client, so the grant is left alone.
+      if (record.client_id !== client.client_id) throw invalidGrant('The refresh token was issued to another client.');
+      const now = deps.now();
+      if (record.expires_at !== null && record.expires_at.getTime() <= now.getTime()) throw invalidGrant('The refresh token has expired.');
+
+      // RFC 6749 §6: the requested scope MUST NOT include any scope not originally granted.
+      const requested = splitScope(params.get('scope'));
+      const widened = uncoveredScopes(deps.scopeStrategy, record.scope, requested);
+      if (widened.length > 0) {
+        throw new OAuthError('invalid_scope', { hint: `The scope "${widened.join(' ')}" was not granted to this refresh token.` });
+      }
+
+      const { gracePeriod, graceReuseCount } = deps.grace;
+      const outcome = await deps.tokens.useRefreshToken(
+        record.signature,
+        record.request_id,
+        now,
+        { usedSince: gracePeriod > 0 ? new Date(now.getTime() - gracePeriod) : undefined, maxReuse: graceReuseCount },
+        record.active && !record.used_at,
+      );
+      if (outcome === 'lost') {
+        // Two requests raced on a live token; the other one rotated it. Not evidence of theft.
+        throw invalidGrant('The refresh token was used by a concurrent request.');
+      }
+      if (outcome === 'reused') {
+        // RFC 9700 §4.14.2: a rotated-out refresh token came back; either party may be an attacker,
+        // so the whole grant (every access and refresh token of it) is revoked.
+        deps.onReuseDetected?.();
+        await deps.tokens.revokeRequest(record.request_id);
+        throw invalidGrant('The refresh token was already used or revoked; every token of its grant has been revoked.');
+      }
+
+      const scope = requested.length > 0 ? requested : record.scope;
+      return deps.issuer.issue({
+        client,
+        session,
+        requestId: record.request_id,
+        grantType: 'refresh_token',
+        refresh: true,
+        // OIDC Core §12.2: a refresh returns a fresh ID token when the grant is an OpenID one.
+        idToken: scope.includes('openid'),
+        scope,
+      });
+    },
+  };
+}

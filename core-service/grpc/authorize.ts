@@ -1,0 +1,38 @@
+/**
+ * The Authorize RPC of tessera.v1.OAuth2Service: the gateway forwards the request's parameters
+ * and Tessera's cookies; authorization/endpoint.ts decides; this maps its outcome to the
+ * BrowserResponse the gateway renders.
+ */
+import type { handleUnaryCall } from '@grpc/grpc-js';
+import type { AuthorizeRequest, BrowserResponse, SetCookie } from '../../proto/gen/tessera/v1/oauth2.js';
+import type { AuthorizationEndpoint } from '../authorization/endpoint.js';
+import type { BrowserOutcome } from '../authorization/response.js';
+import type { BrowserCookie } from '../flows/cookies.js';
+import type { Logger } from '../shared/logger.js';
+import { unary } from './unary.js';
+
+/** HttpOnly (no script reads flow cookies) and SameSite=Lax (sent on top-level redirects back to us, not on cross-site subrequests). */
+function toSetCookie(cookie: BrowserCookie): SetCookie {
+  return { name: cookie.name, value: cookie.value, max_age: cookie.max_age, path: '/', http_only: true, same_site: 'Lax', secure: cookie.secure };
+}
+
+function toWire(outcome: BrowserOutcome): BrowserResponse {
+  return {
+    redirect_to: outcome.redirect_to ?? '',
+    form_post_action: outcome.form_post?.action ?? '',
+    form_post_fields: outcome.form_post?.fields ?? {},
+    cookies: outcome.cookies.map(toSetCookie),
+    error: outcome.error,
+    frontchannel_logout_uris: [],
+  };
+}
+
+/** The Authorize handler; login_verifier/consent_verifier may come as fields or parameters. */
+export function authorizeHandler(endpoint: AuthorizationEndpoint, logger: Logger): handleUnaryCall<AuthorizeRequest, BrowserResponse> {
+  return unary(logger, 'Authorize', async (req) => {
+    const params = new Map(Object.entries(req.params));
+    if (req.login_verifier) params.set('login_verifier', req.login_verifier);
+    if (req.consent_verifier) params.set('consent_verifier', req.consent_verifier);
+    return toWire(await endpoint.authorize({ params, cookies: new Map(Object.entries(req.cookies)) }));
+  });
+}

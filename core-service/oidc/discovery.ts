@@ -1,0 +1,71 @@
+/**
+ * OpenID Provider metadata (OIDC Discovery 1.0 §3, RFC 8414 §2) for
+ * `/.well-known/openid-configuration`. Truthful by construction: it lists only what this server
+ * serves (no `password` grant, no request objects, PKCE S256 only).
+ */
+import type { JWK } from 'jose';
+import { ID_TOKEN_KEY_SET } from '../keys/service.js';
+import type { Config } from '../shared/config.js';
+
+export interface DiscoveryDeps {
+  config: Config;
+  signingKey: (set: string) => Promise<JWK>;
+}
+
+/** Claims the ID token and UserInfo carry (oidc/id-token.ts); consent claims come on top. */
+const CLAIMS_SUPPORTED = ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'acr', 'amr', 'at_hash', 'c_hash', 'sid', 'jti'];
+
+/**
+ * Builds the metadata document source.
+ *
+ * @example
+ * const metadata = await createDiscovery({ config, signingKey }).metadata();
+ */
+export function createDiscovery(deps: DiscoveryDeps) {
+  const { config } = deps;
+  const base = config.urls.self.public.endsWith('/') ? config.urls.self.public : `${config.urls.self.public}/`;
+  const at = (path: string) => new URL(path, base).toString();
+
+  return {
+    async metadata(): Promise<Record<string, unknown>> {
+      // Hydra advertises the alg of the key that currently signs ID tokens; rotation may change it.
+      const alg = (await deps.signingKey(ID_TOKEN_KEY_SET)).alg ?? 'RS256';
+      const authMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
+      return {
+        issuer: config.urls.self.issuer,
+        authorization_endpoint: at('oauth2/auth'),
+        token_endpoint: at('oauth2/token'),
+        jwks_uri: at('.well-known/jwks.json'),
+        userinfo_endpoint: at('userinfo'),
+        revocation_endpoint: at('oauth2/revoke'),
+        // Only what the authorization endpoint accepts (authorization/checks.ts).
+        response_types_supported: ['code'],
+        response_modes_supported: ['query', 'fragment', 'form_post'],
+        // RFC 9700 §2.4: the password grant is not offered.
+        grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+        subject_types_supported: config.oidc.subjectIdentifiers.supportedTypes,
+        id_token_signing_alg_values_supported: [alg],
+        userinfo_signing_alg_values_supported: ['none', alg],
+        token_endpoint_auth_methods_supported: authMethods,
+        revocation_endpoint_auth_methods_supported: authMethods,
+        // RFC 7636 §4.2: `plain` is refused by the authorization endpoint, so only S256.
+        code_challenge_methods_supported: ['S256'],
+        scopes_supported: ['openid', 'offline_access', 'offline'],
+        claims_supported: CLAIMS_SUPPORTED,
+        claims_parameter_supported: false,
+        request_parameter_supported: false,
+        // Discovery §3: this defaults to true, so it must be said.
+        request_uri_parameter_supported: false,
+        require_request_uri_registration: false,
+        // RP-Initiated, Front-Channel and Back-Channel Logout (flows/logout.ts): iframes carry iss and sid, Logout Tokens carry sid.
+        end_session_endpoint: at('oauth2/sessions/logout'),
+        frontchannel_logout_supported: true,
+        frontchannel_logout_session_supported: true,
+        backchannel_logout_supported: true,
+        backchannel_logout_session_supported: true,
+      };
+    },
+  };
+}
+
+export type Discovery = ReturnType<typeof createDiscovery>;

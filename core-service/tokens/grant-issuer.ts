@@ -1,0 +1,146 @@
+/**
+ * The GrantTokenIssuer (tokens/grant-session.ts): mints the access token, the optional refresh
+ * token and the optional ID token of one grant, and stores every row in one insert, so a
+ * failure leaves no half-issued grant behind.
+ */
+import type { JWK } from 'jose';
+import type { LifespanField, StoredClient } from '../clients/client.js';
+import type { TokenResponseBody } from '../grants/grant.js';
+import { ID_TOKEN_KEY_SET } from '../keys/service.js';
+import { signIdToken } from '../oidc/id-token.js';
+import type { Lifespan } from '../shared/config.js';
+import { parseGoDuration } from '../shared/durations.js';
+import type { AccessTokenMinter } from './access-token.js';
+import type { GrantSession, GrantTokenIssuer, IssueForGrant } from './grant-session.js';
+import { storageKey, type OpaqueTokenCodec } from './opaque.js';
+import type { TokenRecord, TokenStore } from './store.js';
+
+export interface GrantTokenIssuerDeps {
+  minter: AccessTokenMinter;
+  codec: OpaqueTokenCodec;
+  tokens: Pick<TokenStore, 'insert'>;
+  signingKey: (set: string) => Promise<JWK>;
+  issuer: string;
+  /** `ttl.*` in ms; refreshToken null means refresh tokens never expire (`-1`). */
+  ttl: { accessToken: number; refreshToken: Lifespan; idToken: number };
+  now: () => Date;
+}
+
+type GrantType = IssueForGrant['grantType'];
+
+// Per-client lifespans by grant (Hydra's `*_grant_*_lifespan` client fields); implicit has no refresh token.
+const LIFESPAN_FIELD: Record<GrantType, { access: LifespanField; id: LifespanField; refresh?: LifespanField }> = {
+  authorization_code: {
+    access: 'authorization_code_grant_access_token_lifespan',
+    id: 'authorization_code_grant_id_token_lifespan',
+    refresh: 'authorization_code_grant_refresh_token_lifespan',
+  },
+  refresh_token: {
+    access: 'refresh_token_grant_access_token_lifespan',
+    id: 'refresh_token_grant_id_token_lifespan',
+    refresh: 'refresh_token_grant_refresh_token_lifespan',
+  },
+  implicit: { access: 'implicit_grant_access_token_lifespan', id: 'implicit_grant_id_token_lifespan' },
+};
+
+function clientLifespan(client: StoredClient, field: LifespanField | undefined): number | undefined {
+  const value = field === undefined ? undefined : client.lifespans[field];
+  return value ? parseGoDuration(value) : undefined;
+}
+
+/** Where the GrantSession sits on access and refresh token rows (TokenRecord.session.grant). */
+const SESSION_KEY = 'grant';
+
+/**
+ * The GrantSession stored on an access or refresh token row by the grant issuer; undefined for
+ * rows of other origin (client_credentials tokens).
+ */
+export function grantSessionOf(record: TokenRecord): GrantSession | undefined {
+  const value = record.session[SESSION_KEY];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const session = value as Partial<GrantSession>;
+  return typeof session.subject === 'string' && Array.isArray(session.granted_scope) ? (session as GrantSession) : undefined;
+}
+
+/**
+ * Builds the issuer the code, refresh and implicit grants call once they have decided.
+ *
+ * @example
+ * const body = await registry.grantTokenIssuer.issue({ client, session, requestId, grantType: 'authorization_code',
+ *   refresh: session.granted_scope.includes('offline_access'), idToken: session.granted_scope.includes('openid') });
+ */
+export function createGrantTokenIssuer(deps: GrantTokenIssuerDeps): GrantTokenIssuer {
+  return {
+    async issue(request) {
+      const { client, session, requestId, grantType } = request;
+      const fields = LIFESPAN_FIELD[grantType];
+      const scope = request.scope ?? session.granted_scope;
+      // Both token rows carry the whole GrantSession: the refresh grant mints the next pair from
+      // it, userinfo reads the subject and the consented ID token claims from the access token's row.
+      const rowSession = { [SESSION_KEY]: session };
+
+      const access = await deps.minter.mint({
+        client,
+        subject: session.subject,
+        scope,
+        audience: session.granted_audience,
+        requestId,
+        lifespanMs: clientLifespan(client, fields.access) ?? deps.ttl.accessToken,
+        ext: session.access_token_claims,
+        session: rowSession,
+      });
+      const records: TokenRecord[] = [access.record];
+      const body: TokenResponseBody = {
+        access_token: access.token,
+        token_type: 'bearer',
+        expires_in: access.expiresIn,
+        scope: scope.join(' '),
+      };
+
+      if (request.refresh && fields.refresh !== undefined) {
+        const minted = deps.codec.mint('ory_rt');
+        const requestedAt = deps.now();
+        const lifespan = clientLifespan(client, fields.refresh) ?? deps.ttl.refreshToken;
+        records.push({
+          signature: storageKey(minted.signature),
+          kind: 'refresh_token',
+          request_id: requestId,
+          client_id: client.client_id,
+          subject: session.subject,
+          // RFC 6749 §6: a refresh token keeps the scope originally granted, even after a narrowed refresh.
+          scope: session.granted_scope,
+          audience: session.granted_audience,
+          requested_at: requestedAt,
+          expires_at: lifespan === null ? null : new Date(requestedAt.getTime() + lifespan),
+          active: true,
+          session: { ...rowSession, ext: session.access_token_claims },
+        });
+        body.refresh_token = minted.token;
+      }
+
+      if (request.idToken) {
+        const iat = Math.floor(deps.now().getTime() / 1000);
+        const lifespanMs = clientLifespan(client, fields.id) ?? deps.ttl.idToken;
+        body.id_token = await signIdToken(await deps.signingKey(ID_TOKEN_KEY_SET), {
+          issuer: deps.issuer,
+          subject: session.obfuscated_subject || session.subject,
+          clientId: client.client_id,
+          iat,
+          exp: iat + Math.round(lifespanMs / 1000),
+          authTime: session.auth_time,
+          // OIDC Core §12.2: an ID token from a refresh does not repeat the authentication's nonce.
+          nonce: grantType === 'refresh_token' ? '' : session.nonce,
+          acr: session.acr,
+          amr: session.amr,
+          sid: session.sid,
+          accessToken: access.token,
+          ...(request.code !== undefined ? { code: request.code } : {}),
+          extra: session.id_token_claims,
+        });
+      }
+
+      await deps.tokens.insert(records);
+      return body;
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Hydra's login/consent admin API over tessera.v1.FlowService:
+ * `/admin/oauth2/auth/requests/{login,consent}[/accept|/reject]` and
+ * `/admin/oauth2/auth/sessions/{consent,login}`. Bodies pass to core as Hydra's JSON; the
+ * embedded client is rendered like every other client document.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FlowDocument, FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
+import { call, type CallContext } from '../grpc-client/call.js';
+import { httpError } from '../errors/http-error.js';
+import { clientToJson } from './clients/hydra-json.js';
+import { linkHeader, parsePageSize, queryValue } from './pagination.js';
+
+const context = (request: FastifyRequest): CallContext => ({ requestId: request.id });
+const query = (request: FastifyRequest): Record<string, unknown> => request.query as Record<string, unknown>;
+
+function document(doc: FlowDocument, clientField: 'client' | 'consent_request'): Record<string, unknown> {
+  const parsed = JSON.parse(doc.json) as Record<string, unknown>;
+  if (!doc.client) return parsed;
+  const client = clientToJson(doc.client);
+  if (clientField === 'client') return { ...parsed, client };
+  const request = parsed.consent_request as Record<string, unknown> | undefined;
+  return request ? { ...parsed, consent_request: { ...request, client } } : parsed;
+}
+
+function challengeOf(request: FastifyRequest, name: string): string {
+  const value = queryValue(query(request)[name]);
+  if (value === '') throw httpError('invalid_request', { hint: `Query parameter "${name}" is required.` });
+  return value;
+}
+
+export function registerFlowRoutes(app: FastifyInstance, flows: FlowServiceClient): void {
+  for (const kind of ['login', 'consent'] as const) {
+    const param = `${kind}_challenge`;
+    const get = kind === 'login' ? flows.getLoginRequest.bind(flows) : flows.getConsentRequest.bind(flows);
+    const accept = kind === 'login' ? flows.acceptLoginRequest.bind(flows) : flows.acceptConsentRequest.bind(flows);
+    const reject = kind === 'login' ? flows.rejectLoginRequest.bind(flows) : flows.rejectConsentRequest.bind(flows);
+
+    app.get(`/admin/oauth2/auth/requests/${kind}`, async (request, reply) => {
+      const res = await call(context(request), get, { challenge: challengeOf(request, param) });
+      // Hydra: a request handled already is 410 Gone with oAuth2RedirectTo.
+      if (res.handled) return reply.code(410).send(JSON.parse(res.json) as unknown);
+      return document(res, 'client');
+    });
+    app.put(`/admin/oauth2/auth/requests/${kind}/accept`, async (request) => {
+      const res = await call(context(request), accept, { challenge: challengeOf(request, param), body_json: JSON.stringify(request.body ?? {}) });
+      return { redirect_to: res.redirect_to };
+    });
+    app.put(`/admin/oauth2/auth/requests/${kind}/reject`, async (request) => {
+      const res = await call(context(request), reject, { challenge: challengeOf(request, param), body_json: JSON.stringify(request.body ?? {}) });
+      return { redirect_to: res.redirect_to };
+    });
+  }
+
+  app.get('/admin/oauth2/auth/sessions/consent', async (request, reply) => {
+    const q = query(request);
+    const pageSize = parsePageSize(queryValue(q.page_size) || undefined);
+    const pageToken = queryValue(q.page_token);
+    const res = await call(context(request), flows.listConsentSessions.bind(flows), {
+      subject: queryValue(q.subject),
+      client_id: '',
+      all: false,
+      login_session_id: queryValue(q.login_session_id),
+      page_size: pageSize,
+      page_token: pageToken,
+      consent_request_id: '',
+    });
+    const next = res.sessions.length === pageSize ? String((Number(pageToken) || 0) + pageSize) : '';
+    void reply.header('link', linkHeader(request.url, pageSize, next));
+    return res.sessions.map((s) => document(s, 'consent_request'));
+  });
+
+  app.delete('/admin/oauth2/auth/sessions/consent', async (request, reply) => {
+    const q = query(request);
+    await call(context(request), flows.revokeConsentSessions.bind(flows), {
+      subject: queryValue(q.subject),
+      client_id: queryValue(q.client),
+      all: queryValue(q.all) === 'true',
+      login_session_id: '',
+      page_size: 0,
+      page_token: '',
+      consent_request_id: queryValue(q.consent_request_id),
+    });
+    return reply.code(204).send();
+  });
+
+  app.delete('/admin/oauth2/auth/sessions/login', async (request, reply) => {
+    const q = query(request);
+    await call(context(request), flows.revokeLoginSessions.bind(flows), { subject: queryValue(q.subject), sid: queryValue(q.sid) });
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * Hydra's logout admin API over tessera.v1.FlowService: `GET /admin/oauth2/auth/requests/logout`,
+ * `PUT …/logout/accept` (→ `{redirect_to}`) and `PUT …/logout/reject` (→ 204; the logout app
+ * then sends the user wherever it likes). No request bodies.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
+import { call, type CallContext } from '../grpc-client/call.js';
+import { httpError } from '../errors/http-error.js';
+import { clientToJson } from './clients/hydra-json.js';
+import { queryValue } from './pagination.js';
+
+const context = (request: FastifyRequest): CallContext => ({ requestId: request.id });
+
+function challengeOf(request: FastifyRequest): { challenge: string } {
+  const challenge = queryValue((request.query as Record<string, unknown>).logout_challenge);
+  if (challenge === '') throw httpError('invalid_request', { hint: 'Query parameter "logout_challenge" is required.' });
+  return { challenge };
+}
+
+export function registerLogoutAdminRoutes(app: FastifyInstance, flows: FlowServiceClient): void {
+  app.get('/admin/oauth2/auth/requests/logout', async (request) => {
+    const res = await call(context(request), flows.getLogoutRequest.bind(flows), challengeOf(request));
+    const document = JSON.parse(res.json) as Record<string, unknown>;
+    return res.client ? { ...document, client: clientToJson(res.client) } : document;
+  });
+  app.put('/admin/oauth2/auth/requests/logout/accept', async (request) => {
+    const res = await call(context(request), flows.acceptLogoutRequest.bind(flows), challengeOf(request));
+    return { redirect_to: res.redirect_to };
+  });
+  app.put('/admin/oauth2/auth/requests/logout/reject', async (request, reply) => {
+    await call(context(request), flows.rejectLogoutRequest.bind(flows), challengeOf(request));
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * The gateway's side of Tessera's browser cookies: forward the ones core minted (names
+ * starting `ory_hydra_`, as Hydra names them) and write the Set-Cookie headers core decides.
+ * The gateway never reads or invents a value.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { SetCookie } from '../../proto/gen/tessera/v1/oauth2.js';
+
+const PREFIX = 'ory_hydra_';
+// RFC 6265 §4.1.1 token and cookie-octet alphabets: anything else is not a cookie core set.
+const NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
+
+/** The request's Tessera cookies, name → value (first occurrence wins). */
+export function tesseraCookies(request: FastifyRequest): Record<string, string> {
+  const header = request.headers.cookie;
+  const out: Record<string, string> = {};
+  if (!header) return out;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (name.startsWith(PREFIX) && !(name in out) && VALUE.test(value)) out[name] = value;
+  }
+  return out;
+}
+
+/** RFC 6265 §4.1: one Set-Cookie header per cookie. */
+export function serializeCookie(cookie: SetCookie): string {
+  if (!NAME.test(cookie.name) || !VALUE.test(cookie.value)) throw new Error(`core sent an invalid cookie ${JSON.stringify(cookie.name)}`);
+  const parts = [`${cookie.name}=${cookie.value}`, `Path=${cookie.path || '/'}`, `Max-Age=${Math.max(0, Math.trunc(cookie.max_age))}`];
+  if (cookie.max_age <= 0) parts.push('Expires=Thu, 01 Jan 1970 00:00:00 GMT');
+  if (cookie.http_only) parts.push('HttpOnly');
+  if (cookie.secure) parts.push('Secure');
+  if (cookie.same_site) parts.push(`SameSite=${cookie.same_site}`);
+  return parts.join('; ');
+}
+
+/** Adds every cookie core asked for to the reply. */
+export function setCookies(reply: FastifyReply, cookies: readonly SetCookie[]): void {
+  if (cookies.length > 0) void reply.header('set-cookie', cookies.map(serializeCookie));
+}

@@ -1,0 +1,64 @@
+/**
+ * `GET|POST /oauth2/auth`: forwards the parameters and Tessera's cookies to core's Authorize
+ * and renders what it decided: a redirect, Set-Cookie headers, the form_post page, or an error
+ * page. Every OAuth decision (redirect URI, PKCE, scope, prompt, CSRF) is made in core.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { BrowserResponse, OAuth2ServiceClient } from '../../proto/gen/tessera/v1/oauth2.js';
+import { setCookies, tesseraCookies } from '../cookies/tessera.js';
+import { toHttpError } from '../errors/handlers.js';
+import { httpError } from '../errors/http-error.js';
+import { call } from '../grpc-client/call.js';
+import { formParams } from './form.js';
+import { errorPage, formPostPage } from './pages.js';
+
+/** Query parameters as single values; RFC 6749 §3.1: a parameter must not be repeated. */
+function queryParams(request: FastifyRequest): Record<string, string> {
+  const query = new URL(request.url, 'http://gateway.invalid').searchParams;
+  const out: Record<string, string> = {};
+  for (const [name, value] of query) {
+    if (name in out) throw httpError('invalid_request', { hint: `The parameter "${name}" is included more than once.` });
+    out[name] = value;
+  }
+  return out;
+}
+
+function html(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .header('pragma', 'no-cache')
+    .header('x-frame-options', 'DENY')
+    .type('text/html; charset=utf-8')
+    .send(body);
+}
+
+function render(reply: FastifyReply, res: BrowserResponse, method: string): FastifyReply {
+  setCookies(reply, res.cookies);
+  if (res.error) return html(reply, res.error.status_code || 400, errorPage(res.error));
+  if (res.form_post_action) return html(reply, 200, formPostPage(res.form_post_action, res.form_post_fields));
+  // RFC 9700 §4.12: after a POST, 303 makes the browser follow with GET, never re-posting the form.
+  return reply.code(method === 'POST' ? 303 : 302).header('cache-control', 'no-store').redirect(res.redirect_to, method === 'POST' ? 303 : 302);
+}
+
+export function registerAuthorizeRoutes(app: FastifyInstance, oauth2: OAuth2ServiceClient): void {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      const params = request.method === 'POST' ? formParams(request) : queryParams(request);
+      const res = await call({ requestId: request.id }, oauth2.authorize.bind(oauth2), {
+        params,
+        cookies: tesseraCookies(request),
+        login_verifier: '',
+        consent_verifier: '',
+      });
+      return render(reply, res, request.method);
+    } catch (err) {
+      // A browser gets a page, never JSON or a stack trace; the detail goes to the log.
+      const httpErr = toHttpError(err);
+      if (httpErr.status >= 500) request.log.error({ err }, 'authorization endpoint failed');
+      return html(reply, httpErr.status, errorPage({ error: httpErr.body.error, error_description: httpErr.body.error_description, error_hint: httpErr.body.error_hint ?? '' }));
+    }
+  };
+  app.get('/oauth2/auth', handler);
+  app.post('/oauth2/auth', handler);
+}

@@ -10,12 +10,14 @@ import { HttpError } from './errors/http-error.js';
 /** Readiness must answer fast for load balancers, even when core hangs. */
 const READY_TIMEOUT_MS = 2_000;
 
-/** Registers `/health/alive`, `/health/ready` and `/version` on one listener. */
-export function registerHealthRoutes(app: FastifyInstance, core: Pick<CoreConnection, 'health'>): void {
+/** Registers `/health/alive`, `/health/ready` (503 once `draining()`) and `/version` on one listener. */
+export function registerHealthRoutes(app: FastifyInstance, core: Pick<CoreConnection, 'health'>, draining: () => boolean = () => false): void {
   app.get('/health/alive', async () => ({ status: 'ok' }));
 
   app.get('/health/ready', async (request, reply) => {
     let problem: string;
+    // Shutting down: load balancers must stop sending traffic before the listener closes.
+    if (draining()) return reply.code(503).send({ errors: { shutdown: 'the gateway is shutting down' } });
     try {
       const status = await core.health({ requestId: request.id, timeoutMs: READY_TIMEOUT_MS });
       if (status === 'SERVING') return { status: 'ok' };

@@ -80,7 +80,9 @@ const stop = (signal: NodeJS.Signals) => {
   stopping = true;
   logger.info({ signal }, 'shutting down');
   running
-    .then((gateway) => gateway.close())
+    // Readiness answers 503 at once; the listeners keep serving for a second so load balancers
+    // notice before the port closes, then in-flight requests finish (bounded) and we exit 0.
+    .then((gateway) => gateway.close({ drainDelayMs: 1_000 }))
     .then(
       () => process.exit(0),
       (err: unknown) => {
@@ -91,4 +93,6 @@ const stop = (signal: NodeJS.Signals) => {
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+// SIGHUP rotates the HTTPS certificate in place (tls-reload.ts), as nginx and Hydra operators expect.
+process.on('SIGHUP', () => void running.then((gateway) => gateway.reloadTls('SIGHUP')));
 await running;

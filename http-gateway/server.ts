@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { requestSerializer } from './access-log.js';
 import { installErrorHandlers } from './errors/handlers.js';
 import type { TlsMaterial } from './tls.js';
 
@@ -46,10 +47,12 @@ function parseForm(body: string): FormBody {
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Creates a listener (not yet listening). `tls` undefined means plain HTTP. */
-export function createListener(opts: { logger: FastifyBaseLogger; tls: TlsMaterial | undefined }): FastifyInstance {
+export function createListener(opts: { logger: FastifyBaseLogger; tls: TlsMaterial | undefined; leakSensitiveValues?: boolean }): FastifyInstance {
   const { tls } = opts;
   const app = Fastify({
-    loggerInstance: opts.logger,
+    loggerInstance: opts.logger.child({}, { serializers: { req: requestSerializer(opts.leakSensitiveValues ?? false) } }),
+    // The same field name core logs, so one grep follows a request through both services.
+    requestIdLogLabel: 'request_id',
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
     genReqId: (req) => {

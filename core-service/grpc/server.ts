@@ -9,6 +9,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import type { Logger } from '../shared/logger.js';
 import { PROJECT_ROOT } from '../shared/paths.js';
+import { instrumentService, type GrpcMetrics } from './unary.js';
 
 export interface ServiceBinding {
   /** Fully-qualified name, e.g. `tessera.v1.ClientService`, as the health service reports it. */
@@ -28,17 +29,23 @@ export interface GrpcServerOptions {
   healthIntervalMs?: number;
   /** How long graceful shutdown waits for in-flight calls before cutting them, in ms. */
   shutdownGraceMs?: number;
+  /** Counts and times every call (core-metrics.ts). */
+  metrics?: GrpcMetrics;
+  /** TLS / mutual TLS / plaintext, decided by grpcServerTransport (transport.ts); plaintext when absent. */
+  credentials?: ServerCredentials;
 }
 
 export interface RunningGrpcServer {
   /** `host:port` actually bound (port 0 picks a free one). */
   address: string;
   port: number;
+  /** Asks the database now instead of at the next poll (the core just became ready). */
+  checkHealth(): Promise<void>;
   /** Marks every service NOT_SERVING, stops accepting calls, lets in-flight ones finish. */
   shutdown(): Promise<void>;
 }
 
-const PROTO_FILES = ['clients', 'keys', 'flows', 'oauth2', 'introspection', 'errors'].map((name) =>
+const PROTO_FILES = ['clients', 'keys', 'flows', 'oauth2', 'introspection', 'janitor', 'errors'].map((name) =>
   join(PROJECT_ROOT, 'proto', 'tessera', 'v1', `${name}.proto`),
 );
 /** Listed too, so `grpcurl list` shows the reflection service as it does on Go servers. */
@@ -49,7 +56,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   const { logger } = options;
   const server = new Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
 
-  for (const service of options.services) server.addService(service.definition, service.implementation);
+  for (const service of options.services) {
+    server.addService(service.definition, instrumentService(service.definition, service.implementation, logger, options.metrics));
+  }
 
   const names = ['', ...options.services.map((s) => s.name)];
   const health = new HealthImplementation(Object.fromEntries(names.map((n) => [n, 'NOT_SERVING' as const])));
@@ -64,10 +73,12 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   let serving: boolean | undefined;
   const setServing = (up: boolean) => {
     if (up === serving) return;
+    // The first answer comes before the core is ready (app.ts); that is no outage to report.
+    const starting = serving === undefined;
     serving = up;
     for (const n of names) health.setStatus(n, up ? 'SERVING' : 'NOT_SERVING');
     if (up) logger.info('database reachable: health SERVING');
-    else logger.warn('database unreachable: health NOT_SERVING');
+    else if (!starting) logger.warn('database unreachable: health NOT_SERVING');
   };
   let stopped = false;
   const poll = async () => {
@@ -79,7 +90,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   timer.unref();
 
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (err, bound) =>
+    server.bindAsync(`${options.host}:${options.port}`, options.credentials ?? ServerCredentials.createInsecure(), (err, bound) =>
       err ? reject(err) : resolve(bound),
     );
   });
@@ -88,6 +99,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   return {
     address,
     port,
+    checkHealth: poll,
     async shutdown() {
       stopped = true;
       clearInterval(timer);

@@ -1,9 +1,21 @@
 /**
  * Adapts an async domain call to a grpc-js unary handler: one place that catches, logs and
- * maps errors, so each service file is only parse → call → map.
+ * maps errors, so each service file is only parse → call → map. `instrumentService` wraps
+ * every method of a service once, where it is registered: the request id the gateway sent
+ * (`x-request-id` metadata) is bound to every log line of the call, and the call is counted
+ * and timed for Prometheus.
  */
-import type { handleUnaryCall, sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
-import type { Logger } from '../shared/logger.js';
+import { randomUUID } from 'node:crypto';
+import {
+  status,
+  type handleUnaryCall,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import type { Counter, Histogram } from 'prom-client';
+import { withRequestId, type Logger } from '../shared/logger.js';
 import { toServiceError } from './errors.js';
 
 export function unary<Req, Res>(
@@ -12,11 +24,61 @@ export function unary<Req, Res>(
   handler: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
 ): handleUnaryCall<Req, Res> {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
-    const requestId = call.metadata.get('x-request-id')[0];
-    const log = requestId ? logger.child({ request_id: String(requestId) }) : logger;
     handler(call.request, call).then(
       (response) => callback(null, response),
-      (err: unknown) => callback(toServiceError(err, log, method)),
+      (err: unknown) => callback(toServiceError(err, logger, method)),
     );
   };
+}
+
+type GrpcLabels = 'grpc_service' | 'grpc_method' | 'grpc_code';
+
+/** The two gRPC metrics of core-metrics.ts. */
+export interface GrpcMetrics {
+  grpcHandled: Counter<GrpcLabels>;
+  grpcHandlingSeconds: Histogram<GrpcLabels>;
+}
+
+/** A request id from a caller is kept when it is safe to log; otherwise one is made up. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+type AnyUnary = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => void;
+
+/**
+ * Wraps each unary method of `implementation`: binds the request id to the call's log lines,
+ * logs the outcome at debug, and records `grpc_server_handled_total` and
+ * `grpc_server_handling_seconds` (go-grpc-prometheus names) by method and status code.
+ */
+export function instrumentService(
+  definition: ServiceDefinition,
+  implementation: UntypedServiceImplementation,
+  logger: Logger,
+  metrics: GrpcMetrics | undefined,
+): UntypedServiceImplementation {
+  const wrapped: UntypedServiceImplementation = { ...implementation };
+  for (const [name, method] of Object.entries(definition)) {
+    const original = implementation[name];
+    if (method.requestStream || method.responseStream || typeof original !== 'function') continue;
+    // `/tessera.v1.OAuth2Service/Token` → service and method labels.
+    const [, service = '', rpc = name] = method.path.split('/');
+    const handler = original as AnyUnary;
+    const instrumented: AnyUnary = (call, callback) => {
+      const sent = call.metadata.get('x-request-id')[0];
+      const requestId = typeof sent === 'string' && SAFE_REQUEST_ID.test(sent) ? sent : randomUUID();
+      const started = process.hrtime.bigint();
+      withRequestId(requestId, () =>
+        handler(call, (err, value, trailer, flags) => {
+          const code = err ? (err.code ?? status.UNKNOWN) : status.OK;
+          const labels = { grpc_service: service, grpc_method: rpc, grpc_code: status[code] ?? String(code) };
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          metrics?.grpcHandled.inc(labels);
+          metrics?.grpcHandlingSeconds.observe(labels, seconds);
+          logger.debug({ grpc_method: method.path, grpc_code: labels.grpc_code, took_ms: Math.round(seconds * 1000) }, 'grpc call finished');
+          callback(err, value, trailer, flags);
+        }),
+      );
+    };
+    wrapped[name] = instrumented as UntypedServiceImplementation[string];
+  }
+  return wrapped;
 }

@@ -1,8 +1,12 @@
 /**
- * Logging setup shared by the three programs: pino JSON on stdout, level from `log.level`,
- * secrets redacted unless `log.leak_sensitive_values` is set.
+ * Logging setup shared by the three programs: pino on stdout, level from `log.level`, format
+ * from `log.format` (json, json_pretty, text), secrets redacted unless
+ * `log.leak_sensitive_values` is set, and the request id of the call being served on every line.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Transform } from 'node:stream';
 import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import type { Config } from './config.js';
 
 export type { Logger };
@@ -31,6 +35,41 @@ const SENSITIVE_PATHS = [
   '*.client_assertion',
 ];
 
+/** What replaces a sensitive value in the log (Hydra's wording). */
+export const REDACTED =
+  'Value is sensitive and has been redacted. To see the value set config key "log.leak_sensitive_values = true" or environment variable "LOG_LEAK_SENSITIVE_VALUES=true".';
+
+/** The request being served; every line logged while it runs carries its id. */
+const requestContext = new AsyncLocalStorage<{ request_id: string }>();
+
+/**
+ * Runs `fn` as part of the request `requestId`: every log line written meanwhile, by any
+ * logger, carries `request_id`, so one request can be followed from the gateway into core.
+ * @example withRequestId(id, () => handler(call.request));
+ */
+export function withRequestId<T>(requestId: string, fn: () => T): T {
+  return requestContext.run({ request_id: requestId }, fn);
+}
+
+/** Indents each JSON line pino writes (`log.format: json_pretty`). */
+function indentJson(destination: NodeJS.WritableStream): Transform {
+  const out = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const lines = chunk.toString('utf8').split('\n').filter((line) => line.length > 0);
+      done(null, lines.map((line) => `${JSON.stringify(JSON.parse(line), null, 2)}\n`).join(''));
+    },
+  });
+  out.pipe(destination);
+  return out;
+}
+
+/** The stream for the configured format; text goes through pino-pretty in this thread (no worker). */
+function streamFor(format: Config['log']['format'], destination: NodeJS.WritableStream): NodeJS.WritableStream {
+  if (format === 'text') return pretty({ destination, colorize: false, sync: true, translateTime: 'SYS:standard' });
+  if (format === 'json_pretty') return indentJson(destination);
+  return destination;
+}
+
 /** Creates the root logger for one program (`service` names it in every line). */
 export function createLogger(service: string, log: Config['log'], destination?: NodeJS.WritableStream): Logger {
   const options: pino.LoggerOptions = {
@@ -41,7 +80,8 @@ export function createLogger(service: string, log: Config['log'], destination?: 
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    mixin: () => requestContext.getStore() ?? {},
   };
-  if (!log.leakSensitiveValues) options.redact = { paths: SENSITIVE_PATHS, censor: 'Value is sensitive and has been redacted. To see the value set config key "log.leak_sensitive_values = true" or environment variable "LOG_LEAK_SENSITIVE_VALUES=true".' };
-  return pino(options, (destination ?? process.stdout) as pino.DestinationStream);
+  if (!log.leakSensitiveValues) options.redact = { paths: SENSITIVE_PATHS, censor: REDACTED };
+  return pino(options, streamFor(log.format, destination ?? process.stdout) as pino.DestinationStream);
 }

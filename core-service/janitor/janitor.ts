@@ -1,0 +1,81 @@
+/**
+ * The janitor (Hydra's `hydra janitor`): deletes rows no request will need again — expired and
+ * inactive tokens, expired client-assertion ids, stale flow requests — in batches of
+ * `batchSize` rows per statement, at most `limit` rows per table per run, keeping anything
+ * younger than `keepIfYoungerMs`. Short statements hold their locks briefly, so it is safe to
+ * run while the server serves traffic; run it again to continue where `limit` stopped it.
+ */
+
+/** What the janitor can clean, one SQL table each. */
+export type JanitorTarget = 'tokens' | 'jtis' | 'requests' | 'grants';
+
+/** Storage side of the janitor (storage/janitor-store.ts). */
+export interface JanitorStore {
+  /**
+   * Deletes at most `max` rows of `target` that are stale at `cutoff`; returns how many went.
+   * A target without a table yet deletes nothing.
+   */
+  deleteBatch(target: JanitorTarget, cutoff: Date, max: number): Promise<number>;
+}
+
+export interface JanitorOptions {
+  /** Expired and inactive tokens, and expired client-assertion ids. */
+  tokens: boolean;
+  /** Stale login, consent and logout requests. */
+  requests: boolean;
+  /** Rejected and expired grants. */
+  grants: boolean;
+  batchSize: number;
+  limit: number;
+  keepIfYoungerMs: number;
+}
+
+/** Rows deleted per target. */
+export type JanitorReport = Record<JanitorTarget, number>;
+
+/** Hydra's defaults for `--batch-size` and `--limit`. */
+export const DEFAULT_BATCH_SIZE = 100;
+export const DEFAULT_LIMIT = 10_000;
+
+/** Thrown for options that make no sense (nothing selected, a zero batch). */
+export class JanitorOptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JanitorOptionsError';
+  }
+}
+
+/** Checks options the way Hydra's janitor does before touching anything. */
+export function validateJanitorOptions(options: JanitorOptions): void {
+  if (!options.tokens && !options.requests && !options.grants) {
+    throw new JanitorOptionsError('select at least one of --tokens, --requests, --grants');
+  }
+  if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new JanitorOptionsError('--batch-size must be a whole number ≥ 1');
+  if (!Number.isInteger(options.limit) || options.limit < 1) throw new JanitorOptionsError('--limit must be a whole number ≥ 1');
+  if (options.batchSize > options.limit) throw new JanitorOptionsError('--batch-size must not be larger than --limit');
+  if (options.keepIfYoungerMs < 0) throw new JanitorOptionsError('--keep-if-younger must not be negative');
+}
+
+/**
+ * Runs one janitor pass.
+ * @example await runJanitor(store, { tokens: true, requests: false, grants: false, batchSize: 100, limit: 10000, keepIfYoungerMs: 0 }, new Date());
+ */
+export async function runJanitor(store: JanitorStore, options: JanitorOptions, now: Date): Promise<JanitorReport> {
+  validateJanitorOptions(options);
+  const cutoff = new Date(now.getTime() - options.keepIfYoungerMs);
+  const report: JanitorReport = { tokens: 0, jtis: 0, requests: 0, grants: 0 };
+  const targets: JanitorTarget[] = [
+    ...(options.tokens ? (['tokens', 'jtis'] as const) : []),
+    ...(options.requests ? (['requests'] as const) : []),
+    ...(options.grants ? (['grants'] as const) : []),
+  ];
+  for (const target of targets) {
+    while (report[target] < options.limit) {
+      const max = Math.min(options.batchSize, options.limit - report[target]);
+      const deleted = await store.deleteBatch(target, cutoff, max);
+      report[target] += deleted;
+      if (deleted < max) break;
+    }
+  }
+  return report;
+}

@@ -1,0 +1,50 @@
+/**
+ * The gateway's credentials for the channel to core (`core.tls.*`): TLS verifying core's
+ * certificate against `core.tls.ca.path`, plus a client certificate when core demands mutual
+ * TLS. Without any `core.tls` key the channel is plaintext, which core only accepts on
+ * loopback unless its operator forced otherwise (core-service/grpc/transport.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
+import { credentials, type ChannelCredentials, type ChannelOptions } from '@grpc/grpc-js';
+import type { CoreClientTls } from '../../core-service/shared/config.js';
+import { TlsConfigError } from '../tls.js';
+
+export interface CoreChannelSecurity {
+  credentials: ChannelCredentials;
+  /** Extra channel options (the server name override). */
+  options: ChannelOptions;
+  tls: boolean;
+}
+
+function readPem(path: string, key: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new TlsConfigError(`${key} cannot be read at ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Builds the channel credentials; throws TlsConfigError naming the `core.tls.*` key at fault. */
+export function coreChannelSecurity(tls: CoreClientTls): CoreChannelSecurity {
+  if (!tls.caPath && !tls.certPath && !tls.keyPath) {
+    return { credentials: credentials.createInsecure(), options: {}, tls: false };
+  }
+  if (Boolean(tls.certPath) !== Boolean(tls.keyPath)) {
+    throw new TlsConfigError('core.tls.cert.path and core.tls.key.path (env CORE_TLS_CERT_PATH, CORE_TLS_KEY_PATH) go together: the client certificate needs its key');
+  }
+  // Without a CA, core's certificate is checked against the system's trusted roots.
+  const ca = tls.caPath ? readPem(tls.caPath, 'core.tls.ca.path') : null;
+  const cert = tls.certPath ? readPem(tls.certPath, 'core.tls.cert.path') : null;
+  const key = tls.keyPath ? readPem(tls.keyPath, 'core.tls.key.path') : null;
+  try {
+    // Fail at start, naming the problem, rather than on the first call.
+    createSecureContext({ ...(ca ? { ca } : {}), ...(cert && key ? { cert, key } : {}) });
+  } catch (err) {
+    throw new TlsConfigError(`core.tls: the CA, certificate or key is unusable: ${(err as Error).message}`);
+  }
+  const options: ChannelOptions = tls.serverName
+    ? { 'grpc.ssl_target_name_override': tls.serverName, 'grpc.default_authority': tls.serverName }
+    : {};
+  return { credentials: credentials.createSsl(ca, key, cert), options, tls: true };
+}

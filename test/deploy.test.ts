@@ -1,0 +1,442 @@
+/**
+ * deploy/: what can be checked without a container engine. The Dockerfile copies paths that
+ * exist, runs entrypoints the build produces, runs as non-root and health-checks real
+ * endpoints; compose and the Kubernetes manifests parse, use the programs' ports, the
+ * environment names the config loader knows, and probes that exist. The healthcheck program
+ * the images and probes run is exercised against a real core and gateway.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { configEnvNames, loadConfig } from '../core-service/shared/config.js';
+import { PROJECT_ROOT } from '../core-service/shared/paths.js';
+import { parseInvocation } from '../migrator/cli-args.js';
+import { createTestCa } from './support/certificates.js';
+import { startCluster } from './support/cluster.js';
+import { runProgram } from './support/processes.js';
+
+const DEPLOY = join(PROJECT_ROOT, 'deploy');
+const read = (path: string) => readFileSync(join(PROJECT_ROOT, path), 'utf8');
+const PORTS = { public: 4444, admin: 4445, grpc: 4446 };
+const KNOWN_ENV = new Set(configEnvNames());
+
+// --- a small Dockerfile reader: instructions per stage, continuation lines joined ----------------
+
+interface Instruction {
+  op: string;
+  args: string;
+}
+interface Stage {
+  name: string;
+  base: string;
+  instructions: Instruction[];
+}
+
+function readDockerfile(path: string): Stage[] {
+  const lines = readFileSync(path, 'utf8').replace(/\\\n/g, ' ').split('\n');
+  const stages: Stage[] = [];
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const [op = '', ...rest] = line.split(/\s+/);
+    const args = rest.join(' ');
+    if (op.toUpperCase() === 'FROM') {
+      const m = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(args);
+      assert.ok(m, `FROM ${args}`);
+      stages.push({ base: m[1] ?? '', name: m[2] ?? `stage${stages.length}`, instructions: [] });
+    } else if (op.toUpperCase() !== 'ARG' || stages.length > 0) {
+      stages.at(-1)?.instructions.push({ op: op.toUpperCase(), args });
+    }
+  }
+  return stages;
+}
+
+/** An instruction's value, looked up through the stage's parents (USER, ENTRYPOINT, … inherit). */
+function inherited(stages: Stage[], stage: Stage, op: string): string | undefined {
+  const own = stage.instructions.filter((i) => i.op === op).at(-1);
+  if (own) return own.args;
+  const parent = stages.find((s) => s.name === stage.base);
+  return parent ? inherited(stages, parent, op) : undefined;
+}
+
+/** `["node", "a"]` exec form → argv. */
+const execForm = (args: string): string[] => JSON.parse(args.replace(/^CMD\s+/, '')) as string[];
+
+/** `dist/x/y.js` must come from `x/y.ts` inside tsconfig.build.json's include, not excluded as a test. */
+function assertBuiltFrom(distPath: string): void {
+  const outDir = buildOutDir();
+  assert.ok(distPath.startsWith(`${outDir}/`), `${distPath} is not under the build's outDir ${outDir}`);
+  const source = distPath.slice(outDir.length + 1).replace(/\.js$/, '.ts');
+  assert.ok(existsSync(join(PROJECT_ROOT, source)), `${distPath}: no source ${source}`);
+  const build = JSON.parse(read('tsconfig.build.json')) as { include: string[] };
+  assert.ok(build.include.some((inc) => source === inc || source.startsWith(`${inc}/`)), `${source} is not in tsconfig.build.json's include`);
+  assert.ok(!source.endsWith('.test.ts'));
+}
+
+function buildOutDir(): string {
+  const build = JSON.parse(read('tsconfig.build.json')) as { extends?: string; compilerOptions?: { outDir?: string } };
+  const base = JSON.parse(read('tsconfig.json')) as { compilerOptions: { outDir: string } };
+  return (build.compilerOptions?.outDir ?? base.compilerOptions.outDir).replace(/^\.\//, '');
+}
+
+const stages = readDockerfile(join(DEPLOY, 'Dockerfile'));
+const stage = (name: string): Stage => {
+  const found = stages.find((s) => s.name === name);
+  assert.ok(found, `no stage ${name}`);
+  return found;
+};
+const TARGETS = { core: 'core', gateway: 'gateway', migrator: 'migrator', 'login-consent': 'login-consent' } as const;
+
+describe('deploy/Dockerfile', () => {
+  test('every path the build context COPYs exists and is not in the .dockerignore', () => {
+    const ignored = readFileSync(join(DEPLOY, 'Dockerfile.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
+    for (const s of stages) {
+      for (const i of s.instructions.filter((x) => x.op === 'COPY' && !x.args.includes('--from='))) {
+        const parts = i.args.split(/\s+/).filter((p) => !p.startsWith('--'));
+        for (const source of parts.slice(0, -1)) {
+          assert.ok(existsSync(join(PROJECT_ROOT, source)), `${s.name}: COPY ${source}: no such path`);
+          assert.ok(!ignored.some((ig) => source === ig || source.startsWith(`${ig}/`)), `${s.name}: COPY ${source} is excluded by the .dockerignore`);
+        }
+      }
+    }
+  });
+
+  test('the runtime copies the build output and the .proto files the core reads', () => {
+    const copies = stage('runtime').instructions.filter((i) => i.op === 'COPY').map((i) => i.args);
+    assert.ok(copies.includes(`--from=build /src/${buildOutDir()} ./${buildOutDir()}`), copies.join('\n'));
+    assert.match(JSON.parse(read('package.json')).scripts.build as string, /tsconfig\.build\.json/);
+    assert.ok(copies.some((c) => /^proto\/tessera \.\/proto\/tessera$/.test(c)));
+    assert.ok(readdirSync(join(PROJECT_ROOT, 'proto', 'tessera', 'v1')).some((f) => f.endsWith('.proto')));
+    assert.match(read('core-service/grpc/server.ts'), /'proto', 'tessera', 'v1'/);
+    // package.json marks the project root at run time (paths.ts) and must be in the image.
+    assert.ok(copies.some((c) => c.startsWith('package.json')));
+    assert.ok(stage('runtime').instructions.some((i) => i.op === 'RUN' && i.args.includes('npm ci --omit=dev')));
+    assert.match(stage('runtime').base, /node:20|NODE_IMAGE/);
+    assert.ok(stages.some((s) => s.name === 'build' && s.instructions.some((i) => i.op === 'RUN' && i.args === 'npm run build')));
+  });
+
+  test('every target runs a program the build produces: the package.json bin entries', () => {
+    const bin = (JSON.parse(read('package.json')) as { bin: Record<string, string> }).bin;
+    const expected: Record<string, string | undefined> = {
+      core: bin['core-service'],
+      gateway: bin['http-gateway'],
+      migrator: bin.migrator,
+      'login-consent': 'dist/deploy/quickstart/login-consent-app.js',
+    };
+    for (const target of Object.values(TARGETS)) {
+      const entrypoint = inherited(stages, stage(target), 'ENTRYPOINT');
+      assert.ok(entrypoint, `${target} has no ENTRYPOINT`);
+      const argv = execForm(entrypoint);
+      assert.equal(argv[0], 'node');
+      assert.equal(argv[1], expected[target], `${target} runs ${argv[1]}`);
+      assertBuiltFrom(argv[1] ?? '');
+    }
+  });
+
+  test('the migrator image runs `migrator sql up -e --yes` by default', () => {
+    const cmd = execForm(inherited(stages, stage('migrator'), 'CMD') ?? '[]');
+    assert.deepEqual(cmd, ['sql', 'up', '-e', '--yes']);
+    const invocation = parseInvocation(cmd);
+    assert.equal(invocation.help, false);
+    assert.equal(invocation.action, 'up');
+    assert.equal(invocation.yes, true);
+    assert.equal(invocation.readFromEnv, true);
+  });
+
+  test('every final stage runs as a non-root user', () => {
+    for (const target of Object.values(TARGETS)) {
+      const user = inherited(stages, stage(target), 'USER');
+      assert.ok(user, `${target} sets no USER`);
+      assert.ok(!/^(root|0)(:|$)/.test(user), `${target} runs as ${user}`);
+    }
+  });
+
+  test('HEALTHCHECKs run real programs against real endpoints', () => {
+    const healthcheck = read('deploy/healthcheck.ts');
+    for (const target of ['core', 'gateway'] as const) {
+      const hc = inherited(stages, stage(target), 'HEALTHCHECK');
+      assert.ok(hc, `${target} has no HEALTHCHECK`);
+      const argv = execForm(hc.slice(hc.indexOf('CMD ')));
+      assert.deepEqual(argv.slice(0, 3), ['node', 'dist/deploy/healthcheck.js', target]);
+      assertBuiltFrom(argv[1] ?? '');
+    }
+    assert.match(healthcheck, /\/health\/ready/);
+    assert.match(read('http-gateway/health.ts'), /app\.get\('\/health\/ready'/);
+    assert.match(inherited(stages, stage('login-consent'), 'HEALTHCHECK') ?? '', /127\.0\.0\.1:3000\/health'/);
+    assert.match(read('deploy/quickstart/login-consent-app.ts'), /case 'GET \/health':/);
+    assert.equal(inherited(stages, stage('migrator'), 'HEALTHCHECK'), 'NONE');
+  });
+
+  test('each image EXPOSEs the ports its program uses', () => {
+    assert.equal(inherited(stages, stage('core'), 'EXPOSE'), String(PORTS.grpc));
+    assert.equal(inherited(stages, stage('gateway'), 'EXPOSE'), `${PORTS.public} ${PORTS.admin}`);
+    const defaults = loadConfig({ env: {} }).serve;
+    assert.deepEqual([defaults.public.port, defaults.admin.port, defaults.grpc.port], [PORTS.public, PORTS.admin, PORTS.grpc]);
+  });
+});
+
+interface ComposeService {
+  build?: { context: string; dockerfile: string; target: string };
+  image?: string;
+  environment?: Record<string, string>;
+  command?: string[];
+  ports?: string[];
+  expose?: string[];
+  depends_on?: Record<string, { condition: string }>;
+}
+
+describe('deploy/compose.yaml', () => {
+  const compose = parseYaml(readFileSync(join(DEPLOY, 'compose.yaml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+  const services = compose.services;
+
+  test('PostgreSQL, the migrator once, core after it, the gateway and the login/consent app', () => {
+    assert.deepEqual(Object.keys(services).sort(), ['core', 'gateway', 'login-consent', 'migrator', 'postgres']);
+    assert.equal(services.core?.depends_on?.migrator?.condition, 'service_completed_successfully');
+    assert.equal(services.migrator?.depends_on?.postgres?.condition, 'service_healthy');
+    assert.deepEqual(services.migrator?.command, ['sql', 'up', '-e', '--yes']);
+    for (const name of ['migrator', 'core', 'gateway', 'login-consent']) {
+      const build = services[name]?.build;
+      assert.ok(build, `${name} is built`);
+      assert.equal(join(DEPLOY, build.context), PROJECT_ROOT);
+      assert.equal(build.dockerfile, 'deploy/Dockerfile');
+      stage(build.target);
+    }
+  });
+
+  test('Tessera services use environment names the config loader knows and the programs\' ports', () => {
+    for (const name of ['migrator', 'core', 'gateway']) {
+      for (const env of Object.keys(services[name]?.environment ?? {})) assert.ok(KNOWN_ENV.has(env), `${name}: unknown env ${env}`);
+    }
+    assert.deepEqual(services.gateway?.ports, [`127.0.0.1:${PORTS.public}:${PORTS.public}`, `127.0.0.1:${PORTS.admin}:${PORTS.admin}`]);
+    assert.deepEqual(services.core?.expose, [String(PORTS.grpc)]);
+    assert.equal(services.gateway?.environment?.SERVE_GRPC_HOST, 'core');
+    assert.equal(services.gateway?.environment?.SERVE_GRPC_PORT, String(PORTS.grpc));
+    assert.match(services['login-consent']?.environment?.TESSERA_ADMIN_URL ?? '', new RegExp(`^http://gateway:${PORTS.admin}$`));
+  });
+
+  test('the flags in compose commands exist in the programs', () => {
+    assert.deepEqual(services.core?.command?.[0], 'serve');
+    for (const flag of services.core?.command?.filter((a) => a.startsWith('--')) ?? []) assert.ok(read('core-service/main.ts').includes(`'${flag.slice(2)}'`), flag);
+    assert.deepEqual(services.gateway?.command?.slice(0, 2), ['serve', 'all']);
+    for (const flag of services.gateway?.command?.filter((a) => a.startsWith('--')) ?? []) assert.ok(read('http-gateway/main.ts').includes(`'${flag.slice(2)}'`), flag);
+  });
+});
+
+interface K8sObject {
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  spec?: Record<string, unknown>;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+}
+interface Container {
+  name: string;
+  image: string;
+  args?: string[];
+  ports?: { name?: string; containerPort: number }[];
+  env?: { name: string; value?: string }[];
+  envFrom?: { secretRef?: { name: string } }[];
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+}
+interface Probe {
+  httpGet?: { path: string; port: number; scheme?: string };
+  exec?: { command: string[] };
+  tcpSocket?: { port: number };
+  grpc?: { port: number };
+}
+interface PodTemplate {
+  metadata: { labels: Record<string, string> };
+  spec: { containers: Container[]; securityContext?: { runAsNonRoot?: boolean; runAsUser?: number } };
+}
+
+describe('deploy/kubernetes', () => {
+  const dir = join(DEPLOY, 'kubernetes');
+  const kustomization = parseYaml(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as { resources: string[]; images: { name: string }[] };
+  const objects: K8sObject[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')) {
+    for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
+      assert.deepEqual(doc.errors, [], file);
+      objects.push(doc.toJS() as K8sObject);
+    }
+  }
+  const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
+  const named = (kind: string, name: string): K8sObject => {
+    const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+    assert.ok(found, `${kind}/${name}`);
+    return found;
+  };
+  const template = (o: K8sObject) => o.spec?.template as PodTemplate;
+  const container = (o: K8sObject): Container => {
+    const c = template(o).spec.containers[0];
+    assert.ok(c);
+    return c;
+  };
+  const core = named('Deployment', 'tessera-core');
+  const gateway = named('Deployment', 'tessera-gateway');
+  const job = named('Job', 'tessera-migrate');
+
+  test('every manifest parses and kustomization lists each file', () => {
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
+    assert.deepEqual([...kustomization.resources].sort(), files);
+    for (const kind of ['Deployment', 'Job', 'Service', 'ConfigMap', 'Secret', 'PodDisruptionBudget']) assert.ok(byKind(kind).length > 0, kind);
+  });
+
+  test('images are the Dockerfile targets', () => {
+    const images: Record<string, string> = { 'tessera-core': 'core', 'tessera-gateway': 'gateway', 'tessera-migrator': 'migrator' };
+    for (const o of [core, gateway, job]) {
+      const image = container(o).image;
+      assert.ok(images[image], image);
+      stage(images[image] ?? '');
+      assert.ok(kustomization.images.some((i) => i.name === image));
+    }
+    assert.deepEqual(container(job).args, ['sql', 'up', '-e', '--yes']);
+  });
+
+  test('the ConfigMap is a configuration the loader accepts, with the programs\' ports', () => {
+    const yamlText = named('ConfigMap', 'tessera-config').data?.['tessera.yaml'];
+    assert.ok(yamlText);
+    const tmp = mkdtempSync(join(tmpdir(), 'tessera-deploy-'));
+    try {
+      const file = join(tmp, 'tessera.yaml');
+      writeFileSync(file, yamlText);
+      const config = loadConfig({ file, env: {} });
+      assert.deepEqual([config.serve.public.port, config.serve.admin.port, config.serve.grpc.port], [PORTS.public, PORTS.admin, PORTS.grpc]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  test('containers use environment names the config loader knows; the Secret holds DSN and SECRETS_SYSTEM', () => {
+    const secret = named('Secret', 'tessera-secrets');
+    assert.deepEqual(Object.keys(secret.stringData ?? {}).sort(), ['DSN', 'SECRETS_SYSTEM']);
+    for (const o of [core, gateway, job]) {
+      for (const { name } of container(o).env ?? []) assert.ok(KNOWN_ENV.has(name), `${o.metadata.name}: unknown env ${name}`);
+      for (const from of container(o).envFrom ?? []) assert.equal(from.secretRef?.name, 'tessera-secrets');
+    }
+  });
+
+  test('core binds 0.0.0.0 only with mutual TLS; the gateway dials it with a client certificate', () => {
+    const env = (o: K8sObject) => new Set((container(o).env ?? []).map((e) => e.name));
+    const coreEnv = env(core);
+    for (const name of ['SERVE_GRPC_TLS_CERT_PATH', 'SERVE_GRPC_TLS_KEY_PATH', 'SERVE_GRPC_TLS_CLIENT_CA_PATH']) assert.ok(coreEnv.has(name), name);
+    assert.ok(!(container(core).args ?? []).includes('--dangerous-allow-insecure-grpc'));
+    const gatewayEnv = env(gateway);
+    for (const name of ['CORE_TLS_CA_PATH', 'CORE_TLS_CERT_PATH', 'CORE_TLS_KEY_PATH', 'HTTPS_TLS_CERT_PATH']) assert.ok(gatewayEnv.has(name), name);
+  });
+
+  test('ports, Services and probes point at what the programs serve', () => {
+    assert.deepEqual(container(core).ports?.map((p) => p.containerPort), [PORTS.grpc]);
+    assert.deepEqual(container(gateway).ports?.map((p) => p.containerPort), [PORTS.public, PORTS.admin]);
+
+    const routes = read('http-gateway/health.ts');
+    for (const probe of [container(gateway).readinessProbe, container(gateway).livenessProbe]) {
+      assert.ok(probe?.httpGet, 'gateway probes are HTTP');
+      assert.ok(routes.includes(`app.get('${probe.httpGet.path}'`), `no route ${probe.httpGet.path}`);
+      assert.ok([PORTS.public, PORTS.admin].includes(probe.httpGet.port));
+    }
+    assert.deepEqual(
+      [container(gateway).readinessProbe?.httpGet?.path, container(gateway).livenessProbe?.httpGet?.path],
+      ['/health/ready', '/health/alive'],
+    );
+    const coreReady = container(core).readinessProbe?.exec?.command ?? [];
+    assert.deepEqual(coreReady.slice(0, 3), ['node', 'dist/deploy/healthcheck.js', 'core']);
+    assertBuiltFrom(coreReady[1] ?? '');
+    assert.equal(container(core).livenessProbe?.tcpSocket?.port, PORTS.grpc);
+
+    const deployments = [core, gateway];
+    for (const service of byKind('Service')) {
+      const selector = service.spec?.selector as Record<string, string>;
+      const target = deployments.find((d) => Object.entries(selector).every(([k, v]) => template(d).metadata.labels[k] === v));
+      assert.ok(target, `Service ${service.metadata.name} selects no Deployment`);
+      for (const port of service.spec?.ports as { port: number; targetPort: string }[]) {
+        assert.ok(container(target).ports?.some((p) => p.name === port.targetPort), `${service.metadata.name}: targetPort ${port.targetPort}`);
+        assert.ok(Object.values(PORTS).includes(port.port));
+      }
+    }
+    for (const pdb of byKind('PodDisruptionBudget')) {
+      const selector = (pdb.spec?.selector as { matchLabels: Record<string, string> }).matchLabels;
+      assert.ok(deployments.some((d) => Object.entries(selector).every(([k, v]) => template(d).metadata.labels[k] === v)), pdb.metadata.name);
+    }
+    assert.equal(byKind('PodDisruptionBudget').length, 2);
+  });
+
+  test('every pod runs as non-root with resource requests and limits', () => {
+    for (const o of [core, gateway, job]) {
+      const spec = template(o).spec;
+      assert.equal(spec.securityContext?.runAsNonRoot, true, o.metadata.name);
+      assert.notEqual(spec.securityContext?.runAsUser, 0);
+      const resources = container(o).resources;
+      assert.ok(resources?.requests?.cpu && resources.requests.memory, `${o.metadata.name}: requests`);
+      assert.ok(resources.limits?.memory, `${o.metadata.name}: memory limit`);
+    }
+  });
+
+  test('the core readiness probe of deploy/kubernetes works over mutual TLS with core\'s own certificate', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'tessera-probe-'));
+    try {
+      // As README.md tells operators: one CA, core's certificate for DNS:tessera-core with serverAuth and clientAuth.
+      const ca = createTestCa(tmp, 'tessera-ca');
+      const coreCert = ca.issue('tessera-core', { altNames: ['DNS:tessera-core'], usage: 'server and client' });
+      const cluster = await startCluster({
+        dsn: 'memory',
+        env: {
+          SERVE_GRPC_TLS_CERT_PATH: coreCert.certPath,
+          SERVE_GRPC_TLS_KEY_PATH: coreCert.keyPath,
+          SERVE_GRPC_TLS_CLIENT_CA_PATH: ca.certPath,
+          CORE_TLS_CA_PATH: ca.certPath,
+          CORE_TLS_CERT_PATH: coreCert.certPath,
+          CORE_TLS_KEY_PATH: coreCert.keyPath,
+          CORE_TLS_SERVER_NAME: 'tessera-core',
+        },
+      });
+      try {
+        const probeEnv = Object.fromEntries(
+          (container(named('Deployment', 'tessera-core')).env ?? []).map((e) => [e.name, e.value ?? '']),
+        );
+        // The manifest's env with this test's files in place of the mounted Secret.
+        const env: Record<string, string> = {};
+        for (const [name, value] of Object.entries(probeEnv)) {
+          env[name] = value.replace('/etc/tessera/tls/tls.crt', coreCert.certPath).replace('/etc/tessera/tls/tls.key', coreCert.keyPath).replace('/etc/tessera/tls/ca.crt', ca.certPath);
+        }
+        env.SERVE_GRPC_PORT = cluster.grpcAddress.slice(cluster.grpcAddress.lastIndexOf(':') + 1);
+        const command = container(named('Deployment', 'tessera-core')).readinessProbe?.exec?.command ?? [];
+        const program = runProgram('deploy/healthcheck.ts', command.slice(2).filter((a, i, all) => a !== '--config' && all[i - 1] !== '--config'), env);
+        assert.equal(await program.exited(), 0, program.output());
+      } finally {
+        await cluster.close();
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+test('deploy/healthcheck.ts answers 0 for a ready core and gateway, 1 once core is gone', async () => {
+  assert.ok(statSync(join(DEPLOY, 'healthcheck.ts')).isFile());
+  const cluster = await startCluster({ dsn: 'memory' });
+  const grpcPort = cluster.grpcAddress.slice(cluster.grpcAddress.lastIndexOf(':') + 1);
+  const adminPort = new URL(cluster.adminUrl).port;
+  const check = async (target: string) => {
+    const program = runProgram('deploy/healthcheck.ts', [target], { SERVE_GRPC_PORT: grpcPort, SERVE_ADMIN_PORT: adminPort });
+    return { code: await program.exited(), output: program.output() };
+  };
+  try {
+    const [coreResult, gatewayResult] = await Promise.all([check('core'), check('gateway')]);
+    assert.equal(coreResult.code, 0, coreResult.output);
+    assert.equal(gatewayResult.code, 0, gatewayResult.output);
+    await cluster.stopCore();
+    const [coreDown, gatewayDown] = await Promise.all([check('core'), check('gateway')]);
+    assert.equal(coreDown.code, 1, coreDown.output);
+    assert.equal(gatewayDown.code, 1, gatewayDown.output);
+  } finally {
+    await cluster.close();
+  }
+});

@@ -1,8 +1,11 @@
 /**
  * `npm start`: Tessera in dev mode on the embedded SQLite default, one command. Starts the
  * core (migrating its own SQLite file) and the gateway (plain HTTP on loopback, with a loud
- * warning), as two processes like production, and stops both on Ctrl-C. Ports and the DSN
- * still follow the usual variables (SERVE_PUBLIC_PORT, SERVE_ADMIN_PORT, SERVE_GRPC_PORT, DSN).
+ * warning), as two processes like production, then the example login/consent/logout app
+ * (login-consent-app.ts, port 3000) and the example relying party (relying-party.ts, port 5555),
+ * and stops all four on Ctrl-C. Ports and the DSN still follow the usual variables
+ * (SERVE_PUBLIC_PORT, SERVE_ADMIN_PORT, SERVE_GRPC_PORT, DSN; QUICKSTART_LOGIN_PORT and
+ * QUICKSTART_RP_PORT for the two apps).
  *
  *   npm start             start, keeping .tessera/ (database, keys, dev secret) across restarts
  *   npm start -- --reset  delete .tessera/ first and start fresh
@@ -14,7 +17,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../core-service/shared/paths.js';
 
-const STATE_DIR = join(PROJECT_ROOT, '.tessera');
+// QUICKSTART_STATE_DIR moves it (tests use a temporary folder).
+const STATE_DIR = process.env.QUICKSTART_STATE_DIR ?? join(PROJECT_ROOT, '.tessera');
 const SECRET_FILE = join(STATE_DIR, 'dev-secret');
 
 function devSecret(): string {
@@ -50,13 +54,24 @@ async function main(): Promise<void> {
   const publicPort = Number(env.SERVE_PUBLIC_PORT ?? 4444);
   const adminPort = Number(env.SERVE_ADMIN_PORT ?? 4445);
   const grpcPort = Number(env.SERVE_GRPC_PORT ?? 4446);
+  const loginPort = Number(env.QUICKSTART_LOGIN_PORT ?? 3000);
+  const rpPort = Number(env.QUICKSTART_RP_PORT ?? 5555);
   env.URLS_SELF_ISSUER ??= `http://127.0.0.1:${publicPort}/`;
+  // Tessera sends browsers to the example app for login, consent and logout (Hydra's urls.*).
+  const loginApp = `http://127.0.0.1:${loginPort}`;
+  const rp = `http://127.0.0.1:${rpPort}`;
+  env.URLS_LOGIN ??= `${loginApp}/login`;
+  env.URLS_CONSENT ??= `${loginApp}/consent`;
+  env.URLS_LOGOUT ??= `${loginApp}/logout`;
+  env.URLS_POST_LOGOUT_REDIRECT ??= `${rp}/logged-out`;
 
   const busy: string[] = [];
   for (const [what, host, port] of [
     ['public HTTP (SERVE_PUBLIC_PORT)', env.SERVE_PUBLIC_HOST ?? '127.0.0.1', publicPort],
     ['admin HTTP (SERVE_ADMIN_PORT)', env.SERVE_ADMIN_HOST ?? '127.0.0.1', adminPort],
     ['core gRPC (SERVE_GRPC_PORT)', env.SERVE_GRPC_HOST ?? '127.0.0.1', grpcPort],
+    ['the login/consent app (QUICKSTART_LOGIN_PORT)', '127.0.0.1', loginPort],
+    ['the relying party (QUICKSTART_RP_PORT)', '127.0.0.1', rpPort],
   ] as const) {
     if (!(await portFree(host, port))) busy.push(`port ${port} for ${what} is in use`);
   }
@@ -76,8 +91,8 @@ async function main(): Promise<void> {
     deadline.unref();
     Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null))).then(() => process.exit(code));
   };
-  const run = (name: string, args: string[]) => {
-    const child = spawn(process.execPath, [tsx, ...args], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const run = (name: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
+    const child = spawn(process.execPath, [tsx, ...args], { cwd: PROJECT_ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'inherit', 'inherit'] });
     child.once('exit', (code, signal) => {
       if (!stopping) {
         console.error(`quickstart: ${name} exited (${signal ?? `code ${code}`}); stopping the rest`);
@@ -96,11 +111,23 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stopAll(0));
 
   await waitForHttp(`http://127.0.0.1:${adminPort}/health/ready`);
+  // The apps are what an operator would run beside Tessera; they only see its HTTP APIs.
+  const appEnv = { TESSERA_ADMIN_URL: `http://127.0.0.1:${adminPort}`, ISSUER_URL: env.URLS_SELF_ISSUER, HOST: '127.0.0.1' };
+  run('login-consent-app', ['deploy/quickstart/login-consent-app.ts'], { ...appEnv, PORT: String(loginPort) });
+  run('relying-party', ['deploy/quickstart/relying-party.ts'], { ...appEnv, PORT: String(rpPort) });
+  await waitForHttp(`${loginApp}/health`);
+  await waitForHttp(`${rp}/health`);
   console.log(`
   Tessera is running (dev mode, plain HTTP on loopback, SQLite in .tessera/):
     public API   http://127.0.0.1:${publicPort}/     (e.g. /.well-known/openid-configuration)
     admin API    http://127.0.0.1:${adminPort}/      (e.g. /admin/clients)
     core gRPC    127.0.0.1:${grpcPort}            (grpcurl -plaintext 127.0.0.1:${grpcPort} list)
+    login app    ${loginApp}/       (login, consent and logout pages: deploy/quickstart/login-consent-app.ts)
+    relying party ${rp}/      (an OpenID Connect client: deploy/quickstart/relying-party.ts)
+
+  Try it: open ${rp} , click "Sign in", log in as foo@bar.com / foobar,
+  approve the requested scopes, and see the ID token and the access token's introspection.
+
   Create a client:  curl -s -X POST http://127.0.0.1:${adminPort}/admin/clients -H 'Content-Type: application/json' -d '{"client_name":"demo","grant_types":["client_credentials"]}'
   Ctrl-C stops everything; data survives a restart; npm start -- --reset starts fresh.
 `);

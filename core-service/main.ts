@@ -3,40 +3,52 @@
  * start, signals.
  */
 import { parseArgs } from 'node:util';
-import { startCore } from './app.js';
+import { startCore, type RunningCore } from './app.js';
+import { janitorCommand } from './janitor/command.js';
 import { ConfigError, loadConfig } from './shared/config.js';
 import { createLogger } from './shared/logger.js';
 import { VERSION } from './shared/paths.js';
 import { DsnError } from './storage/dsn.js';
 import { SchemaNotCurrentError } from './storage/schema.js';
 
-const USAGE = `usage: core-service serve [--config tessera.yaml] [--dev]
+const USAGE = `usage: core-service serve [--config tessera.yaml] [--dev] [--dangerous-allow-insecure-grpc]
+       core-service janitor [DSN] [--read-from-env] [--tokens] [--requests] [--grants] … (see core-service janitor --help)
 
   --config FILE  YAML configuration with Hydra's keys; environment variables override it
-  --dev          development mode: on SQLite, applies pending migrations at start`;
+  --dev          development mode: on SQLite, applies pending migrations at start
+  --dangerous-allow-insecure-grpc
+                 serve plaintext gRPC on a non-loopback serve.grpc.host (only where a mesh or
+                 private network encrypts the traffic)`;
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'janitor') {
+    process.exit(await janitorCommand(process.argv.slice(3), { out: process.stdout, err: process.stderr, env: process.env }));
+  }
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { config: { type: 'string', short: 'c' }, dev: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { config: { type: 'string', short: 'c' }, dev: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dangerous-allow-insecure-grpc': { type: 'boolean' } },
   });
   if (values.help || positionals[0] !== 'serve') {
     console.log(USAGE);
     process.exit(values.help ? 0 : 2);
   }
 
-  const config = loadConfig({ ...(values.config ? { file: values.config } : {}), overrides: values.dev ? { dev: 'true' } : {} });
+  const config = loadConfig({
+    ...(values.config ? { file: values.config } : {}),
+    overrides: {
+      dev: values.dev ? 'true' : undefined,
+      'serve.grpc.allow_insecure_non_loopback': values['dangerous-allow-insecure-grpc'] ? 'true' : undefined,
+    },
+  });
   const logger = createLogger('core-service', config.log);
   logger.info({ version: VERSION }, 'starting core-service');
   const migrate = config.dev && (config.dsn.startsWith('sqlite') || config.dsn.startsWith('memory'));
-  const core = await startCore({ config, logger, migrate });
-
+  // Signals are handled from the first moment: a SIGTERM while the core is still starting (waiting
+  // for the database, migrating) must stop it cleanly, not kill it with the default action.
+  let core: RunningCore | undefined;
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight calls');
-    core.close().then(
+  const shutdown = (running: RunningCore) =>
+    running.close().then(
       () => {
         logger.info('stopped');
         process.exit(0);
@@ -46,9 +58,20 @@ async function main(): Promise<void> {
         process.exit(1);
       },
     );
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight calls');
+    if (core) void shutdown(core);
+    else if (!starting) process.exit(0);
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  let starting = true;
+  core = await startCore({ config, logger, migrate });
+  starting = false;
+  if (stopping) await shutdown(core);
 }
 
 main().catch((err: unknown) => {

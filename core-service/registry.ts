@@ -6,8 +6,24 @@ import { createClientAuthenticator } from './clients/authenticate.js';
 import { createJwksFetcher } from './clients/jwks-fetcher.js';
 import { createSecretHasher, createVerificationCache } from './clients/secret-hasher.js';
 import { createClientService } from './clients/service.js';
+import { createAuthorizationEndpoint } from './authorization/endpoint.js';
+import { createIdTokenHintVerifier } from './authorization/id-token-hint.js';
+import { authorizationCodeGrant, createAuthorizationCodeIssuer } from './grants/authorization-code.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
-import { createKeyService } from './keys/service.js';
+import { createChallengeCodec } from './flows/challenges.js';
+import { cookieNames } from './flows/cookies.js';
+import { createFlowService } from './flows/service.js';
+import { createLogout } from './flows/logout.js';
+import { createSecretBox } from './keys/secret-box.js';
+import { subjectFor } from './oidc/subject.js';
+import { createDiscovery } from './oidc/discovery.js';
+import { createUserinfo } from './oidc/userinfo.js';
+import { SqlFlowStore } from './storage/flow-store.js';
+import { SqlLogoutClientStore } from './storage/logout-store.js';
+import { createBackChannelSender } from './oidc/logout-token.js';
+import { refreshTokenGrant } from './grants/refresh-token.js';
+import { createKeyService, ID_TOKEN_KEY_SET } from './keys/service.js';
+import { createCoreMetrics, type CoreMetrics } from './metrics/core-metrics.js';
 import type { Config } from './shared/config.js';
 import type { Logger } from './shared/logger.js';
 import { SqlClientStore } from './storage/client-store.js';
@@ -15,6 +31,7 @@ import { SqlKeyStore } from './storage/key-store.js';
 import type { Orm } from './storage/orm.js';
 import { SqlTokenStore } from './storage/token-store.js';
 import { createAccessTokenMinter } from './tokens/access-token.js';
+import { createGrantTokenIssuer } from './tokens/grant-issuer.js';
 import { createIntrospector } from './tokens/introspection.js';
 import { createTokenLookup } from './tokens/lookup.js';
 import { createOpaqueTokenCodec } from './tokens/opaque.js';
@@ -26,6 +43,8 @@ export interface RegistryDeps {
   logger: Logger;
   orm: Orm;
   now?: () => Date;
+  /** The core's Prometheus metrics; a fresh set when not given. */
+  metrics?: CoreMetrics;
 }
 
 /** The token endpoint's URL, audience of client assertions (RFC 7523 §3). */
@@ -36,6 +55,7 @@ export function tokenEndpointUrl(config: Config): string {
 export function buildRegistry(deps: RegistryDeps) {
   const { config, logger, orm } = deps;
   const now = deps.now ?? (() => new Date());
+  const metrics = deps.metrics ?? createCoreMetrics();
   const issuer = config.urls.self.issuer;
 
   const hasher = createSecretHasher(config.oauth2.hashers);
@@ -54,6 +74,15 @@ export function buildRegistry(deps: RegistryDeps) {
     signingKey: (set) => keys.signingKey(set),
     issuer,
     defaultStrategy: config.strategies.accessToken,
+    now,
+  });
+  const grantTokenIssuer = createGrantTokenIssuer({
+    minter,
+    codec,
+    tokens: tokenStore,
+    signingKey: (set) => keys.signingKey(set),
+    issuer,
+    ttl: { accessToken: config.ttl.accessToken, refreshToken: config.ttl.refreshToken, idToken: config.ttl.idToken },
     now,
   });
   const lookup = createTokenLookup({
@@ -78,13 +107,83 @@ export function buildRegistry(deps: RegistryDeps) {
       scopeStrategy: config.strategies.scope,
       accessTokenTtlMs: config.ttl.accessToken,
     }),
+    refreshTokenGrant({
+      codec,
+      tokens: tokenStore,
+      issuer: grantTokenIssuer,
+      scopeStrategy: config.strategies.scope,
+      grace: config.oauth2.refreshTokenRotation,
+      now,
+      onReuseDetected: () => metrics.refreshTokenReuse.inc(),
+    }),
+    authorizationCodeGrant({ codec, tokens: tokenStore, issuer: grantTokenIssuer, now }),
   ];
-  const tokenEndpoint = createTokenEndpoint({ authenticator, grants, issuer });
+  const tokenEndpoint = createTokenEndpoint({
+    authenticator,
+    grants,
+    issuer,
+    onIssued: (grantType) => metrics.tokensIssued.inc({ grant_type: grantType }),
+  });
   const introspector = createIntrospector({ lookup, issuer, scopeStrategy: config.strategies.scope, now });
   const revoker = createRevoker({ lookup, store: tokenStore });
+  const userinfo = createUserinfo({
+    lookup,
+    findClient: (clientId) => clientStore.get(clientId),
+    signingKey: (set) => keys.signingKey(set),
+    issuer,
+    now,
+  });
+  const discovery = createDiscovery({ config, signingKey: (set) => keys.signingKey(set) });
+
+  // The browser flow: challenges carry the flow; the database sees single-use ids, sessions, consents.
+  const flowStore = new SqlFlowStore(orm);
+  const challengeCodec = createChallengeCodec(config.secrets.system);
+  const getClient = (clientId: string) => clientStore.get(clientId);
+  const flows = createFlowService({ codec: challengeCodec, used: flowStore, sessions: flowStore, consents: flowStore, tokens: tokenStore, getClient, now });
+  const authorization = createAuthorizationEndpoint({
+    getClient,
+    codec: challengeCodec,
+    sessionBox: createSecretBox(config.secrets.system, 'login_session'),
+    cookies: cookieNames(config.dev),
+    used: flowStore,
+    sessions: flowStore,
+    consents: flowStore,
+    codes: createAuthorizationCodeIssuer({ codec, tokens: tokenStore, ttlMs: config.ttl.authCode, now }),
+    tokens: grantTokenIssuer,
+    subjectFor: (client, subject) => subjectFor(client, subject, config.oidc.subjectIdentifiers.pairwiseSalt),
+    scopeStrategy: config.strategies.scope,
+    pkce: config.oauth2.pkce,
+    verifyIdTokenHint: createIdTokenHintVerifier({ issuer, verificationKeys: () => keys.verificationKeys(ID_TOKEN_KEY_SET) }),
+    urls: { login: config.urls.login, consent: config.urls.consent, error: config.urls.error, publicBase: config.urls.self.public },
+    ttl: { loginConsentRequest: config.ttl.loginConsentRequest, authenticationSession: config.ttl.authenticationSession },
+    secureCookies: issuer.startsWith('https:'),
+    now,
+  });
+  // Logout (RP-initiated, front- and back-channel): its own challenge boxes, the same session cookie.
+  const logout = createLogout({
+    issuer,
+    getClient,
+    verifyIdTokenHint: createIdTokenHintVerifier({ issuer, verificationKeys: () => keys.verificationKeys(ID_TOKEN_KEY_SET) }),
+    subjectFor: (client, subject) => subjectFor(client, subject, config.oidc.subjectIdentifiers.pairwiseSalt),
+    challengeBox: createSecretBox(config.secrets.system, 'logout_challenge'),
+    verifierBox: createSecretBox(config.secrets.system, 'logout_verifier'),
+    sessionBox: createSecretBox(config.secrets.system, 'login_session'),
+    cookies: cookieNames(config.dev),
+    used: flowStore,
+    sessions: flowStore,
+    logoutClients: new SqlLogoutClientStore(orm),
+    signingKey: () => keys.signingKey(ID_TOKEN_KEY_SET),
+    sendBackChannel: createBackChannelSender({ logger, timeoutMs: 10_000 }),
+    logger,
+    urls: { logout: config.urls.logout, postLogoutRedirect: config.urls.postLogoutRedirect, error: config.urls.error, publicBase: config.urls.self.public },
+    ttlMs: config.ttl.loginConsentRequest,
+    secureCookies: issuer.startsWith('https:'),
+    now,
+  });
 
   return {
     config,
+    metrics,
     logger,
     orm,
     now,
@@ -92,8 +191,14 @@ export function buildRegistry(deps: RegistryDeps) {
     keys,
     authenticator,
     tokenEndpoint,
+    grantTokenIssuer,
+    flows,
+    authorization,
+    logout,
     introspector,
     revoker,
+    userinfo,
+    discovery,
     tokenEndpointUrl: tokenEndpointUrl(config),
   };
 }

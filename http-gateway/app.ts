@@ -2,6 +2,7 @@
  * The gateway as a value: `startGateway` opens the channel to core, starts the public and/or
  * admin listener, and returns their URLs and a `close()`. main.ts and the tests both use it.
  */
+import { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../core-service/shared/config.js';
@@ -9,10 +10,15 @@ import type { Logger } from '../core-service/shared/logger.js';
 import { registerAdminRoutes } from './admin/routes.js';
 import { connectCore, type CoreConnection } from './grpc-client/core.js';
 import { registerHealthRoutes } from './health.js';
+import { createGatewayMetrics, instrumentListener, registerMetricsRoute, type GatewayMetrics } from './metrics.js';
 import { registerJwksRoute } from './public/jwks.js';
+import { registerAuthorizeRoutes } from './public/authorize.js';
+import { registerLogoutRoutes } from './public/logout.js';
+import { registerOidcRoutes } from './public/oidc.js';
 import { registerTokenRoutes } from './public/token.js';
 import { createListener, withFormBodies } from './server.js';
 import { decideTransport, type TlsMaterial } from './tls.js';
+import { watchCertificate, type CertificateReloader, type ReloadTrigger } from './tls-reload.js';
 
 /** Which listeners to run, as in `hydra serve all|public|admin`. */
 export type ServeTarget = 'all' | 'public' | 'admin';
@@ -29,8 +35,40 @@ export interface GatewayOptions {
 export interface RunningGateway {
   publicUrl?: string;
   adminUrl?: string;
-  /** Stops accepting requests, finishes in-flight ones, then closes the channel to core. */
-  close(): Promise<void>;
+  /** Re-reads the HTTPS certificate files (SIGHUP); true when a new certificate is now served. */
+  reloadTls(trigger: ReloadTrigger): boolean;
+  /**
+   * Stops accepting requests, finishes in-flight ones, then closes the channel to core.
+   * `/health/ready` answers 503 from the first moment; with `drainDelayMs` the listeners keep
+   * serving that long first, so load balancers stop sending traffic before the port closes.
+   */
+  close(options?: { drainDelayMs?: number }): Promise<void>;
+}
+
+/** What both listeners share: the metrics and whether shutdown has begun. */
+interface ListenerLife {
+  metrics: GatewayMetrics;
+  draining: () => boolean;
+}
+
+/** The longest shutdown waits for in-flight requests before cutting their connections. */
+const CLOSE_TIMEOUT_MS = 10_000;
+
+/** fastify's close waits for every in-flight request; bounded so a hung client cannot stall shutdown. */
+async function closeWithin(app: FastifyInstance, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const cut = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      app.log.warn('in-flight requests did not finish in time; closing their connections');
+      app.server.closeAllConnections();
+      resolve();
+    }, timeoutMs);
+  });
+  try {
+    await Promise.race([app.close(), cut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** `host:port` for gRPC and URLs; an IPv6 literal needs brackets. */
@@ -50,14 +88,19 @@ async function listen(app: FastifyInstance, host: string, port: number, tls: Tls
   return `${scheme}://${hostPort(urlHost(host), actual)}`;
 }
 
-function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: CoreConnection, tls: TlsMaterial | undefined): FastifyInstance {
+function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: CoreConnection, tls: TlsMaterial | undefined, life: ListenerLife): FastifyInstance {
   const logger: FastifyBaseLogger = opts.logger.child({ listener: name });
-  const app = createListener({ logger, tls });
-  registerHealthRoutes(app, core);
+  const app = createListener({ logger, leakSensitiveValues: opts.config.log.leakSensitiveValues, tls });
+  instrumentListener(app, life.metrics);
+  registerHealthRoutes(app, core, life.draining);
+  if (name === 'admin') registerMetricsRoute(app, life.metrics);
   if (name === 'admin') registerAdminRoutes(app, core);
   if (name === 'public') {
     registerJwksRoute(app, core.keys);
     withFormBodies(app, (scope) => registerTokenRoutes(scope, core.oauth2));
+    withFormBodies(app, (scope) => registerAuthorizeRoutes(scope, core.oauth2));
+    withFormBodies(app, (scope) => registerLogoutRoutes(scope, core.oauth2));
+    withFormBodies(app, (scope) => registerOidcRoutes(scope, core.oauth2));
   }
   return app;
 }
@@ -78,22 +121,28 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     );
   }
 
-  const core = connectCore(hostPort(config.serve.grpc.host || '127.0.0.1', config.serve.grpc.port));
+  const core = connectCore(hostPort(config.serve.grpc.host || '127.0.0.1', config.serve.grpc.port), config.core.tls);
   const listeners: FastifyInstance[] = [];
-  const close = async (): Promise<void> => {
-    await Promise.allSettled(listeners.map((app) => app.close()));
+  let draining = false;
+  const life: ListenerLife = { metrics: createGatewayMetrics(), draining: () => draining };
+  let certificates: CertificateReloader | undefined;
+  const close = async (options: { drainDelayMs?: number } = {}): Promise<void> => {
+    draining = true;
+    if (options.drainDelayMs) await new Promise((resolve) => setTimeout(resolve, options.drainDelayMs));
+    certificates?.close();
+    await Promise.allSettled(listeners.map((app) => closeWithin(app, CLOSE_TIMEOUT_MS)));
     core.close();
   };
 
-  const result: RunningGateway = { close };
+  const result: RunningGateway = { close, reloadTls: (trigger) => certificates?.reload(trigger) ?? false };
   try {
     if (opts.serve !== 'admin') {
-      const app = buildListener('public', opts, core, transport.tls);
+      const app = buildListener('public', opts, core, transport.tls, life);
       listeners.push(app);
       result.publicUrl = await listen(app, config.serve.public.host, config.serve.public.port, transport.tls);
     }
     if (opts.serve !== 'public') {
-      const app = buildListener('admin', opts, core, transport.tls);
+      const app = buildListener('admin', opts, core, transport.tls, life);
       listeners.push(app);
       result.adminUrl = await listen(app, config.serve.admin.host, config.serve.admin.port, transport.tls);
     }
@@ -101,6 +150,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     await close();
     throw err;
   }
-  logger.info({ publicUrl: result.publicUrl, adminUrl: result.adminUrl, core: config.serve.grpc }, 'gateway listening');
+  if (transport.tls) {
+    const servers: HttpsServer[] = [];
+    for (const app of listeners) if (app.server instanceof HttpsServer) servers.push(app.server);
+    certificates = watchCertificate({ source: config.serve.tls, current: transport.tls, servers, logger });
+  }
+  logger.info({ publicUrl: result.publicUrl, adminUrl: result.adminUrl, core: { host: config.serve.grpc.host, port: config.serve.grpc.port } }, 'gateway listening');
   return result;
 }

@@ -11,6 +11,8 @@ import { parseGoDuration } from './durations.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'panic';
 export type AccessTokenStrategy = 'opaque' | 'jwt';
+/** OIDC Core §8 subject identifier types. */
+export type SubjectType = 'public' | 'pairwise';
 
 /** A duration in milliseconds, or `null` for "never expires" (Hydra's `-1`). */
 export type Lifespan = number | null;
@@ -23,6 +25,20 @@ export interface TlsSource {
   keyPem?: string;
 }
 
+/** Core's gRPC server certificate and, for mutual TLS, the CA its callers' certificates must chain to. */
+export interface GrpcServerTlsSource extends TlsSource {
+  clientCaPath?: string;
+}
+
+/** How the gateway (a gRPC client) verifies core and, for mutual TLS, proves who it is. */
+export interface CoreClientTls {
+  caPath?: string;
+  certPath?: string;
+  keyPath?: string;
+  /** Name to verify core's certificate against instead of the host dialled. */
+  serverName?: string;
+}
+
 export interface Config {
   dsn: string;
   dev: boolean;
@@ -30,9 +46,13 @@ export interface Config {
   serve: {
     public: { host: string; port: number };
     admin: { host: string; port: number };
-    grpc: { host: string; port: number };
+    grpc: { host: string; port: number; tls: GrpcServerTlsSource; allowInsecureNonLoopback: boolean };
+    /** The core's Prometheus listener; port 0 disables it. */
+    metrics: { host: string; port: number };
     tls: TlsSource;
   };
+  /** The gateway's side of the channel to core. */
+  core: { tls: CoreClientTls };
   secrets: { system: string[]; cookie: string[] };
   urls: {
     self: { issuer: string; public: string; admin: string };
@@ -56,6 +76,10 @@ export interface Config {
     hashers: { algorithm: 'pbkdf2' | 'bcrypt'; pbkdf2Iterations: number; bcryptCost: number };
     pkce: { enforced: boolean; enforcedForPublicClients: boolean };
     exposeInternalErrors: boolean;
+  };
+  oidc: {
+    /** OIDC Core §8: the subject identifier types clients may ask for. */
+    subjectIdentifiers: { supportedTypes: SubjectType[]; pairwiseSalt: string };
   };
 }
 
@@ -138,6 +162,18 @@ const KEYS: KeySpec[] = [
   key('serve.admin.port', integer(0, 65535), 'a port number (0-65535)', 4445),
   key('serve.grpc.host', text, 'an interface address', '127.0.0.1'),
   key('serve.grpc.port', integer(0, 65535), 'a port number (0-65535)', 4446),
+  key('serve.metrics.host', text, 'an interface address', '127.0.0.1'),
+  key('serve.metrics.port', integer(0, 65535), 'a port number (0-65535; 0 disables the core metrics listener)', 4447),
+  key('serve.grpc.tls.cert.path', text, 'a file path', ''),
+  key('serve.grpc.tls.key.path', text, 'a file path', ''),
+  key('serve.grpc.tls.cert.base64', text, 'a base64-encoded PEM certificate', ''),
+  key('serve.grpc.tls.key.base64', text, 'a base64-encoded PEM key', ''),
+  key('serve.grpc.tls.client_ca.path', text, 'a file path', ''),
+  key('serve.grpc.allow_insecure_non_loopback', boolean, 'true or false', false),
+  key('core.tls.ca.path', text, 'a file path', ''),
+  key('core.tls.cert.path', text, 'a file path', ''),
+  key('core.tls.key.path', text, 'a file path', ''),
+  key('core.tls.server_name', text, 'a DNS name', ''),
   key('serve.tls.cert.path', text, 'a file path', ''),
   key('serve.tls.key.path', text, 'a file path', ''),
   key('serve.tls.cert.base64', text, 'a base64-encoded PEM certificate', ''),
@@ -173,7 +209,14 @@ const KEYS: KeySpec[] = [
   key('oauth2.pkce.enforced', boolean, 'true or false', false),
   key('oauth2.pkce.enforced_for_public_clients', boolean, 'true or false', true),
   key('oauth2.expose_internal_errors', boolean, 'true or false', false),
+  key('oidc.subject_identifiers.supported_types', list, 'a list of public, pairwise', ['public']),
+  key('oidc.subject_identifiers.pairwise.salt', text, 'a secret salt for pairwise subject identifiers', ''),
 ];
+
+/** The environment variable of every key the loader reads (deploy manifests are checked against it). */
+export function configEnvNames(): string[] {
+  return KEYS.map((k) => envName(k.path));
+}
 
 /** `ttl.access_token` → `TTL_ACCESS_TOKEN`. */
 export function envName(path: string): string {
@@ -276,6 +319,20 @@ function toConfig(get: (path: string) => unknown): Config {
     );
   }
 
+  const subjectTypes = get('oidc.subject_identifiers.supported_types') as string[];
+  for (const type of subjectTypes) {
+    if (type !== 'public' && type !== 'pairwise') {
+      throw new ConfigError(`oidc.subject_identifiers.supported_types (env OIDC_SUBJECT_IDENTIFIERS_SUPPORTED_TYPES) is invalid: "${type}"; allowed: public, pairwise`);
+    }
+  }
+  const pairwiseSalt = s('oidc.subject_identifiers.pairwise.salt');
+  if (subjectTypes.includes('pairwise') && pairwiseSalt === '') {
+    // Hydra's schema: pairwise.salt is required once pairwise is enabled.
+    throw new ConfigError(
+      'oidc.subject_identifiers.pairwise.salt (env OIDC_SUBJECT_IDENTIFIERS_PAIRWISE_SALT) is required when supported_types contains pairwise',
+    );
+  }
+
   const publicPort = n('serve.public.port');
   const issuer = s('urls.self.issuer') || `http://127.0.0.1:${publicPort}/`;
   const publicUrl = s('urls.self.public') || issuer;
@@ -289,6 +346,19 @@ function toConfig(get: (path: string) => unknown): Config {
   if (keyPath) tls.keyPath = keyPath;
   if (certPem) tls.certPem = certPem;
   if (keyPem) tls.keyPem = keyPem;
+  const grpcTls: GrpcServerTlsSource = {};
+  const grpcCertPem = base64(s('serve.grpc.tls.cert.base64'));
+  const grpcKeyPem = base64(s('serve.grpc.tls.key.base64'));
+  if (s('serve.grpc.tls.cert.path')) grpcTls.certPath = s('serve.grpc.tls.cert.path');
+  if (s('serve.grpc.tls.key.path')) grpcTls.keyPath = s('serve.grpc.tls.key.path');
+  if (grpcCertPem) grpcTls.certPem = grpcCertPem;
+  if (grpcKeyPem) grpcTls.keyPem = grpcKeyPem;
+  if (s('serve.grpc.tls.client_ca.path')) grpcTls.clientCaPath = s('serve.grpc.tls.client_ca.path');
+  const coreTls: CoreClientTls = {};
+  if (s('core.tls.ca.path')) coreTls.caPath = s('core.tls.ca.path');
+  if (s('core.tls.cert.path')) coreTls.certPath = s('core.tls.cert.path');
+  if (s('core.tls.key.path')) coreTls.keyPath = s('core.tls.key.path');
+  if (s('core.tls.server_name')) coreTls.serverName = s('core.tls.server_name');
 
   return {
     // Dev mode runs on the embedded SQLite file unless told otherwise.
@@ -302,9 +372,16 @@ function toConfig(get: (path: string) => unknown): Config {
     serve: {
       public: { host: s('serve.public.host'), port: publicPort },
       admin: { host: s('serve.admin.host'), port: n('serve.admin.port') },
-      grpc: { host: s('serve.grpc.host'), port: n('serve.grpc.port') },
+      grpc: {
+        host: s('serve.grpc.host'),
+        port: n('serve.grpc.port'),
+        tls: grpcTls,
+        allowInsecureNonLoopback: b('serve.grpc.allow_insecure_non_loopback'),
+      },
+      metrics: { host: s('serve.metrics.host'), port: n('serve.metrics.port') },
       tls,
     },
+    core: { tls: coreTls },
     secrets: { system: secrets, cookie: get('secrets.cookie') as string[] },
     urls: {
       self: { issuer, public: publicUrl, admin: s('urls.self.admin') || `http://127.0.0.1:${n('serve.admin.port')}/` },
@@ -338,6 +415,9 @@ function toConfig(get: (path: string) => unknown): Config {
         enforcedForPublicClients: b('oauth2.pkce.enforced_for_public_clients'),
       },
       exposeInternalErrors: b('oauth2.expose_internal_errors'),
+    },
+    oidc: {
+      subjectIdentifiers: { supportedTypes: subjectTypes as SubjectType[], pairwiseSalt },
     },
   };
 }

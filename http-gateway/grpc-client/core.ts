@@ -2,11 +2,14 @@
  * The gateway's one connection to core: a single gRPC channel shared by every service client,
  * so all calls multiplex over one HTTP/2 connection and close together.
  */
-import { Channel, Client, credentials } from '@grpc/grpc-js';
+import { Channel, Client } from '@grpc/grpc-js';
+import type { CoreClientTls } from '../../core-service/shared/config.js';
 import { ClientServiceClient } from '../../proto/gen/tessera/v1/clients.js';
 import { IntrospectionServiceClient } from '../../proto/gen/tessera/v1/introspection.js';
 import { JwkServiceClient } from '../../proto/gen/tessera/v1/keys.js';
+import { FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
 import { OAuth2ServiceClient } from '../../proto/gen/tessera/v1/oauth2.js';
+import { coreChannelSecurity } from './credentials.js';
 import { checkHealth, type ServingStatus } from './health-check.js';
 import type { CallContext } from './call.js';
 
@@ -15,6 +18,7 @@ export interface CoreConnection {
   clients: ClientServiceClient;
   keys: JwkServiceClient;
   oauth2: OAuth2ServiceClient;
+  flows: FlowServiceClient;
   introspection: IntrospectionServiceClient;
   /** grpc.health.v1 Check for the whole server. */
   health(ctx: CallContext): Promise<ServingStatus>;
@@ -29,12 +33,14 @@ const CHANNEL_OPTIONS = {
 };
 
 /**
- * Opens the channel to core at `address` (host:port). Plaintext, because core listens on
- * loopback by default (DESIGN.md, Ports); the channel connects lazily on the first call.
+ * Opens the channel to core at `address` (host:port): TLS or mutual TLS per `core.tls`,
+ * plaintext without it (core listens on loopback by default, DESIGN.md, Ports). The channel
+ * connects lazily on the first call. Throws TlsConfigError for an unreadable certificate.
  */
-export function connectCore(address: string): CoreConnection {
-  const creds = credentials.createInsecure();
-  const channel = new Channel(address, creds, CHANNEL_OPTIONS);
+export function connectCore(address: string, tls: CoreClientTls = {}): CoreConnection {
+  const security = coreChannelSecurity(tls);
+  const creds = security.credentials;
+  const channel = new Channel(address, creds, { ...CHANNEL_OPTIONS, ...security.options });
   const shared = { channelOverride: channel };
   const clients = new ClientServiceClient(address, creds, shared);
   const generic = new Client(address, creds, shared);
@@ -42,6 +48,7 @@ export function connectCore(address: string): CoreConnection {
     clients,
     keys: new JwkServiceClient(address, creds, shared),
     oauth2: new OAuth2ServiceClient(address, creds, shared),
+    flows: new FlowServiceClient(address, creds, shared),
     introspection: new IntrospectionServiceClient(address, creds, shared),
     health: (ctx) => checkHealth(generic, '', ctx),
     close: () => channel.close(),

@@ -32,6 +32,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
       SERVE_ADMIN_PORT: '0',
       SERVE_GRPC_HOST: '127.0.0.1',
       SERVE_GRPC_PORT: '0',
+      // Several cores share one test process; a test that scrapes core's metrics picks a port.
+      SERVE_METRICS_PORT: '0',
       ...env,
     },
   });

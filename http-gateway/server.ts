@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { requestSerializer } from './access-log.js';
 import { installErrorHandlers } from './errors/handlers.js';
 import type { TlsMaterial } from './tls.js';
@@ -52,7 +52,7 @@ export function createListener(opts: { logger: FastifyBaseLogger; tls: TlsMateri
   const app = Fastify({
     loggerInstance: opts.logger.child({}, { serializers: { req: requestSerializer(opts.leakSensitiveValues ?? false) } }),
     // The same field name core logs, so one grep follows a request through both services.
-    requestIdLogLabel: 'request_id',
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
     genReqId: (req) => {

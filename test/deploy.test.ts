@@ -21,6 +21,8 @@ import { runProgram } from './support/processes.js';
 const DEPLOY = join(PROJECT_ROOT, 'deploy');
 const read = (path: string) => readFileSync(join(PROJECT_ROOT, path), 'utf8');
 const PORTS = { public: 4444, admin: 4445, grpc: 4446 };
+/** core's Prometheus listener (serve.metrics.port's default). */
+const CORE_METRICS_PORT = 4447;
 const KNOWN_ENV = new Set(configEnvNames());
 
 // --- a small Dockerfile reader: instructions per stage, continuation lines joined ----------------
@@ -253,7 +255,7 @@ interface Probe {
   grpc?: { port: number };
 }
 interface PodTemplate {
-  metadata: { labels: Record<string, string> };
+  metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
   spec: { containers: Container[]; securityContext?: { runAsNonRoot?: boolean; runAsUser?: number } };
 }
 
@@ -333,7 +335,7 @@ describe('deploy/kubernetes', () => {
   });
 
   test('ports, Services and probes point at what the programs serve', () => {
-    assert.deepEqual(container(core).ports?.map((p) => p.containerPort), [PORTS.grpc]);
+    assert.deepEqual(container(core).ports?.map((p) => p.containerPort), [PORTS.grpc, CORE_METRICS_PORT]);
     assert.deepEqual(container(gateway).ports?.map((p) => p.containerPort), [PORTS.public, PORTS.admin]);
 
     const routes = read('http-gateway/health.ts');
@@ -366,6 +368,29 @@ describe('deploy/kubernetes', () => {
       assert.ok(deployments.some((d) => Object.entries(selector).every(([k, v]) => template(d).metadata.labels[k] === v)), pdb.metadata.name);
     }
     assert.equal(byKind('PodDisruptionBudget').length, 2);
+  });
+
+  test('Prometheus can scrape core\'s metrics port and the gateway\'s admin metrics path, and only the monitoring namespace reaches core\'s', () => {
+    assert.deepEqual(container(core).ports?.find((p) => p.name === 'metrics')?.containerPort, CORE_METRICS_PORT);
+    const env = new Map((container(core).env ?? []).map((e) => [e.name, e.value]));
+    assert.equal(env.get('SERVE_METRICS_HOST'), '0.0.0.0', 'the default 127.0.0.1 is unreachable from the scraper');
+    assert.equal(env.get('SERVE_METRICS_PORT'), String(CORE_METRICS_PORT));
+    assert.deepEqual(template(core).metadata.annotations, {
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(CORE_METRICS_PORT),
+      'prometheus.io/path': '/metrics',
+      'prometheus.io/scheme': 'http',
+    });
+    assert.ok(read('http-gateway/metrics.ts').includes(`METRICS_PATH = '${template(gateway).metadata.annotations?.['prometheus.io/path'] ?? ''}'`));
+    assert.equal(template(gateway).metadata.annotations?.['prometheus.io/port'], String(PORTS.admin));
+    assert.equal(template(gateway).metadata.annotations?.['prometheus.io/scheme'], 'https');
+
+    type Rule = { from?: Record<string, unknown>[]; ports?: { port: number }[] };
+    const rules = (named('NetworkPolicy', 'tessera-core').spec?.ingress ?? []) as Rule[];
+    const metricsRules = rules.filter((r) => r.ports?.some((p) => p.port === CORE_METRICS_PORT));
+    assert.equal(metricsRules.length, 1);
+    assert.deepEqual(metricsRules[0]?.from, [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]);
+    assert.ok(!rules.some((r) => r.ports === undefined || r.from === undefined), 'no rule opens every port or admits everyone');
   });
 
   test('every pod runs as non-root with resource requests and limits', () => {

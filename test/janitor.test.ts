@@ -7,7 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import { credentials, type ServiceError } from '@grpc/grpc-js';
 import { JanitorServiceClient, type JanitorResponse } from '../proto/gen/tessera/v1/janitor.js';
 import { runJanitor, type JanitorStore, type JanitorTarget } from '../core-service/janitor/janitor.js';
-import { UsedChallengeSchema } from '../core-service/storage/flow-entities.js';
+import { ConsentSessionSchema, LoginSessionSchema, UsedChallengeSchema } from '../core-service/storage/flow-entities.js';
+import type { ConsentGrant } from '../core-service/flows/store.js';
 import { SqlJanitorStore } from '../core-service/storage/janitor-store.js';
 import type { Orm } from '../core-service/storage/orm.js';
 import { JtiSchema, TokenSchema } from '../core-service/storage/token-entities.js';
@@ -36,6 +37,32 @@ function token(signature: string, requestedAt: Date, expiresAt: Date | null, act
   };
 }
 
+function consent(id: string, handledAt: Date, rememberFor: number, requestId: string, loginSessionId: string): ConsentGrant {
+  return {
+    id,
+    request_id: requestId,
+    subject: 'janitor-user',
+    client_id: 'janitor-client',
+    login_session_id: loginSessionId,
+    login_challenge: `login-${id}`,
+    requested_scope: ['openid'],
+    requested_audience: [],
+    granted_scope: ['openid'],
+    granted_audience: [],
+    session_access_token: {},
+    session_id_token: {},
+    context: null,
+    acr: '',
+    amr: [],
+    remember: true,
+    remember_for: rememberFor,
+    skipped: false,
+    request_url: 'https://rp.example/cb',
+    handled_at: handledAt,
+    requested_at: handledAt,
+  };
+}
+
 /** Rows around a cutoff of NOW - 24h (keep-if-younger 24h). */
 async function seed(orm: Orm): Promise<void> {
   await new SqlTokenStore(orm).insert([
@@ -56,6 +83,24 @@ async function seed(orm: Orm): Promise<void> {
     { id: 'challenge-old', expires_at: hours(-25) },
     { id: 'challenge-new', expires_at: hours(-23) },
   ]);
+  const session = (id: string, expiresAt: Date) => ({ id, subject: 'janitor-user', authenticated_at: hours(-100), remember: true, expires_at: expiresAt, identity_provider_session_id: '' });
+  await em.insertMany(LoginSessionSchema, [
+    session('session-old', hours(-25)), // expired before the cutoff: goes
+    session('session-recent', hours(-1)), // expired after the cutoff: stays
+    session('session-live', hours(5)), // still valid: stays
+  ]);
+  const HOUR = 3_600;
+  await em.insertMany(ConsentSessionSchema, [
+    consent('consent-expired', hours(-100), HOUR, 'req-none', 'no-session'), // memory ran out, no tokens, no session: goes
+    consent('consent-token-expired', hours(-100), HOUR, 'req-expired-long-ago', ''), // its token expired before the cutoff: goes
+    consent('consent-session-expired', hours(-100), HOUR, 'req-none', 'session-old'), // its session expired (--requests deletes it first): goes
+    consent('consent-forever', hours(-100), 0, 'req-none', ''), // remember_for 0 = until revoked: stays
+    consent('consent-recent', hours(-25), 2 * HOUR, 'req-none', ''), // memory ends at -23h, after the cutoff: stays
+    consent('consent-token-live', hours(-100), HOUR, 'req-live', ''), // revoking it would still revoke a live token: stays
+    consent('consent-token-eternal', hours(-100), HOUR, 'req-never-expires', ''), // a token without expiry: stays
+    consent('consent-token-recent', hours(-100), HOUR, 'req-expired-recently', ''), // token valid at the cutoff: stays
+    consent('consent-session-live', hours(-100), HOUR, 'req-none', 'session-live'), // logout may still name its session: stays
+  ]);
 }
 
 async function remaining(orm: Orm) {
@@ -65,6 +110,8 @@ async function remaining(orm: Orm) {
     tokens: keys(await em.find(TokenSchema, {}, { disableIdentityMap: true }), (r) => r.signature),
     jtis: keys(await em.find(JtiSchema, {}, { disableIdentityMap: true }), (r) => r.key),
     challenges: keys(await em.find(UsedChallengeSchema, {}, { disableIdentityMap: true }), (r) => r.id),
+    sessions: keys(await em.find(LoginSessionSchema, {}, { disableIdentityMap: true }), (r) => r.id),
+    consents: keys(await em.find(ConsentSessionSchema, {}, { disableIdentityMap: true }), (r) => r.id),
   };
 }
 
@@ -100,11 +147,13 @@ for (const db of testDatabases()) {
     test('deletes exactly the stale rows outside keep-if-younger', async () => {
       await seed(orm());
       const report = await runJanitor(new SqlJanitorStore(orm()), { tokens: true, requests: true, grants: true, batchSize: 100, limit: 10_000, keepIfYoungerMs: KEEP_24H }, NOW);
-      assert.deepEqual(report, { tokens: 2, jtis: 1, requests: 1, grants: 0 });
+      assert.deepEqual(report, { tokens: 2, jtis: 1, requests: 2, grants: 3 });
       assert.deepEqual(await remaining(orm()), {
         tokens: ['expired-recently', 'live', 'never-expires', 'revoked-recent'],
         jtis: ['jti-future', 'jti-recent'],
         challenges: ['challenge-new'],
+        sessions: ['session-live', 'session-recent'],
+        consents: ['consent-forever', 'consent-recent', 'consent-session-live', 'consent-token-eternal', 'consent-token-live', 'consent-token-recent'],
       });
 
       // Without keep-if-younger the cutoff is now: the recently expired and revoked go too.
@@ -114,6 +163,48 @@ for (const db of testDatabases()) {
       assert.deepEqual(left.tokens, ['live', 'never-expires']);
       assert.deepEqual(left.jtis, ['jti-future']);
       assert.deepEqual(left.challenges, ['challenge-new'], '--requests was not selected');
+      assert.deepEqual(left.sessions, ['session-live', 'session-recent'], '--requests was not selected');
+
+      // --requests without keep-if-younger: the session that expired an hour ago goes too.
+      const third = await runJanitor(new SqlJanitorStore(orm()), { tokens: false, requests: true, grants: false, batchSize: 100, limit: 10_000, keepIfYoungerMs: 0 }, NOW);
+      assert.equal(third.requests, 2, 'challenge-new and session-recent');
+      assert.deepEqual((await remaining(orm())).sessions, ['session-live']);
+
+      // --grants without keep-if-younger: memories and tokens that ran out since -24h go too.
+      const fourth = await runJanitor(new SqlJanitorStore(orm()), { tokens: false, requests: false, grants: true, batchSize: 100, limit: 10_000, keepIfYoungerMs: 0 }, NOW);
+      assert.equal(fourth.grants, 2, 'consent-recent and consent-token-recent');
+      assert.deepEqual((await remaining(orm())).consents, ['consent-forever', 'consent-session-live', 'consent-token-eternal', 'consent-token-live']);
+    });
+
+    test('--grants deletes in batches and keeps a consent whose grant got a token meanwhile', async () => {
+      const em = orm().em.fork({ clear: true, useContext: false });
+      await em.insertMany(ConsentSessionSchema, [1, 2, 3].map((i) => consent(`batch-consent-${i}`, hours(-100), 60, `req-batch-consent-${i}`, '')));
+      await new SqlTokenStore(orm()).insert([{ ...token('batch-consent-token', hours(-1), hours(10), true), request_id: 'req-batch-consent-3' }]);
+      const { wrapped, calls } = counting(new SqlJanitorStore(orm()));
+      const report = await runJanitor(wrapped, { tokens: false, requests: false, grants: true, batchSize: 1, limit: 100, keepIfYoungerMs: 0 }, NOW);
+      assert.equal(report.grants, 2);
+      assert.deepEqual(calls.map((c) => [c.max, c.deleted]), [[1, 1], [1, 1], [1, 0]]);
+      assert.deepEqual((await remaining(orm())).consents.filter((id) => id.startsWith('batch-')), ['batch-consent-3']);
+      await em.nativeDelete(TokenSchema, { signature: 'batch-consent-token' });
+    });
+
+    test('--requests batches across used challenges and login sessions', async () => {
+      const em = orm().em.fork({ clear: true, useContext: false });
+      await em.insertMany(UsedChallengeSchema, [1, 2, 3].map((i) => ({ id: `batch-challenge-${i}`, expires_at: hours(-50) })));
+      await em.insertMany(
+        LoginSessionSchema,
+        [1, 2, 3].map((i) => ({ id: `batch-session-${i}`, subject: 'janitor-user', authenticated_at: hours(-100), remember: true, expires_at: hours(-50), identity_provider_session_id: '' })),
+      );
+      const { wrapped, calls } = counting(new SqlJanitorStore(orm()));
+      const report = await runJanitor(wrapped, { tokens: false, requests: true, grants: false, batchSize: 2, limit: 100, keepIfYoungerMs: 0 }, NOW);
+      assert.equal(report.requests, 6);
+      assert.deepEqual(
+        calls.map((c) => [c.max, c.deleted]),
+        [[2, 2], [2, 2], [2, 2], [2, 0]],
+        'a batch that drains the challenges is topped up with sessions',
+      );
+      const left = await remaining(orm());
+      assert.deepEqual([...left.challenges, ...left.sessions].filter((id) => id.startsWith('batch-')), []);
     });
 
     test('deletes in batches of batch-size and stops at limit', async () => {

@@ -19,8 +19,8 @@ export const JANITOR_USAGE = `usage: core-service janitor [DSN] [--read-from-env
 
   DSN                      the database; or --read-from-env (DSN) / --config
   --tokens                 delete expired and inactive tokens and expired client-assertion ids
-  --requests               delete stale login, consent and logout requests
-  --grants                 delete rejected and expired grants
+  --requests               delete stale login, consent and logout requests and expired login sessions
+  --grants                 delete expired consents whose tokens and login session are gone
   --batch-size N           rows per DELETE statement (default ${DEFAULT_BATCH_SIZE})
   --limit N                at most N rows per table in this run (default ${DEFAULT_LIMIT})
   --keep-if-younger D      keep rows younger than D, a Go duration such as 24h (default 0s)

@@ -1,8 +1,9 @@
 /**
  * The janitor (Hydra's `hydra janitor`): deletes rows no request will need again — expired and
- * inactive tokens, expired client-assertion ids, stale flow requests — in batches of
- * `batchSize` rows per statement, at most `limit` rows per table per run, keeping anything
- * younger than `keepIfYoungerMs`. Short statements hold their locks briefly, so it is safe to
+ * inactive tokens, expired client-assertion ids, stale flow requests, expired login sessions,
+ * consents nothing reads any more — in batches of `batchSize` rows per statement, at most
+ * `limit` rows per table per run, keeping anything younger than `keepIfYoungerMs`. Targets run
+ * in this order: a consent waits for its tokens and login session to go first. Short statements hold their locks briefly, so it is safe to
  * run while the server serves traffic; run it again to continue where `limit` stopped it.
  */
 
@@ -21,9 +22,9 @@ export interface JanitorStore {
 export interface JanitorOptions {
   /** Expired and inactive tokens, and expired client-assertion ids. */
   tokens: boolean;
-  /** Stale login, consent and logout requests. */
+  /** Stale login, consent and logout requests (used-challenge records) and expired login sessions. */
   requests: boolean;
-  /** Rejected and expired grants. */
+  /** Granted consents whose remembered consent ran out, with no unexpired token and no login session left. */
   grants: boolean;
   batchSize: number;
   limit: number;

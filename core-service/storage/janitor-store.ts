@@ -7,7 +7,8 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { JanitorStore, JanitorTarget } from '../janitor/janitor.js';
 import type { TokenRecord } from '../tokens/store.js';
-import { UsedChallengeSchema } from './flow-entities.js';
+import type { Dialect } from './dsn.js';
+import { LoginSessionSchema, UsedChallengeSchema } from './flow-entities.js';
 import type { Orm } from './orm.js';
 import { JtiSchema, TokenSchema } from './token-entities.js';
 
@@ -34,13 +35,66 @@ export class SqlJanitorStore implements JanitorStore {
         // Flow state travels in encrypted challenges; what is stored is the record that a
         // challenge was used, needed only until the challenge itself has expired.
         const rows = await em.find(UsedChallengeSchema, { expires_at: { $lt: cutoff } }, { fields: ['id'], limit: max, disableIdentityMap: true });
-        if (rows.length === 0) return 0;
-        return em.nativeDelete(UsedChallengeSchema, { id: { $in: rows.map((r) => r.id) } });
+        const challenges = rows.length === 0 ? 0 : await em.nativeDelete(UsedChallengeSchema, { id: { $in: rows.map((r) => r.id) } });
+        if (challenges >= max) return challenges;
+        // Then expired login sessions: the session cookie already counts as absent once
+        // expires_at has passed (flows/cookies.ts), so the row serves nothing any more. Sharing
+        // the batch keeps runJanitor's "fewer than max means done" rule true for both tables.
+        const sessions = await em.find(LoginSessionSchema, { expires_at: { $lt: cutoff } }, { fields: ['id'], limit: max - challenges, disableIdentityMap: true });
+        if (sessions.length === 0) return challenges;
+        return challenges + (await em.nativeDelete(LoginSessionSchema, { id: { $in: sessions.map((r) => r.id) } }));
       }
       case 'grants':
-        // Rejected flows are never persisted (their state lives in the challenge), and there is
-        // no table of expiring grants yet: nothing to delete.
-        return 0;
+        // Rejected flows are never persisted (their state lives in the challenge); what can go
+        // are granted consents nothing reads any more (see staleConsentSql).
+        return this.deleteStaleConsents(cutoff, max);
     }
   }
+
+  private async deleteStaleConsents(cutoff: Date, max: number): Promise<number> {
+    const em = this.orm.em.fork({ clear: true, useContext: false });
+    const { where, params } = staleConsentSql(dialectOf(this.orm), cutoff);
+    const rows = await em.execute<{ id: string }[]>(`SELECT id FROM oauth2_consent_sessions WHERE ${where} ORDER BY id LIMIT ${Math.trunc(max)}`, params);
+    if (rows.length === 0) return 0;
+    // The conditions again: a token issued between the two statements keeps its consent.
+    const result = await em.execute<{ affectedRows: number }>(
+      `DELETE FROM oauth2_consent_sessions WHERE id IN (${rows.map(() => '?').join(', ')}) AND ${where}`,
+      [...rows.map((r) => r.id), ...params],
+      'run',
+    );
+    return result.affectedRows;
+  }
+}
+
+/** The dialect from the driver openOrm (orm.ts) chose for it. */
+function dialectOf(orm: Orm): Dialect {
+  const driver = orm.config.get('driver')?.name;
+  if (driver === 'PostgreSqlDriver') return 'postgres';
+  if (driver === 'MySqlDriver') return 'mysql';
+  if (driver === 'LibSqlDriver') return 'sqlite';
+  throw new Error(`janitor: unknown database driver ${String(driver)}`);
+}
+
+/**
+ * A granted consent is read (1) as remembered consent, until `handled_at + remember_for`
+ * (authorization/endpoint.ts coveredBy; remember_for 0 = until revoked), (2) by the admin list,
+ * which Hydra filters by the same expiry (persister_consent.go filterExpiredConsentRequests),
+ * (3) by consent revocation, to find its tokens by request_id, and (4) by logout, to find the
+ * clients of a login session (logout-store.ts). So it goes only when its memory ran out before
+ * the cutoff, no token of the grant is unexpired at the cutoff (revoking it would revoke
+ * nothing), and its login session row is gone (no logout can name it any more; --requests
+ * deletes expired sessions first). Dates are compared the way each dialect stores them:
+ * timestamptz, DATETIME(3) in UTC, and milliseconds since the epoch in SQLite.
+ */
+function staleConsentSql(dialect: Dialect, cutoff: Date): { where: string; params: (Date | string | number)[] } {
+  const at: Date | string | number = dialect === 'postgres' ? cutoff : dialect === 'mysql' ? cutoff.toISOString().slice(0, 23).replace('T', ' ') : cutoff.getTime();
+  const memoryEnds = {
+    postgres: "oauth2_consent_sessions.handled_at + oauth2_consent_sessions.remember_for * INTERVAL '1 second'",
+    mysql: 'TIMESTAMPADD(SECOND, oauth2_consent_sessions.remember_for, oauth2_consent_sessions.handled_at)',
+    sqlite: 'oauth2_consent_sessions.handled_at + oauth2_consent_sessions.remember_for * 1000',
+  }[dialect];
+  const where = `oauth2_consent_sessions.remember_for > 0 AND ${memoryEnds} < ?
+    AND NOT EXISTS (SELECT 1 FROM oauth2_tokens WHERE oauth2_tokens.request_id = oauth2_consent_sessions.request_id AND (oauth2_tokens.expires_at IS NULL OR oauth2_tokens.expires_at >= ?))
+    AND NOT EXISTS (SELECT 1 FROM login_sessions WHERE login_sessions.id = oauth2_consent_sessions.login_session_id)`;
+  return { where, params: [at, at] };
 }

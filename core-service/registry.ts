@@ -63,7 +63,9 @@ export function buildRegistry(deps: RegistryDeps) {
   // a client changes its stored hash, which is part of the cache key.
   const verifications = createVerificationCache(60_000, 10_000);
   const clientStore = new SqlClientStore(orm);
-  const clients = createClientService({ store: clientStore, hasher, now });
+  // Hydra's --dev accepts plain http redirect URIs on any host; nothing else relaxes the URI rules.
+  const uriPolicy = { allowPlainHttp: config.dev };
+  const clients = createClientService({ store: clientStore, hasher, now, uriPolicy });
 
   const keys = createKeyService({ store: new SqlKeyStore(orm), secrets: config.secrets.system, now });
 
@@ -153,6 +155,7 @@ export function buildRegistry(deps: RegistryDeps) {
     subjectFor: (client, subject) => subjectFor(client, subject, config.oidc.subjectIdentifiers.pairwiseSalt),
     scopeStrategy: config.strategies.scope,
     pkce: config.oauth2.pkce,
+    uriPolicy,
     verifyIdTokenHint: createIdTokenHintVerifier({ issuer, verificationKeys: () => keys.verificationKeys(ID_TOKEN_KEY_SET) }),
     urls: { login: config.urls.login, consent: config.urls.consent, error: config.urls.error, publicBase: config.urls.self.public },
     ttl: { loginConsentRequest: config.ttl.loginConsentRequest, authenticationSession: config.ttl.authenticationSession },
@@ -165,6 +168,7 @@ export function buildRegistry(deps: RegistryDeps) {
     getClient,
     verifyIdTokenHint: createIdTokenHintVerifier({ issuer, verificationKeys: () => keys.verificationKeys(ID_TOKEN_KEY_SET) }),
     subjectFor: (client, subject) => subjectFor(client, subject, config.oidc.subjectIdentifiers.pairwiseSalt),
+    uriPolicy,
     challengeBox: createSecretBox(config.secrets.system, 'logout_challenge'),
     verifierBox: createSecretBox(config.secrets.system, 'logout_verifier'),
     sessionBox: createSecretBox(config.secrets.system, 'login_session'),

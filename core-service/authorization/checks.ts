@@ -6,9 +6,11 @@
  * redirect URI is verified for this client and errors go back to the client (RFC 6749 §4.1.2.1).
  */
 import type { StoredClient } from '../clients/client.js';
+import { redirectUriProblem, type UriPolicyOptions } from '../clients/uri-policy.js';
 import { splitScope, uncoveredScopes, type ScopeStrategy } from '../grants/scope.js';
 import type { AuthorizationParams, ResponseMode } from '../flows/flow.js';
 import { OAuthError } from '../shared/errors.js';
+import { matchRedirectUri } from './redirect-uri.js';
 
 /** Where and how a response (or error) for a verified redirect URI is delivered. */
 export interface RedirectTarget {
@@ -21,6 +23,8 @@ export interface CheckDeps {
   getClient(clientId: string): Promise<StoredClient | undefined>;
   scopeStrategy: ScopeStrategy;
   pkce: { enforced: boolean; enforcedForPublicClients: boolean };
+  /** The rules registered URIs follow, applied again at use (clients/uri-policy.ts). */
+  uriPolicy: UriPolicyOptions;
   /** Verifies an id_token_hint and returns its claims; throws an OAuthError when it is not ours. */
   verifyIdTokenHint(token: string): Promise<Record<string, unknown>>;
 }
@@ -81,9 +85,11 @@ function checkClient(ctx: Context): Promise<void> {
 }
 
 /**
- * RFC 6749 §3.1.2.3 and RFC 9700 §4.1.1: exact string match against the registered URIs; with
- * exactly one registered and none given, that one. Only after this step may anything be
- * redirected.
+ * RFC 6749 §3.1.2.3 and RFC 9700 §4.1.1: exact string match against the registered URIs (any
+ * port for a loopback IP, RFC 8252 §7.3); with exactly one registered and none given, that one.
+ * The URI must still satisfy the registration rules: a client stored before they existed may
+ * hold a `javascript:` URI, which the form_post page would run on our origin. Only after this
+ * step may anything be redirected.
  */
 function checkRedirectUri(ctx: Context): void {
   const client = clientOf(ctx);
@@ -95,11 +101,13 @@ function checkRedirectUri(ctx: Context): void {
       throw invalid('The "redirect_uri" parameter is required because the client registered no or several redirect URIs.');
     }
     uri = only;
-  } else if (client.redirect_uris.includes(given)) {
-    uri = given;
   } else {
-    throw invalid('The "redirect_uri" parameter does not match any of the OAuth 2.0 Client\'s pre-registered redirect urls.');
+    const matched = matchRedirectUri(given, client.redirect_uris);
+    if (matched === undefined) throw invalid('The "redirect_uri" parameter does not match any of the OAuth 2.0 Client\'s pre-registered redirect urls.');
+    uri = matched;
   }
+  const problem = redirectUriProblem(uri, { public: client.token_endpoint_auth_method === 'none' }, ctx.deps.uriPolicy);
+  if (problem !== undefined) throw invalid(`The OAuth 2.0 Client's registered redirect URI "${uri}" ${problem}, so it is not used.`);
   ctx.params.redirect_uri = uri;
   ctx.params.redirect_uri_given = given !== undefined && given !== '';
   const requestedMode = ctx.raw.get('response_mode') as ResponseMode | undefined;

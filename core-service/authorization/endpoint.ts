@@ -33,6 +33,7 @@ export interface AuthorizationEndpointDeps {
   scopeStrategy: ScopeStrategy;
   pkce: CheckDeps['pkce'];
   verifyIdTokenHint: CheckDeps['verifyIdTokenHint'];
+  uriPolicy: CheckDeps['uriPolicy'];
   urls: { login: string; consent: string; error: string; publicBase: string };
   /** `ttl.login_consent_request` and `ttl.authentication_session` in ms. */
   ttl: { loginConsentRequest: number; authenticationSession: number };
@@ -83,6 +84,7 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
         scopeStrategy: deps.scopeStrategy,
         pkce: deps.pkce,
         verifyIdTokenHint: deps.verifyIdTokenHint,
+        uriPolicy: deps.uriPolicy,
       });
     } catch (err) {
       if (!(err instanceof AuthorizationRequestError)) throw err;

@@ -8,6 +8,7 @@ import jsonPatch from 'fast-json-patch';
 import { errors, OAuthError } from '../shared/errors.js';
 import { LIFESPAN_FIELDS, type Client, type ClientLifespans, type StoredClient } from './client.js';
 import type { ClientStore } from './store.js';
+import type { UriPolicyOptions } from './uri-policy.js';
 import { clientToDocument, readClientDocument, type ClientInput } from './validation.js';
 
 export interface SecretHashing {
@@ -18,6 +19,8 @@ export interface ClientServiceDeps {
   store: ClientStore;
   hasher: SecretHashing;
   now: () => Date;
+  /** Which URIs a client may hold (clients/uri-policy.ts). */
+  uriPolicy: UriPolicyOptions;
   /** Called after any change, so caches keyed on the client (secret verifications) drop it. */
   onChange?: (clientId: string) => void;
 }
@@ -65,6 +68,7 @@ function decodePageToken(token: string): string {
 
 export function createClientService(deps: ClientServiceDeps) {
   const { store, hasher, now } = deps;
+  const read = (document: unknown) => readClientDocument(document, deps.uriPolicy);
   const changed = (id: string) => deps.onChange?.(id);
 
   async function secretFor(input: ClientInput, existing?: StoredClient): Promise<{ secret: string; hash: string; rotated: string[] }> {
@@ -110,7 +114,7 @@ export function createClientService(deps: ClientServiceDeps) {
   return {
     /** Registers a client from a Hydra client document. */
     async create(document: unknown): Promise<ClientWithSecret> {
-      const input = readClientDocument(document);
+      const input = read(document);
       const { secret, hash } = await secretFor(input);
       const { client_secret: _secret, ...fields } = input;
       const at = now();
@@ -151,7 +155,7 @@ export function createClientService(deps: ClientServiceDeps) {
     /** Replaces a client (HTTP PUT); an empty secret keeps the stored one. */
     async update(clientId: string, document: unknown): Promise<ClientWithSecret> {
       const existing = await mustGet(clientId);
-      return replace(existing, readClientDocument(document));
+      return replace(existing, read(document));
     },
 
     /** Applies an RFC 6902 JSON Patch to the client's document, then validates it like PUT. */
@@ -176,7 +180,7 @@ export function createClientService(deps: ClientServiceDeps) {
         if (err instanceof OAuthError) throw err;
         throw errors.badRequest(`The JSON Patch could not be applied: ${(err as Error).message.split('\n')[0]}.`);
       }
-      return replace(existing, readClientDocument(patched));
+      return replace(existing, read(patched));
     },
 
     async delete(clientId: string): Promise<void> {
@@ -219,7 +223,7 @@ export function createClientService(deps: ClientServiceDeps) {
       const document: Record<string, unknown> = clientToDocument(publicClient(existing));
       for (const field of LIFESPAN_FIELDS) delete document[field];
       Object.assign(document, lifespans);
-      const input = readClientDocument(document);
+      const input = read(document);
       return (await replace(existing, { ...input, client_secret: '' })).client;
     },
   };

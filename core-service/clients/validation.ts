@@ -4,7 +4,9 @@
  */
 import { parseGoDuration } from '../shared/durations.js';
 import { errors } from '../shared/errors.js';
+import { parseUri } from '../shared/uris.js';
 import { LIFESPAN_FIELDS, type Client, type ClientLifespans, type TokenEndpointAuthMethod } from './client.js';
+import { redirectUriProblem, webUriProblem, type UriPolicyOptions } from './uri-policy.js';
 
 /** What a caller may set on a client: everything but the server-managed timestamps. */
 export type ClientInput = Omit<Client, 'created_at' | 'updated_at'> & { client_secret: string };
@@ -74,20 +76,22 @@ function oneOf<T extends string>(field: string, value: string, allowed: readonly
   return value as T;
 }
 
-/** RFC 6749 §3.1.2: a redirection URI is absolute and has no fragment. */
-function checkUri(field: string, uri: string, opts: { noFragment?: boolean } = {}): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(uri);
-  } catch {
-    throw invalid(field, `contains "${uri}", which is not an absolute URI`);
-  }
-  if (opts.noFragment && parsed.hash !== '') throw invalid(field, `contains "${uri}", which has a fragment (RFC 6749 §3.1.2)`);
+/**
+ * RFC 7591 §3.2.2: a bad redirection URI is `invalid_redirect_uri` (Hydra's ErrInvalidRedirectURI);
+ * post-logout redirect URIs are redirection URIs too.
+ */
+function invalidRedirect(field: string, uri: string, problem: string): Error {
+  return errors.invalidRedirectUri(`Field "${field}" contains "${uri}", which ${problem}.`);
 }
 
-function checkOptionalUri(doc: Doc, field: string): string {
+function checkWebUri(field: string, uri: string, opts: UriPolicyOptions): void {
+  const problem = webUriProblem(uri, opts);
+  if (problem !== undefined) throw invalid(field, `contains "${uri}", which ${problem}`);
+}
+
+function checkOptionalUri(doc: Doc, field: string, opts: UriPolicyOptions): string {
   const value = str(doc, field);
-  if (value !== '') checkUri(field, value);
+  if (value !== '') checkWebUri(field, value, opts);
   return value;
 }
 
@@ -115,9 +119,10 @@ function jwks(doc: Doc): Client['jwks'] {
 
 /**
  * Validates a client document and applies Hydra's defaults. `client_id` may be empty (the
- * service generates one); `client_secret` is returned as given (the service hashes it).
+ * service generates one); `client_secret` is returned as given (the service hashes it). URI
+ * fields follow clients/uri-policy.ts.
  */
-export function readClientDocument(input: unknown): ClientInput {
+export function readClientDocument(input: unknown, opts: UriPolicyOptions): ClientInput {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw errors.badRequest('The client must be a JSON object.');
   }
@@ -135,15 +140,27 @@ export function readClientDocument(input: unknown): ClientInput {
   }
 
   const redirectUris = strList(doc, 'redirect_uris');
-  for (const uri of redirectUris) checkUri('redirect_uris', uri, { noFragment: true });
+  const client = { public: method === 'none' };
+  for (const uri of redirectUris) {
+    const problem = redirectUriProblem(uri, client, opts);
+    if (problem !== undefined) throw invalidRedirect('redirect_uris', uri, problem);
+  }
   const postLogout = strList(doc, 'post_logout_redirect_uris');
-  for (const uri of postLogout) checkUri('post_logout_redirect_uris', uri, { noFragment: true });
+  for (const uri of postLogout) {
+    // RP-Initiated Logout §3: the browser is sent there; like a redirect URI, no fragment.
+    const problem = webUriProblem(uri, opts) ?? (uri.includes('#') ? 'has a fragment (RFC 6749 §3.1.2)' : undefined);
+    if (problem !== undefined) throw invalidRedirect('post_logout_redirect_uris', uri, problem);
+  }
   const requestUris = strList(doc, 'request_uris');
-  for (const uri of requestUris) checkUri('request_uris', uri);
+  for (const uri of requestUris) checkWebUri('request_uris', uri, opts);
   const origins = strList(doc, 'allowed_cors_origins');
   for (const origin of origins) {
-    checkUri('allowed_cors_origins', origin);
-    if (new URL(origin).origin !== origin) throw invalid('allowed_cors_origins', `contains "${origin}", which is not an origin (scheme://host[:port])`);
+    // Hydra: an origin is https:// or http://, with nothing after the port.
+    const url = parseUri(origin);
+    if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      throw invalid('allowed_cors_origins', `contains "${origin}", which is not an http(s) origin`);
+    }
+    if (url.origin !== origin) throw invalid('allowed_cors_origins', `contains "${origin}", which is not an origin (scheme://host[:port])`);
   }
 
   const clientSecret = str(doc, 'client_secret');
@@ -155,15 +172,17 @@ export function readClientDocument(input: unknown): ClientInput {
   }
 
   const keySet = jwks(doc);
-  const jwksUri = checkOptionalUri(doc, 'jwks_uri');
+  const jwksUri = checkOptionalUri(doc, 'jwks_uri', opts);
   if (keySet && jwksUri) throw invalid('jwks', 'and jwks_uri must not both be set');
   if (method === 'private_key_jwt' && !keySet && !jwksUri) {
     throw invalid('token_endpoint_auth_method', 'is private_key_jwt, which needs jwks or jwks_uri');
   }
 
   const subjectType = oneOf('subject_type', str(doc, 'subject_type') || 'public', ['public', 'pairwise'] as const);
-  const sectorUri = checkOptionalUri(doc, 'sector_identifier_uri');
-  if (sectorUri && !sectorUri.startsWith('https://')) throw invalid('sector_identifier_uri', 'must use https (OpenID Connect Core §8.1)');
+  const sectorUri = str(doc, 'sector_identifier_uri');
+  if (sectorUri !== '' && parseUri(sectorUri)?.protocol !== 'https:') {
+    throw invalid('sector_identifier_uri', `contains "${sectorUri}", which does not use https (OpenID Connect Core §8.1)`);
+  }
 
   const clientId = str(doc, 'client_id');
   if (clientId.length > 255) throw invalid('client_id', 'must be at most 255 characters');
@@ -178,11 +197,11 @@ export function readClientDocument(input: unknown): ClientInput {
     scope: str(doc, 'scope').trim() || DEFAULT_CLIENT_SCOPE,
     audience: strList(doc, 'audience'),
     owner: str(doc, 'owner'),
-    policy_uri: checkOptionalUri(doc, 'policy_uri'),
+    policy_uri: checkOptionalUri(doc, 'policy_uri', opts),
     allowed_cors_origins: origins,
-    tos_uri: checkOptionalUri(doc, 'tos_uri'),
-    client_uri: checkOptionalUri(doc, 'client_uri'),
-    logo_uri: checkOptionalUri(doc, 'logo_uri'),
+    tos_uri: checkOptionalUri(doc, 'tos_uri', opts),
+    client_uri: checkOptionalUri(doc, 'client_uri', opts),
+    logo_uri: checkOptionalUri(doc, 'logo_uri', opts),
     contacts: strList(doc, 'contacts'),
     client_secret_expires_at: int(doc, 'client_secret_expires_at'),
     subject_type: subjectType,
@@ -194,10 +213,10 @@ export function readClientDocument(input: unknown): ClientInput {
     request_object_signing_alg: oneOf('request_object_signing_alg', str(doc, 'request_object_signing_alg'), SIGNING_ALGS),
     userinfo_signed_response_alg: oneOf('userinfo_signed_response_alg', str(doc, 'userinfo_signed_response_alg'), ['', 'none', 'RS256']),
     request_uris: requestUris,
-    frontchannel_logout_uri: checkOptionalUri(doc, 'frontchannel_logout_uri'),
+    frontchannel_logout_uri: checkOptionalUri(doc, 'frontchannel_logout_uri', opts),
     frontchannel_logout_session_required: bool(doc, 'frontchannel_logout_session_required'),
     post_logout_redirect_uris: postLogout,
-    backchannel_logout_uri: checkOptionalUri(doc, 'backchannel_logout_uri'),
+    backchannel_logout_uri: checkOptionalUri(doc, 'backchannel_logout_uri', opts),
     backchannel_logout_session_required: bool(doc, 'backchannel_logout_session_required'),
     metadata: object(doc, 'metadata'),
     skip_consent: bool(doc, 'skip_consent'),

@@ -18,6 +18,7 @@
 import type { JWK } from 'jose';
 import type { StoredClient } from '../clients/client.js';
 import { flowErrorOf, showError } from '../authorization/response.js';
+import { webUriProblem, type UriPolicyOptions } from '../clients/uri-policy.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { signLogoutToken, type BackChannelDelivery } from '../oidc/logout-token.js';
 import { OAuthError, errors } from '../shared/errors.js';
@@ -74,6 +75,8 @@ export interface LogoutDeps {
   /** Verifies id_token_hint (signature and issuer; expiry does not matter) and returns its claims. */
   verifyIdTokenHint(token: string): Promise<Record<string, unknown>>;
   subjectFor(client: StoredClient, subject: string): string;
+  /** The rules registered URIs follow, applied again where the logout uses them (clients/uri-policy.ts). */
+  uriPolicy: UriPolicyOptions;
   /** Seals the challenge and the verifier (purposes `logout_challenge` and `logout_verifier`). */
   challengeBox: SecretBox;
   verifierBox: SecretBox;
@@ -199,6 +202,9 @@ export function createLogout(deps: LogoutDeps) {
       if (!client.post_logout_redirect_uris.includes(requested)) {
         return fail(errors.badRequest('Logout failed because query parameter post_logout_redirect_uri is not a registered post_logout_redirect_uri of the client.'));
       }
+      // A client stored before the URI rules may hold a `javascript:` URI, which the front-channel page would run.
+      const problem = webUriProblem(requested, deps.uriPolicy);
+      if (problem !== undefined) return fail(errors.badRequest(`The registered post_logout_redirect_uri "${requested}" ${problem}, so it is not used.`));
       const url = new URL(requested);
       // RP-Initiated Logout §2: state goes back to the client unchanged.
       if (state !== '') url.searchParams.set('state', state);
@@ -217,12 +223,22 @@ export function createLogout(deps: LogoutDeps) {
     return toLogoutApp(request);
   }
 
+  /**
+   * A stored logout URI that breaks the URI rules (a client from before them) is skipped: a
+   * `javascript:` iframe would run on our origin. The logout itself goes on for everyone else.
+   */
+  function usable(client: StoredClient, field: 'frontchannel_logout_uri' | 'backchannel_logout_uri'): boolean {
+    const problem = webUriProblem(client[field], deps.uriPolicy);
+    if (problem !== undefined) deps.logger.warn({ client_id: client.client_id, field }, `skipping the client's ${field}: it ${problem}`);
+    return problem === undefined;
+  }
+
   /** Front-Channel §2 URLs and Back-Channel §2.5 deliveries for the clients of the ended session. */
   async function notifyClients(request: LogoutRequest): Promise<string[]> {
     const clientIds = await deps.logoutClients.clientIdsOfLoginSession(request.sid, request.subject);
     const clients = (await Promise.all(clientIds.map((id) => deps.getClient(id)))).filter((c): c is StoredClient => c !== undefined);
     const frontchannel = clients
-      .filter((c) => c.frontchannel_logout_uri !== '')
+      .filter((c) => c.frontchannel_logout_uri !== '' && usable(c, 'frontchannel_logout_uri'))
       .map((c) => {
         const url = new URL(c.frontchannel_logout_uri);
         // Front-Channel §2: iss and sid identify the session; Hydra always sends them (allowed when not required).
@@ -230,7 +246,7 @@ export function createLogout(deps: LogoutDeps) {
         url.searchParams.set('sid', request.sid);
         return url.toString();
       });
-    const backchannel = clients.filter((c) => c.backchannel_logout_uri !== '');
+    const backchannel = clients.filter((c) => c.backchannel_logout_uri !== '' && usable(c, 'backchannel_logout_uri'));
     if (backchannel.length > 0) void sendBackChannel(request, backchannel);
     return frontchannel;
   }

@@ -112,5 +112,6 @@ export const errors = {
   badRequest: (hint: string) => new OAuthError('invalid_request', { hint }),
   invalidClientMetadata: (hint: string) =>
     new OAuthError('invalid_client_metadata', { description: 'The value of one of the Client Metadata fields is invalid and the server has rejected this request.', hint }),
+  invalidRedirectUri: (hint: string) => new OAuthError('invalid_redirect_uri', { description: 'The value of one or more redirect_uris is invalid.', hint }),
   unavailable: (hint: string, cause?: unknown) => new OAuthError('temporarily_unavailable', { hint, cause }),
 };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { html, page, raw } from './html.js';
+import { html, page, raw, webUri } from './html.js';
 
 describe('quickstart HTML', () => {
   it('escapes every interpolated value, so a client name cannot inject markup', () => {
@@ -15,5 +15,11 @@ describe('quickstart HTML', () => {
     assert.match(doc, /^<!doctype html>\n<html lang="en">/);
     assert.match(doc, /<meta charset="utf-8">/);
     assert.match(doc, /<title>Sign in &amp; more<\/title>/);
+  });
+
+  it('lets only http(s) client URIs into an href or src, as the browser reads them', () => {
+    assert.equal(webUri('https://app.example/policy'), 'https://app.example/policy');
+    assert.equal(webUri('http://127.0.0.1:5555/logo.svg'), 'http://127.0.0.1:5555/logo.svg');
+    for (const uri of ['javascript:alert(1)', ' java\tscript:alert(1)', 'data:text/html,x', '/relative', '', undefined]) assert.equal(webUri(uri), undefined, String(uri));
   });
 });

@@ -42,6 +42,22 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
   return raw(out);
 }
 
+/**
+ * A client-supplied URI for an `href` or `src`: only http(s), read with the URL parser as the
+ * browser will read it (it drops tabs and spaces, so " java\tscript:" is javascript:).
+ * Undefined for anything else: a `javascript:` link would run on this app's origin.
+ * @example const policy = webUri(client.policy_uri); // then html`<a href="${policy}">`
+ */
+export function webUri(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const STYLE = `
   :root { color-scheme: light; --accent: #3451b2; --danger: #b42318; --muted: #5c6370; }
   * { box-sizing: border-box; }

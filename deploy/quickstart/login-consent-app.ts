@@ -19,7 +19,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { AdminApiError, createAdminApi, type AdminApi, type ConsentRequest, type FlowClient, type LoginRequest } from './admin-api.js';
 import { CSRF_FIELD, createCsrf, type Csrf } from './csrf.js';
 import { authenticate, DEMO_USER, findBySubject, idTokenClaims } from './demo-users.js';
-import { html, page, raw, type SafeHtml } from './html.js';
+import { html, page, raw, webUri, type SafeHtml } from './html.js';
 import { closeServer, HttpError, isMain, listen, readForm, redirect, sendHtml } from './http.js';
 
 /** How long Tessera remembers a login or consent the user asked it to remember (seconds). */
@@ -57,11 +57,16 @@ function clientName(client: FlowClient | undefined): string {
   return client.client_name || client.client_id;
 }
 
-/** Only http(s) and inline images become an <img>: a logo URI is client-supplied data. */
+/** Only an http(s) logo becomes an <img>: a logo URI is client-supplied data. */
 function logo(client: FlowClient | undefined): SafeHtml {
-  const uri = client?.logo_uri ?? '';
-  if (!/^(https?:|data:image\/)/i.test(uri)) return raw('');
-  return html`<img src="${uri}" alt="">`;
+  const uri = webUri(client?.logo_uri);
+  return uri === undefined ? raw('') : html`<img src="${uri}" alt="">`;
+}
+
+/** A link to the client's privacy policy, when it is an http(s) URI (never a javascript: link). */
+function policyLink(client: FlowClient | undefined, name: string): SafeHtml | '' {
+  const uri = webUri(client?.policy_uri);
+  return uri === undefined ? '' : html`<p class="hint"><a href="${uri}">Privacy policy of ${name}</a></p>`;
 }
 
 function loginPage(opts: { challenge: string; csrf: string; client: FlowClient; email?: string; error?: string; loginHint?: string }): string {
@@ -113,7 +118,7 @@ function consentPage(opts: { challenge: string; csrf: string; request: ConsentRe
     <button type="submit" name="action" value="deny" class="danger">Deny</button>
   </div>
 </form>
-${request.client?.policy_uri ? html`<p class="hint"><a href="${request.client.policy_uri}">Privacy policy of ${name}</a></p>` : ''}`,
+${policyLink(request.client, name)}`,
   );
 }
 

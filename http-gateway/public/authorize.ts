@@ -10,6 +10,7 @@ import { toHttpError } from '../errors/handlers.js';
 import { httpError } from '../errors/http-error.js';
 import { call } from '../grpc-client/call.js';
 import { formParams } from './form.js';
+import { sendPage, sendRedirect } from './browser-response.js';
 import { errorPage, formPostPage } from './pages.js';
 
 /** Query parameters as single values; RFC 6749 §3.1: a parameter must not be repeated. */
@@ -23,22 +24,12 @@ function queryParams(request: FastifyRequest): Record<string, string> {
   return out;
 }
 
-function html(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply
-    .code(status)
-    .header('cache-control', 'no-store')
-    .header('pragma', 'no-cache')
-    .header('x-frame-options', 'DENY')
-    .type('text/html; charset=utf-8')
-    .send(body);
-}
-
-function render(reply: FastifyReply, res: BrowserResponse, method: string): FastifyReply {
+function render(request: FastifyRequest, reply: FastifyReply, res: BrowserResponse): FastifyReply {
   setCookies(reply, res.cookies);
-  if (res.error) return html(reply, res.error.status_code || 400, errorPage(res.error));
-  if (res.form_post_action) return html(reply, 200, formPostPage(res.form_post_action, res.form_post_fields));
+  if (res.error) return sendPage(request, reply, res.error.status_code || 400, errorPage(res.error));
+  if (res.form_post_action) return sendPage(request, reply, 200, formPostPage(res.form_post_action, res.form_post_fields));
   // RFC 9700 §4.12: after a POST, 303 makes the browser follow with GET, never re-posting the form.
-  return reply.code(method === 'POST' ? 303 : 302).header('cache-control', 'no-store').redirect(res.redirect_to, method === 'POST' ? 303 : 302);
+  return sendRedirect(request, reply, res.redirect_to, request.method === 'POST' ? 303 : 302, { privateUse: true });
 }
 
 export function registerAuthorizeRoutes(app: FastifyInstance, oauth2: OAuth2ServiceClient): void {
@@ -51,12 +42,12 @@ export function registerAuthorizeRoutes(app: FastifyInstance, oauth2: OAuth2Serv
         login_verifier: '',
         consent_verifier: '',
       });
-      return render(reply, res, request.method);
+      return render(request, reply, res);
     } catch (err) {
       // A browser gets a page, never JSON or a stack trace; the detail goes to the log.
       const httpErr = toHttpError(err);
       if (httpErr.status >= 500) request.log.error({ err }, 'authorization endpoint failed');
-      return html(reply, httpErr.status, errorPage({ error: httpErr.body.error, error_description: httpErr.body.error_description, error_hint: httpErr.body.error_hint ?? '' }));
+      return sendPage(request, reply, httpErr.status, errorPage({ error: httpErr.body.error, error_description: httpErr.body.error_description, error_hint: httpErr.body.error_hint ?? '' }));
     }
   };
   app.get('/oauth2/auth', handler);

@@ -1,0 +1,65 @@
+/**
+ * What a URI's scheme and host say about where it leads, read with the WHATWG URL parser so the
+ * answer is the browser's: it strips tabs, newlines and surrounding spaces and lower-cases the
+ * scheme, so `" Java\tScript:…"` is `javascript:` here as it is in an `href`. Core's client
+ * rules (clients/uri-policy.ts) and the gateway's HTML sinks (http-gateway/public/pages.ts)
+ * build on these, so both read a URI the same way.
+ */
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+
+/** Parses an absolute URI as a browser would; undefined when it is not one. */
+export function parseUri(raw: string): URL | undefined {
+  try {
+    return new URL(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/**
+ * RFC 8252 §7.3: a loopback IP literal (127.0.0.0/8, ::1, and IPv4-mapped 127.x), as fosite's
+ * isLoopbackAddress. `hostname` is URL.hostname, so IPv6 comes in brackets.
+ */
+export function isLoopbackIp(hostname: string): boolean {
+  const bare = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+  if (isIPv4(bare)) return LOOPBACK.check(bare, 'ipv4');
+  if (isIPv6(bare)) return LOOPBACK.check(bare, 'ipv6');
+  return false;
+}
+
+/**
+ * A host that stays on this machine: a loopback IP literal, `localhost` or a `*.localhost` name
+ * (RFC 6761 §6.3; fosite's IsLocalhost, which Hydra uses to allow plain http).
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  return name === 'localhost' || name.endsWith('.localhost') || isLoopbackIp(hostname);
+}
+
+/** RFC 3986 §3.1 scheme grammar (URL.protocol, so with the trailing colon). */
+const SCHEME = /^[a-z][a-z0-9+.-]*:$/;
+
+/**
+ * RFC 8252 §7.1: a private-use URI scheme in reverse domain name form (`com.example.app:`).
+ * The dot is what matters: no scheme a browser runs or reads locally (javascript:, data:,
+ * vbscript:, blob:, file:, filesystem:, about:) has one.
+ */
+export function isPrivateUseScheme(protocol: string): boolean {
+  return SCHEME.test(protocol) && protocol.includes('.') && !protocol.startsWith('.') && !protocol.endsWith('.:');
+}
+
+/**
+ * The check every HTML sink and redirect makes before a URI becomes an `href`, `action`, `src`,
+ * `location` or meta refresh: http(s), or with `privateUse` a private-use scheme (the redirect
+ * back to a native app). Returns the URI as the browser will read it, or undefined.
+ */
+export function navigableUri(raw: string, opts: { privateUse: boolean }): URL | undefined {
+  const url = parseUri(raw);
+  if (url === undefined) return undefined;
+  if (url.protocol === 'https:' || url.protocol === 'http:') return url;
+  return opts.privateUse && isPrivateUseScheme(url.protocol) ? url : undefined;
+}

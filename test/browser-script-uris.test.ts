@@ -187,7 +187,7 @@ for (const db of testDatabases()) {
 
     test('a javascript: front-channel logout URI: no iframe runs it, the logout completes', () =>
       inPage(browser, `front-channel on ${db.name}`, async (page) => {
-        const client = await staleClient({ frontchannel_logout_uri: `${rp}/fc` }, { frontchannel_logout_uri: 'javascript:parent.alert(document.domain)' });
+        const client = await staleClient({ frontchannel_logout_uri: `${rp}/fc` }, { frontchannel_logout_uri: 'javascript:parent.alert(document.domain)//' });
         await signIn(page, client.client_id);
         await page.goto(new URL('/oauth2/sessions/logout', pub).toString());
         await landedAt(page, '/logged-out');

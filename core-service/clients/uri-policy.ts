@@ -44,9 +44,17 @@ export function redirectUriProblem(uri: string, client: { public: boolean }, opt
 }
 
 /**
- * Why `uri` may not be held by any other URI field (post_logout_redirect_uris,
- * frontchannel_logout_uri, backchannel_logout_uri, jwks_uri, policy_uri, tos_uri, logo_uri,
- * client_uri, request_uris): https, or http on a loopback host. Undefined: it may.
+ * Why `uri` may not be a post-logout redirect URI (undefined: it may). RP-Initiated Logout §3
+ * sends the browser there, like a redirect URI: https or loopback http, no fragment.
+ */
+export function postLogoutRedirectUriProblem(uri: string, opts: UriPolicyOptions): string | undefined {
+  return webUriProblem(uri, opts) ?? (uri.includes('#') ? 'has a fragment, which a redirect URI must not have (RFC 6749 §3.1.2)' : undefined);
+}
+
+/**
+ * Why `uri` may not be held by any other URI field (frontchannel_logout_uri,
+ * backchannel_logout_uri, jwks_uri, policy_uri, tos_uri, logo_uri, client_uri, request_uris):
+ * https, or http on a loopback host. Undefined: it may. (sector_identifier_uri is https only.)
  */
 export function webUriProblem(uri: string, opts: UriPolicyOptions): string | undefined {
   const url = parseUri(uri);

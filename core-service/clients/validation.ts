@@ -6,7 +6,7 @@ import { parseGoDuration } from '../shared/durations.js';
 import { errors } from '../shared/errors.js';
 import { parseUri } from '../shared/uris.js';
 import { LIFESPAN_FIELDS, type Client, type ClientLifespans, type TokenEndpointAuthMethod } from './client.js';
-import { redirectUriProblem, webUriProblem, type UriPolicyOptions } from './uri-policy.js';
+import { postLogoutRedirectUriProblem, redirectUriProblem, webUriProblem, type UriPolicyOptions } from './uri-policy.js';
 
 /** What a caller may set on a client: everything but the server-managed timestamps. */
 export type ClientInput = Omit<Client, 'created_at' | 'updated_at'> & { client_secret: string };
@@ -147,8 +147,7 @@ export function readClientDocument(input: unknown, opts: UriPolicyOptions): Clie
   }
   const postLogout = strList(doc, 'post_logout_redirect_uris');
   for (const uri of postLogout) {
-    // RP-Initiated Logout §3: the browser is sent there; like a redirect URI, no fragment.
-    const problem = webUriProblem(uri, opts) ?? (uri.includes('#') ? 'has a fragment (RFC 6749 §3.1.2)' : undefined);
+    const problem = postLogoutRedirectUriProblem(uri, opts);
     if (problem !== undefined) throw invalidRedirect('post_logout_redirect_uris', uri, problem);
   }
   const requestUris = strList(doc, 'request_uris');

@@ -18,7 +18,7 @@
 import type { JWK } from 'jose';
 import type { StoredClient } from '../clients/client.js';
 import { flowErrorOf, showError } from '../authorization/response.js';
-import { webUriProblem, type UriPolicyOptions } from '../clients/uri-policy.js';
+import { postLogoutRedirectUriProblem, webUriProblem, type UriPolicyOptions } from '../clients/uri-policy.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { signLogoutToken, type BackChannelDelivery } from '../oidc/logout-token.js';
 import { OAuthError, errors } from '../shared/errors.js';
@@ -203,7 +203,7 @@ export function createLogout(deps: LogoutDeps) {
         return fail(errors.badRequest('Logout failed because query parameter post_logout_redirect_uri is not a registered post_logout_redirect_uri of the client.'));
       }
       // A client stored before the URI rules may hold a `javascript:` URI, which the front-channel page would run.
-      const problem = webUriProblem(requested, deps.uriPolicy);
+      const problem = postLogoutRedirectUriProblem(requested, deps.uriPolicy);
       if (problem !== undefined) return fail(errors.badRequest(`The registered post_logout_redirect_uri "${requested}" ${problem}, so it is not used.`));
       const url = new URL(requested);
       // RP-Initiated Logout §2: state goes back to the client unchanged.

@@ -11,7 +11,7 @@ import { createIdTokenHintVerifier } from './authorization/id-token-hint.js';
 import { authorizationCodeGrant, createAuthorizationCodeIssuer } from './grants/authorization-code.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
 import { createChallengeCodec } from './flows/challenges.js';
-import { cookieNames } from './flows/cookies.js';
+import { cookieNames, cookiePolicy } from './flows/cookies.js';
 import { createFlowService } from './flows/service.js';
 import { createLogout } from './flows/logout.js';
 import { createSecretBox } from './keys/secret-box.js';
@@ -135,6 +135,7 @@ export function buildRegistry(deps: RegistryDeps) {
   });
   const discovery = createDiscovery({ config, signingKey: (set) => keys.signingKey(set) });
 
+  const cookies = cookiePolicy({ issuer, ...config.serve.cookies });
   // The browser flow: challenges carry the flow; the database sees single-use ids, sessions, consents.
   const flowStore = new SqlFlowStore(orm);
   const challengeCodec = createChallengeCodec(config.secrets.system);
@@ -156,7 +157,7 @@ export function buildRegistry(deps: RegistryDeps) {
     verifyIdTokenHint: createIdTokenHintVerifier({ issuer, verificationKeys: () => keys.verificationKeys(ID_TOKEN_KEY_SET) }),
     urls: { login: config.urls.login, consent: config.urls.consent, error: config.urls.error, publicBase: config.urls.self.public },
     ttl: { loginConsentRequest: config.ttl.loginConsentRequest, authenticationSession: config.ttl.authenticationSession },
-    secureCookies: issuer.startsWith('https:'),
+    cookiePolicy: cookies,
     now,
   });
   // Logout (RP-initiated, front- and back-channel): its own challenge boxes, the same session cookie.
@@ -177,7 +178,7 @@ export function buildRegistry(deps: RegistryDeps) {
     logger,
     urls: { logout: config.urls.logout, postLogoutRedirect: config.urls.postLogoutRedirect, error: config.urls.error, publicBase: config.urls.self.public },
     ttlMs: config.ttl.loginConsentRequest,
-    secureCookies: issuer.startsWith('https:'),
+    cookiePolicy: cookies,
     now,
   });
 

@@ -4,6 +4,7 @@
  */
 import { createClientAuthenticator } from './clients/authenticate.js';
 import { createJwksFetcher } from './clients/jwks-fetcher.js';
+import { createOutboundHttp } from './clients/outbound-http.js';
 import { createSecretHasher, createVerificationCache } from './clients/secret-hasher.js';
 import { createClientService } from './clients/service.js';
 import { createAuthorizationEndpoint } from './authorization/endpoint.js';
@@ -92,11 +93,13 @@ export function buildRegistry(deps: RegistryDeps) {
     issuer,
     now,
   });
+  // Hydra's clients.http: outgoing calls on a client's behalf (jwks_uri, back-channel logout).
+  const outboundHttp = createOutboundHttp(config.clients.http);
   const authenticator = createClientAuthenticator({
     clients: clientStore,
     hasher,
     verifications,
-    jwks: createJwksFetcher({ ttlMs: 5 * 60_000 }),
+    jwks: createJwksFetcher({ ttlMs: 5 * 60_000, http: outboundHttp, logger }),
     replay: tokenStore,
     now,
   });
@@ -174,7 +177,7 @@ export function buildRegistry(deps: RegistryDeps) {
     sessions: flowStore,
     logoutClients: new SqlLogoutClientStore(orm),
     signingKey: () => keys.signingKey(ID_TOKEN_KEY_SET),
-    sendBackChannel: createBackChannelSender({ logger, timeoutMs: 10_000 }),
+    sendBackChannel: createBackChannelSender({ logger, timeoutMs: 10_000, http: outboundHttp }),
     logger,
     urls: { logout: config.urls.logout, postLogoutRedirect: config.urls.postLogoutRedirect, error: config.urls.error, publicBase: config.urls.self.public },
     ttlMs: config.ttl.loginConsentRequest,

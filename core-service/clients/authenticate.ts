@@ -50,9 +50,9 @@ const AUTHENTICATION_FAILED = 'The client is unknown, the credentials are wrong,
  * RFC 7523 §3: the server may refuse assertions whose `exp` lies unreasonably far ahead. An
  * hour bounds how long a leaked assertion stays usable and how long its jti must be remembered.
  */
-export const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
+const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
 /** Tolerated difference between the client's clock and ours, for exp, nbf and iat. */
-export const CLOCK_SKEW_SECONDS = 60;
+const CLOCK_SKEW_SECONDS = 60;
 
 /** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */
 function parseBasic(header: string): { id: string; secret: string } | undefined {

@@ -4,6 +4,7 @@
  */
 import { createClientAuthenticator } from './clients/authenticate.js';
 import { createJwksFetcher } from './clients/jwks-fetcher.js';
+import { createOutboundHttp } from './clients/outbound-http.js';
 import { createSecretHasher, createVerificationCache } from './clients/secret-hasher.js';
 import { createClientService } from './clients/service.js';
 import { createAuthorizationEndpoint } from './authorization/endpoint.js';
@@ -11,7 +12,7 @@ import { createIdTokenHintVerifier } from './authorization/id-token-hint.js';
 import { authorizationCodeGrant, createAuthorizationCodeIssuer } from './grants/authorization-code.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
 import { createChallengeCodec } from './flows/challenges.js';
-import { cookieNames } from './flows/cookies.js';
+import { cookieNames, cookiePolicy } from './flows/cookies.js';
 import { createFlowService } from './flows/service.js';
 import { createLogout } from './flows/logout.js';
 import { createSecretBox } from './keys/secret-box.js';
@@ -94,11 +95,13 @@ export function buildRegistry(deps: RegistryDeps) {
     issuer,
     now,
   });
+  // Hydra's clients.http: outgoing calls on a client's behalf (jwks_uri, back-channel logout).
+  const outboundHttp = createOutboundHttp(config.clients.http);
   const authenticator = createClientAuthenticator({
     clients: clientStore,
     hasher,
     verifications,
-    jwks: createJwksFetcher({ ttlMs: 5 * 60_000 }),
+    jwks: createJwksFetcher({ ttlMs: 5 * 60_000, http: outboundHttp, logger }),
     replay: tokenStore,
     now,
   });
@@ -137,6 +140,7 @@ export function buildRegistry(deps: RegistryDeps) {
   });
   const discovery = createDiscovery({ config, signingKey: (set) => keys.signingKey(set) });
 
+  const cookies = cookiePolicy({ issuer, ...config.serve.cookies });
   // The browser flow: challenges carry the flow; the database sees single-use ids, sessions, consents.
   const flowStore = new SqlFlowStore(orm);
   const challengeCodec = createChallengeCodec(config.secrets.system);
@@ -159,7 +163,7 @@ export function buildRegistry(deps: RegistryDeps) {
     verifyIdTokenHint: createIdTokenHintVerifier({ issuer, verificationKeys: () => keys.verificationKeys(ID_TOKEN_KEY_SET) }),
     urls: { login: config.urls.login, consent: config.urls.consent, error: config.urls.error, publicBase: config.urls.self.public },
     ttl: { loginConsentRequest: config.ttl.loginConsentRequest, authenticationSession: config.ttl.authenticationSession },
-    secureCookies: issuer.startsWith('https:'),
+    cookiePolicy: cookies,
     now,
   });
   // Logout (RP-initiated, front- and back-channel): its own challenge boxes, the same session cookie.
@@ -177,11 +181,11 @@ export function buildRegistry(deps: RegistryDeps) {
     sessions: flowStore,
     logoutClients: new SqlLogoutClientStore(orm),
     signingKey: () => keys.signingKey(ID_TOKEN_KEY_SET),
-    sendBackChannel: createBackChannelSender({ logger, timeoutMs: 10_000 }),
+    sendBackChannel: createBackChannelSender({ logger, timeoutMs: 10_000, http: outboundHttp }),
     logger,
     urls: { logout: config.urls.logout, postLogoutRedirect: config.urls.postLogoutRedirect, error: config.urls.error, publicBase: config.urls.self.public },
     ttlMs: config.ttl.loginConsentRequest,
-    secureCookies: issuer.startsWith('https:'),
+    cookiePolicy: cookies,
     now,
   });
 

@@ -8,13 +8,24 @@ import type { StoredClient } from '../clients/client.js';
 import { splitScope, uncoveredScopes, type ScopeStrategy } from '../grants/scope.js';
 import type { AuthorizationCodeIssuer } from '../grants/authorization-code.js';
 import { randomId, type ChallengeCodec, type ChallengeKind, type OpenedChallenge } from '../flows/challenges.js';
-import { csrfMatches, sessionFromCookie, type BrowserCookie, type CookieNames } from '../flows/cookies.js';
+import {
+  browserCookie,
+  csrfCookies,
+  csrfMatches,
+  presentedCsrf,
+  sessionFromCookie,
+  sessionIdFromCookie,
+  type BrowserCookie,
+  type CookieNames,
+  type CookiePolicy,
+} from '../flows/cookies.js';
 import { consentOf, initiateConsent, initiateFlow, loginOf, type ExistingSession, type Flow } from '../flows/flow.js';
 import type { ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from '../flows/store.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { OAuthError } from '../shared/errors.js';
 import type { GrantSession, GrantTokenIssuer } from '../tokens/grant-session.js';
 import { AuthorizationRequestError, checkAuthorizationRequest, type CheckDeps, type RedirectTarget } from './checks.js';
+import { clientIdentityAssured } from './client-identity.js';
 import { flowErrorOf, respond, respondWithError, showError, type BrowserOutcome } from './response.js';
 
 export interface AuthorizationEndpointDeps {
@@ -37,8 +48,8 @@ export interface AuthorizationEndpointDeps {
   urls: { login: string; consent: string; error: string; publicBase: string };
   /** `ttl.login_consent_request` and `ttl.authentication_session` in ms. */
   ttl: { loginConsentRequest: number; authenticationSession: number };
-  /** Cookies get `Secure` when the issuer is https. */
-  secureCookies: boolean;
+  /** Secure and SameSite of every cookie (flows/cookies.ts cookiePolicy). */
+  cookiePolicy: CookiePolicy;
   now: () => Date;
 }
 
@@ -58,7 +69,7 @@ function coveredBy(grant: ConsentGrant, flow: Flow, now: number): boolean {
 export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
   const nowMs = () => deps.now().getTime();
   const csrfMaxAge = Math.max(1, Math.round(deps.ttl.loginConsentRequest / 1000));
-  const cookie = (name: string, value: string, maxAge: number): BrowserCookie => ({ name, value, max_age: maxAge, secure: deps.secureCookies });
+  const cookie = (name: string, value: string, maxAge: number): BrowserCookie => browserCookie(deps.cookiePolicy, name, value, maxAge);
   const fallback = (url: string, path: string) => url || new URL(path, deps.urls.publicBase.endsWith('/') ? deps.urls.publicBase : `${deps.urls.publicBase}/`).toString();
 
   function requestUrl(params: ReadonlyMap<string, string>): string {
@@ -115,7 +126,7 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
     }
     const url = new URL(fallback(deps.urls.login, 'oauth2/fallbacks/login'));
     url.searchParams.set('login_challenge', deps.codec.seal('login_challenge', flow.login_challenge_id, flow));
-    return { redirect_to: url.toString(), cookies: [cookie(deps.cookies.loginCsrf(params.client_id), flow.login_csrf, csrfMaxAge)] };
+    return { redirect_to: url.toString(), cookies: csrfCookies(deps.cookiePolicy, deps.cookies.loginCsrf(params.client_id), flow.login_csrf, csrfMaxAge) };
   }
 
   /**
@@ -126,7 +137,7 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
     const { flow } = opened;
     const login = kind === 'login_verifier';
     const name = login ? deps.cookies.loginCsrf(flow.params.client_id) : deps.cookies.consentCsrf(flow.params.client_id);
-    if (!csrfMatches(cookies.get(name), login ? flow.login_csrf : flow.consent_csrf)) {
+    if (!csrfMatches(presentedCsrf(cookies, name, deps.cookiePolicy), login ? flow.login_csrf : flow.consent_csrf)) {
       throw new OAuthError('request_forbidden', {
         description: 'The request is not allowed.',
         hint: `No CSRF value available in the session cookie, or it does not match the ${login ? 'login' : 'consent'} request; the browser must complete the flow it started (and accept cookies).`,
@@ -137,14 +148,27 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
     }
   }
 
+  /**
+   * Hydra's verifyAuthentication: a login that was not skipped ends the session the browser
+   * presented, whoever it belonged to (another subject signing in, or a session cookie planted
+   * before the login), and drops its cookie unless the new session replaces it.
+   */
+  async function endPreviousSession(flow: Flow, browserCookies: ReadonlyMap<string, string>, cookies: BrowserCookie[]): Promise<void> {
+    const previous = sessionIdFromCookie(browserCookies, { cookieName: deps.cookies.session, sessionBox: deps.sessionBox });
+    if (previous === undefined || previous === flow.session_id) return;
+    await deps.sessions.deleteLoginSessions({ id: previous });
+    if (!loginOf(flow).remember) cookies.push(cookie(deps.cookies.session, '', 0));
+  }
+
   /** Leg 2: the login app answered; remember the session if asked, then go to the consent app. */
-  async function afterLogin(flow: Flow): Promise<BrowserOutcome> {
+  async function afterLogin(flow: Flow, browserCookies: ReadonlyMap<string, string>): Promise<BrowserOutcome> {
     const target = targetOf(flow);
-    const clearCsrf = cookie(deps.cookies.loginCsrf(flow.params.client_id), '', 0);
-    if (flow.state === 'login_rejected' && flow.login_error) return respondWithError(target, flow.login_error, [clearCsrf]);
+    const clearCsrf = csrfCookies(deps.cookiePolicy, deps.cookies.loginCsrf(flow.params.client_id), '', 0);
+    if (flow.state === 'login_rejected' && flow.login_error) return respondWithError(target, flow.login_error, clearCsrf);
     const login = loginOf(flow);
-    const cookies: BrowserCookie[] = [clearCsrf];
+    const cookies: BrowserCookie[] = [...clearCsrf];
     const now = nowMs();
+    if (!flow.login_skip) await endPreviousSession(flow, browserCookies, cookies);
 
     if ((login.remember && !flow.login_skip) || (flow.login_skip && login.extend_session_lifespan)) {
       // Hydra: remember_for 0 means as long as the authentication session may live.
@@ -163,7 +187,9 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
     const client = await deps.getClient(flow.params.client_id);
     if (!client) return respondWithError(target, flowErrorOf(new OAuthError('invalid_client', { hint: 'The client no longer exists.' })), cookies);
     let skip = client.skip_consent;
-    if (!skip && !flow.params.prompt.includes('consent')) {
+    // RFC 6749 §10.2, RFC 8252 §8.6: a remembered consent applies only when the redirect proves
+    // which application receives the code (authorization/client-identity.ts).
+    if (!skip && !flow.params.prompt.includes('consent') && clientIdentityAssured(client, flow.params.redirect_uri)) {
       const remembered = await deps.consents.rememberedConsents(login.subject, client.client_id);
       skip = remembered.some((grant) => coveredBy(grant, flow, now));
     }
@@ -174,14 +200,14 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
     const next = initiateConsent(flow, { consentChallengeId: randomId(), consentCsrf: randomId(), skip });
     const url = new URL(fallback(deps.urls.consent, 'oauth2/fallbacks/consent'));
     url.searchParams.set('consent_challenge', deps.codec.seal('consent_challenge', next.consent_challenge_id, next));
-    cookies.push(cookie(deps.cookies.consentCsrf(client.client_id), next.consent_csrf, csrfMaxAge));
+    cookies.push(...csrfCookies(deps.cookiePolicy, deps.cookies.consentCsrf(client.client_id), next.consent_csrf, csrfMaxAge));
     return { redirect_to: url.toString(), cookies };
   }
 
   /** Leg 3: the consent app answered; persist the consent once, issue the code, back to the client. */
   async function afterConsent(flow: Flow): Promise<BrowserOutcome> {
     const target = targetOf(flow);
-    const cookies = [cookie(deps.cookies.consentCsrf(flow.params.client_id), '', 0)];
+    const cookies = csrfCookies(deps.cookiePolicy, deps.cookies.consentCsrf(flow.params.client_id), '', 0);
     if (flow.state === 'consent_rejected' && flow.consent_error) return respondWithError(target, flow.consent_error, cookies);
     const login = loginOf(flow);
     const consent = consentOf(flow);
@@ -277,7 +303,7 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
     }
     try {
       await admitVerifier(kind, opened, cookies);
-      return kind === 'login_verifier' ? await afterLogin(opened.flow) : await afterConsent(opened.flow);
+      return kind === 'login_verifier' ? await afterLogin(opened.flow, cookies) : await afterConsent(opened.flow);
     } catch (err) {
       if (err instanceof OAuthError && err.status < 500) return respondWithError(targetOf(opened.flow), flowErrorOf(err));
       throw err;

@@ -1,9 +1,12 @@
 /**
  * Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3,
  * RFC 7523 §2.2, OpenID Connect Core §9). A client uses exactly the method it registered;
- * every failure is `invalid_client` (401) without saying which part was wrong.
+ * every failure is `invalid_client` (401) without saying which part was wrong: an unknown
+ * client, a wrong secret and a method the client did not register read the same, never name
+ * the registered method, and cost the same hashing work, so neither the answer nor its timing
+ * tells a caller which client ids exist.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { OAuthError } from '../shared/errors.js';
 import type { StoredClient, TokenEndpointAuthMethod } from './client.js';
@@ -30,7 +33,8 @@ export interface AssertionReplayStore {
 
 export interface AuthenticatorDeps {
   clients: Pick<ClientStore, 'get'>;
-  hasher: Pick<SecretHasher, 'verify'>;
+  /** `hash` makes the stand-in hash an unknown client is checked against. */
+  hasher: Pick<SecretHasher, 'verify' | 'hash'>;
   verifications: VerificationCache;
   jwks: JwksFetcher;
   replay: AssertionReplayStore;
@@ -38,6 +42,17 @@ export interface AuthenticatorDeps {
 }
 
 const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/** The one answer for an unknown client, a wrong secret or a method the client did not register. */
+const AUTHENTICATION_FAILED = 'The client is unknown, the credentials are wrong, or the client is not registered for this authentication method.';
+
+/**
+ * RFC 7523 §3: the server may refuse assertions whose `exp` lies unreasonably far ahead. An
+ * hour bounds how long a leaked assertion stays usable and how long its jti must be remembered.
+ */
+const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
+/** Tolerated difference between the client's clock and ours, for exp, nbf and iat. */
+const CLOCK_SKEW_SECONDS = 60;
 
 /** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */
 function parseBasic(header: string): { id: string; secret: string } | undefined {
@@ -62,30 +77,44 @@ function invalidClient(hint: string): OAuthError {
 
 export function createClientAuthenticator(deps: AuthenticatorDeps) {
   const { clients, now } = deps;
+  // A hash of a random secret, made like every new client's, for unknown clients to be checked against.
+  let standIn: Promise<string> | undefined;
+  const standInHash = () => (standIn ??= deps.hasher.hash(randomBytes(32).toString('base64url')));
 
-  async function loadClient(id: string): Promise<StoredClient> {
+  /** The client `id` if it exists and registered `method`; otherwise the one generic failure. */
+  async function clientUsing(id: string, method: TokenEndpointAuthMethod): Promise<StoredClient | undefined> {
     const client = id === '' ? undefined : await clients.get(id);
-    if (!client) throw invalidClient('The client is unknown or the credentials are wrong.');
+    return client?.token_endpoint_auth_method === method ? client : undefined;
+  }
+
+  async function loadClient(id: string, method: TokenEndpointAuthMethod): Promise<StoredClient> {
+    const client = await clientUsing(id, method);
+    if (!client) throw invalidClient(AUTHENTICATION_FAILED);
     return client;
   }
 
-  function requireMethod(client: StoredClient, used: TokenEndpointAuthMethod): void {
-    if (client.token_endpoint_auth_method !== used) {
-      throw invalidClient(
-        `The client is registered for token_endpoint_auth_method "${client.token_endpoint_auth_method}" but authenticated with "${used}".`,
-      );
+  /** client_secret_basic / client_secret_post: the secret must match the current or a rotated-out hash. */
+  async function authenticateWithSecret(id: string, secret: string, method: TokenEndpointAuthMethod): Promise<StoredClient> {
+    const client = await clientUsing(id, method);
+    if (!client || client.secret_hash === '') {
+      // Pay for one hash as a wrong secret does: the time taken must not tell that the client is unknown.
+      await deps.hasher.verify(secret, await standInHash());
+      throw invalidClient(AUTHENTICATION_FAILED);
     }
-  }
-
-  async function checkSecret(client: StoredClient, secret: string): Promise<void> {
+    // The current secret first, then secrets rotated out but still accepted.
+    let matched = false;
+    for (const hash of [client.secret_hash, ...client.rotated_secret_hashes]) {
+      if (hash !== '' && (await deps.verifications.verify(deps.hasher, client.client_id, secret, hash))) {
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) throw invalidClient(AUTHENTICATION_FAILED);
+    // Only whoever holds the secret learns that it expired.
     if (client.client_secret_expires_at > 0 && client.client_secret_expires_at * 1000 < now().getTime()) {
       throw invalidClient('The client secret has expired.');
     }
-    // The current secret first, then secrets rotated out but still accepted.
-    for (const hash of [client.secret_hash, ...client.rotated_secret_hashes]) {
-      if (hash !== '' && (await deps.verifications.verify(deps.hasher, client.client_id, secret, hash))) return;
-    }
-    throw invalidClient('The client is unknown or the credentials are wrong.');
+    return client;
   }
 
   async function checkAssertion(assertion: string, tokenEndpointUrl: string, issuer: string): Promise<StoredClient> {
@@ -97,8 +126,7 @@ export function createClientAuthenticator(deps: AuthenticatorDeps) {
     }
     // RFC 7523 §3: iss and sub are both the client_id.
     const clientId = typeof unverified.sub === 'string' ? unverified.sub : '';
-    const client = await loadClient(clientId);
-    requireMethod(client, 'private_key_jwt');
+    const client = await loadClient(clientId, 'private_key_jwt');
     // Validated as a JWK Set when the client was registered (clients/validation.ts).
     const keys = (client.jwks as JSONWebKeySet | null) ?? (client.jwks_uri ? await deps.jwks.get(client.jwks_uri) : undefined);
     if (!keys) throw invalidClient('The client has no keys to verify its assertion with.');
@@ -106,9 +134,9 @@ export function createClientAuthenticator(deps: AuthenticatorDeps) {
       jwtVerify(assertion, createLocalJWKSet(set), {
         issuer: client.client_id,
         subject: client.client_id,
-        audience: [tokenEndpointUrl, issuer, issuer.replace(/\/$/, '')],
         currentDate: now(),
-        requiredClaims: ['exp', 'jti'],
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        requiredClaims: ['exp', 'jti', 'aud'],
         ...(client.token_endpoint_auth_signing_alg ? { algorithms: [client.token_endpoint_auth_signing_alg] } : {}),
       });
     let payload: JWTPayload;
@@ -125,11 +153,29 @@ export function createClientAuthenticator(deps: AuthenticatorDeps) {
       if (err instanceof OAuthError) throw err;
       throw invalidClient(`The client assertion could not be verified: ${(err as Error).message}.`);
     }
+    checkAssertionClaims(payload, [tokenEndpointUrl, issuer, issuer.replace(/\/$/, '')]);
     const key = createHash('sha256').update(`${client.client_id}\0${String(payload.jti)}`).digest('base64url');
     if (!(await deps.replay.rememberJti(key, new Date((payload.exp ?? 0) * 1000)))) {
       throw invalidClient('The client assertion was already used (jti replay).');
     }
     return client;
+  }
+
+  /** RFC 7523 §3 claims jose does not decide: the audience, and how far ahead exp and iat may lie. */
+  function checkAssertionClaims(payload: JWTPayload, audiences: string[]): void {
+    // RFC 7523 §3 item 3: the audience identifies this server. Nothing else may be named beside
+    // it: another party that received the assertion could otherwise replay it here.
+    const aud = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
+    if (aud.length === 0 || aud.some((a) => !audiences.includes(a))) {
+      throw invalidClient("The client assertion's aud must be this server's issuer or token endpoint, and nothing else.");
+    }
+    const nowSeconds = Math.floor(now().getTime() / 1000);
+    if ((payload.exp ?? 0) > nowSeconds + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) {
+      throw invalidClient(`The client assertion's exp lies more than ${MAX_ASSERTION_LIFETIME_SECONDS} seconds ahead.`);
+    }
+    if (payload.iat !== undefined && payload.iat > nowSeconds + CLOCK_SKEW_SECONDS) {
+      throw invalidClient("The client assertion's iat lies in the future.");
+    }
   }
 
   return {
@@ -153,10 +199,7 @@ export function createClientAuthenticator(deps: AuthenticatorDeps) {
         if (presented.clientId !== '' && presented.clientId !== basic.id) {
           throw new OAuthError('invalid_request', { hint: 'client_id in the body differs from the one in the Authorization header.' });
         }
-        const client = await loadClient(basic.id);
-        requireMethod(client, 'client_secret_basic');
-        await checkSecret(client, basic.secret);
-        return client;
+        return authenticateWithSecret(basic.id, basic.secret, 'client_secret_basic');
       }
       if (usesAssertion) {
         if (presented.clientAssertionType !== JWT_BEARER_ASSERTION) {
@@ -169,15 +212,10 @@ export function createClientAuthenticator(deps: AuthenticatorDeps) {
         return client;
       }
       if (presented.clientSecret !== '') {
-        const client = await loadClient(presented.clientId);
-        requireMethod(client, 'client_secret_post');
-        await checkSecret(client, presented.clientSecret);
-        return client;
+        return authenticateWithSecret(presented.clientId, presented.clientSecret, 'client_secret_post');
       }
       if (presented.clientId === '') throw invalidClient('The request carries no client authentication.');
-      const client = await loadClient(presented.clientId);
-      requireMethod(client, 'none');
-      return client;
+      return loadClient(presented.clientId, 'none');
     },
   };
 }

@@ -7,6 +7,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SecretBox } from '../keys/secret-box.js';
 import type { LoginSession, LoginSessionStore } from './store.js';
 
+/** RFC 6265bis §5.4.7 SameSite values, spelled as Hydra's `serve.cookies.same_site_mode`. */
+export type SameSite = 'Strict' | 'Lax' | 'None';
+
 /** A cookie for the gateway to set (max_age 0 deletes it). */
 export interface BrowserCookie {
   name: string;
@@ -14,6 +17,49 @@ export interface BrowserCookie {
   /** Seconds; 0 deletes the cookie. */
   max_age: number;
   secure: boolean;
+  /** '' sends no SameSite attribute (only the legacy twin of a CSRF cookie). */
+  same_site: SameSite | '';
+}
+
+/** How every flow cookie is set, decided once from the configuration. */
+export interface CookiePolicy {
+  secure: boolean;
+  sameSite: SameSite;
+  /** CSRF cookies also get a twin without SameSite, for browsers that refuse SameSite=None. */
+  legacyWorkaround: boolean;
+}
+
+/**
+ * Hydra's cookie rules: `Secure` whenever the issuer is https; SameSite as configured, except
+ * that `None` falls back to `Lax` on an http issuer (browsers drop SameSite=None cookies that
+ * are not Secure); the legacy workaround (web.dev "SameSite cookie recipes") only matters for
+ * SameSite=None.
+ */
+export function cookiePolicy(input: { issuer: string; sameSiteMode: SameSite; sameSiteLegacyWorkaround: boolean }): CookiePolicy {
+  const secure = new URL(input.issuer).protocol === 'https:';
+  const sameSite: SameSite = input.sameSiteMode === 'None' && !secure ? 'Lax' : input.sameSiteMode;
+  return { secure, sameSite, legacyWorkaround: input.sameSiteLegacyWorkaround && sameSite === 'None' };
+}
+
+/** A cookie set (or, with maxAge 0, deleted) under the policy. */
+export function browserCookie(policy: CookiePolicy, name: string, value: string, maxAge: number): BrowserCookie {
+  return { name, value, max_age: maxAge, secure: policy.secure, same_site: policy.sameSite };
+}
+
+// Hydra's name for the twin of a CSRF cookie (consent/csrf.go).
+const LEGACY_SUFFIX = '_legacy';
+
+/** A CSRF cookie, plus its twin without SameSite when the legacy workaround is on (Hydra's setCSRFCookie). */
+export function csrfCookies(policy: CookiePolicy, name: string, value: string, maxAge: number): BrowserCookie[] {
+  const cookie = browserCookie(policy, name, value, maxAge);
+  return policy.legacyWorkaround ? [cookie, { ...cookie, name: `${name}${LEGACY_SUFFIX}`, same_site: '' }] : [cookie];
+}
+
+/** The CSRF value the browser presented: the cookie, else its legacy twin (Hydra's getCSRFCookie). */
+export function presentedCsrf(cookies: ReadonlyMap<string, string>, name: string, policy: CookiePolicy): string | undefined {
+  const value = cookies.get(name);
+  if (value !== undefined && value !== '') return value;
+  return policy.legacyWorkaround ? cookies.get(`${name}${LEGACY_SUFFIX}`) : value;
 }
 
 export interface CookieNames {
@@ -50,6 +96,17 @@ export function csrfMatches(presented: string | undefined, expected: string): bo
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The sid sealed in the browser's authentication session cookie, if it carries a genuine one. */
+export function sessionIdFromCookie(cookies: ReadonlyMap<string, string>, deps: { cookieName: string; sessionBox: SecretBox }): string | undefined {
+  const sealed = cookies.get(deps.cookieName);
+  if (!sealed) return undefined;
+  try {
+    return deps.sessionBox.open(sealed);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The still-valid login session the browser's authentication session cookie (a sealed sid)
  * points at; undefined for a missing, forged, expired or deleted session.
@@ -58,14 +115,8 @@ export async function sessionFromCookie(
   cookies: ReadonlyMap<string, string>,
   deps: { cookieName: string; sessionBox: SecretBox; sessions: Pick<LoginSessionStore, 'getLoginSession'>; nowMs: number },
 ): Promise<LoginSession | undefined> {
-  const sealed = cookies.get(deps.cookieName);
-  if (!sealed) return undefined;
-  let sid: string;
-  try {
-    sid = deps.sessionBox.open(sealed);
-  } catch {
-    return undefined;
-  }
+  const sid = sessionIdFromCookie(cookies, deps);
+  if (sid === undefined) return undefined;
   const session = await deps.sessions.getLoginSession(sid);
   return session && session.expires_at.getTime() > deps.nowMs ? session : undefined;
 }

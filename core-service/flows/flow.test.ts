@@ -64,9 +64,12 @@ test('a session lets login be skipped, keeping its sid, subject and auth_time', 
 test('prompt=login, select_account, max_age exceeded or 0, and a foreign id_token_hint rule the session out', () => {
   for (const over of [{ prompt: ['login'] }, { prompt: ['select_account'] }, { max_age: 60 }, { max_age: 0 }]) {
     assert.equal(start(over).login_skip, false, JSON.stringify(over));
+    // Session fixation: a login that is not skipped never continues the presented session.
+    assert.equal(start(over).session_id, 'fresh', JSON.stringify(over));
   }
   assert.equal(start({ max_age: 3600 }).login_skip, true);
   assert.equal(start({}, true, false).login_skip, false);
+  assert.equal(start({}, true, false).session_id, 'fresh');
   const fresh = start({}, false);
   assert.equal(fresh.login_skip, false);
   assert.equal(fresh.session_id, 'fresh');

@@ -110,7 +110,7 @@ export interface Flow {
   login_csrf: string;
   /** True when a valid login session lets the login app skip asking. */
   login_skip: boolean;
-  /** The login session id (`sid`): the remembered session's, or a fresh one. */
+  /** The login session id (`sid`): the remembered session's when login is skipped, else a fresh one. */
   session_id: string;
   /** Subject and auth_time (seconds) of the remembered session, '' / 0 without one. */
   session_subject: string;
@@ -171,7 +171,10 @@ export function initiateFlow(input: {
     login_challenge_id: input.loginChallengeId,
     login_csrf: input.loginCsrf,
     login_skip: skip,
-    session_id: session?.id ?? input.freshSessionId,
+    // Session fixation (OWASP Session Management; Hydra's forwardAuthenticationRequest): only a
+    // skipped login continues the remembered session; every real authentication gets a fresh sid,
+    // so a session cookie planted before the login is never upgraded to the new subject.
+    session_id: skip && session ? session.id : input.freshSessionId,
     session_subject: skip && session ? session.subject : '',
     session_authenticated_at: skip && session ? session.authenticated_at : 0,
     consent_challenge_id: '',

@@ -8,6 +8,7 @@ import { grantSessionOf } from '../tokens/grant-issuer.js';
 import type { GrantTokenIssuer } from '../tokens/grant-session.js';
 import { storageKey, type OpaqueTokenCodec } from '../tokens/opaque.js';
 import type { TokenStore } from '../tokens/store.js';
+import { checkRefreshAllowed } from './client-registration.js';
 import type { Grant } from './grant.js';
 import { splitScope, uncoveredScopes, type ScopeStrategy } from './scope.js';
 
@@ -39,6 +40,7 @@ export function refreshTokenGrant(deps: RefreshTokenDeps): Grant {
       // RFC 6749 §6: the refresh token must have been issued to the authenticated client. Not a
       // replay by the grant's own client, so the grant is left alone.
       if (record.client_id !== client.client_id) throw invalidGrant('The refresh token was issued to another client.');
+      checkRefreshAllowed(client, { scope: session.granted_scope, audience: session.granted_audience }, deps.scopeStrategy);
       const now = deps.now();
       if (record.expires_at !== null && record.expires_at.getTime() <= now.getTime()) throw invalidGrant('The refresh token has expired.');
 

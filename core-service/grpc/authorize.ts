@@ -11,9 +11,9 @@ import type { BrowserCookie } from '../flows/cookies.js';
 import type { Logger } from '../shared/logger.js';
 import { unary } from './unary.js';
 
-/** HttpOnly (no script reads flow cookies) and SameSite=Lax (sent on top-level redirects back to us, not on cross-site subrequests). */
-function toSetCookie(cookie: BrowserCookie): SetCookie {
-  return { name: cookie.name, value: cookie.value, max_age: cookie.max_age, path: '/', http_only: true, same_site: 'Lax', secure: cookie.secure };
+/** HttpOnly (no script reads flow cookies); Secure and SameSite as core's cookie policy decided (flows/cookies.ts). */
+export function toSetCookie(cookie: BrowserCookie): SetCookie {
+  return { name: cookie.name, value: cookie.value, max_age: cookie.max_age, path: '/', http_only: true, same_site: cookie.same_site, secure: cookie.secure };
 }
 
 function toWire(outcome: BrowserOutcome): BrowserResponse {

@@ -9,16 +9,17 @@ import type { BrowserResponse, LogoutRequest } from '../../proto/gen/tessera/v1/
 import { publicClient } from '../clients/service.js';
 import type { Logout, LogoutOutcome } from '../flows/logout.js';
 import type { Logger } from '../shared/logger.js';
+import { toSetCookie } from './authorize.js';
 import { clientToWire } from './clients.js';
 import { unary } from './unary.js';
 
-/** Flow cookies are HttpOnly and SameSite=Lax (as grpc/authorize.ts sets them). */
+/** Flow cookies are set as grpc/authorize.ts sets them. */
 function toWire(outcome: LogoutOutcome): BrowserResponse {
   return {
     redirect_to: outcome.redirect_to,
     form_post_action: '',
     form_post_fields: {},
-    cookies: outcome.cookies.map((c) => ({ name: c.name, value: c.value, max_age: c.max_age, path: '/', http_only: true, same_site: 'Lax', secure: c.secure })),
+    cookies: outcome.cookies.map(toSetCookie),
     error: outcome.error,
     frontchannel_logout_uris: outcome.frontchannel_logout_uris,
   };

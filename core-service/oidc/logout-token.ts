@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, importJWK, type JWK, type JWTPayload } from 'jose';
 import { request } from 'undici';
+import type { OutboundHttp } from '../clients/outbound-http.js';
 import type { Logger } from '../shared/logger.js';
 
 /** §2.4: the `events` member that makes a JWT a Logout Token. */
@@ -73,7 +74,7 @@ export interface BackChannelDelivery {
  * down, slow or answers other than 2xx is logged at warn and the logout goes on (Hydra sends
  * them in the background too; the browser is never held up by an RP).
  */
-export function createBackChannelSender(deps: { logger: Logger; timeoutMs: number }): (delivery: BackChannelDelivery) => Promise<void> {
+export function createBackChannelSender(deps: { logger: Logger; timeoutMs: number; http?: OutboundHttp }): (delivery: BackChannelDelivery) => Promise<void> {
   return async ({ clientId, uri, logoutToken }) => {
     try {
       const res = await request(uri, {
@@ -83,6 +84,8 @@ export function createBackChannelSender(deps: { logger: Logger; timeoutMs: numbe
         headersTimeout: deps.timeoutMs,
         bodyTimeout: deps.timeoutMs,
         signal: AbortSignal.timeout(deps.timeoutMs),
+        // Hydra's clients.http rules apply to every outgoing call made for a client.
+        ...(deps.http ? { dispatcher: deps.http.dispatcherFor(uri) } : {}),
       });
       await res.body.dump();
       // §2.8: the RP answers 200 on success (some frameworks substitute 204).

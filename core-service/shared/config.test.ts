@@ -106,3 +106,16 @@ test('an unreadable or invalid YAML file is a clear error', () => {
   assert.throws(() => loadConfig({ file: '/nonexistent/tessera.yaml', env: {} }), /cannot read config file/);
   assert.throws(() => loadConfig({ file: yaml('ttl: [unclosed'), env: {} }), /not valid YAML/);
 });
+
+test("serve.cookies.same_site_mode and clients.http: Hydra's keys, case-insensitive modes, safe-to-migrate defaults", () => {
+  const defaults = loadConfig({ env: {} });
+  assert.deepEqual(defaults.serve.cookies, { sameSiteMode: 'Lax', sameSiteLegacyWorkaround: false });
+  assert.deepEqual(defaults.clients.http, { disallowPrivateIpRanges: false, privateIpExceptionUrls: [] });
+  const file = yaml(
+    'serve:\n  cookies:\n    same_site_mode: none\n    same_site_legacy_workaround: true\nclients:\n  http:\n    disallow_private_ip_ranges: true\n    private_ip_exception_urls: [http://10.0.0.5/jwks.json]\n',
+  );
+  const config = loadConfig({ file, env: {} });
+  assert.deepEqual(config.serve.cookies, { sameSiteMode: 'None', sameSiteLegacyWorkaround: true });
+  assert.deepEqual(config.clients.http, { disallowPrivateIpRanges: true, privateIpExceptionUrls: ['http://10.0.0.5/jwks.json'] });
+  rejects({ SERVE_COOKIES_SAME_SITE_MODE: 'Loose' }, /serve\.cookies\.same_site_mode/, /Strict, Lax, None/);
+});

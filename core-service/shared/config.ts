@@ -14,6 +14,9 @@ export type AccessTokenStrategy = 'opaque' | 'jwt';
 /** OIDC Core §8 subject identifier types. */
 export type SubjectType = 'public' | 'pairwise';
 
+/** Hydra's `serve.cookies.same_site_mode` values. */
+export type SameSiteMode = 'Strict' | 'Lax' | 'None';
+
 /** A duration in milliseconds, or `null` for "never expires" (Hydra's `-1`). */
 export type Lifespan = number | null;
 
@@ -50,6 +53,8 @@ export interface Config {
     /** The core's Prometheus listener; port 0 disables it. */
     metrics: { host: string; port: number };
     tls: TlsSource;
+    /** How the flow cookies are set (Hydra's `serve.cookies.*`). */
+    cookies: { sameSiteMode: SameSiteMode; sameSiteLegacyWorkaround: boolean };
   };
   /** The gateway's side of the channel to core. */
   core: { tls: CoreClientTls };
@@ -77,6 +82,8 @@ export interface Config {
     pkce: { enforced: boolean; enforcedForPublicClients: boolean };
     exposeInternalErrors: boolean;
   };
+  /** Hydra's `clients.http`: outgoing calls core makes (jwks_uri, back-channel logout). */
+  clients: { http: { disallowPrivateIpRanges: boolean; privateIpExceptionUrls: string[] } };
   oidc: {
     /** OIDC Core §8: the subject identifier types clients may ask for. */
     subjectIdentifiers: { supportedTypes: SubjectType[]; pairwiseSalt: string };
@@ -134,6 +141,14 @@ const boolean = makeValidator<boolean>((raw) => {
 
 const text = makeValidator<string>((raw) => String(raw));
 
+const SAME_SITE_MODES: readonly SameSiteMode[] = ['Strict', 'Lax', 'None'];
+// Hydra compares the mode case-insensitively.
+const sameSiteMode = makeValidator<SameSiteMode>((raw) => {
+  const mode = SAME_SITE_MODES.find((m) => m.toLowerCase() === String(raw).trim().toLowerCase());
+  if (!mode) throw new Error(`"${String(raw)}" is not Strict, Lax or None`);
+  return mode;
+});
+
 interface KeySpec {
   path: string;
   spec: ValidatorSpec<unknown>;
@@ -178,6 +193,10 @@ const KEYS: KeySpec[] = [
   key('serve.tls.key.path', text, 'a file path', ''),
   key('serve.tls.cert.base64', text, 'a base64-encoded PEM certificate', ''),
   key('serve.tls.key.base64', text, 'a base64-encoded PEM key', ''),
+  key('serve.cookies.same_site_mode', sameSiteMode, 'Strict, Lax, None', 'Lax'),
+  key('serve.cookies.same_site_legacy_workaround', boolean, 'true or false', false),
+  key('clients.http.disallow_private_ip_ranges', boolean, 'true or false', false),
+  key('clients.http.private_ip_exception_urls', list, 'a list of URLs', []),
   key('https.tls.cert.path', text, 'a file path', ''),
   key('https.tls.key.path', text, 'a file path', ''),
   key('https.tls.cert', text, 'an inline PEM certificate', ''),
@@ -380,6 +399,10 @@ function toConfig(get: (path: string) => unknown): Config {
       },
       metrics: { host: s('serve.metrics.host'), port: n('serve.metrics.port') },
       tls,
+      cookies: {
+        sameSiteMode: get('serve.cookies.same_site_mode') as SameSiteMode,
+        sameSiteLegacyWorkaround: b('serve.cookies.same_site_legacy_workaround'),
+      },
     },
     core: { tls: coreTls },
     secrets: { system: secrets, cookie: get('secrets.cookie') as string[] },
@@ -415,6 +438,12 @@ function toConfig(get: (path: string) => unknown): Config {
         enforcedForPublicClients: b('oauth2.pkce.enforced_for_public_clients'),
       },
       exposeInternalErrors: b('oauth2.expose_internal_errors'),
+    },
+    clients: {
+      http: {
+        disallowPrivateIpRanges: b('clients.http.disallow_private_ip_ranges'),
+        privateIpExceptionUrls: get('clients.http.private_ip_exception_urls') as string[],
+      },
     },
     oidc: {
       subjectIdentifiers: { supportedTypes: subjectTypes as SubjectType[], pairwiseSalt },

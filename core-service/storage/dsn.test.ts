@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DsnError, parseDsn } from './dsn.js';
+import { DsnError, parseDsn, redactDsn } from './dsn.js';
 
 test('postgres URL with pool parameters', () => {
   const t = parseDsn('postgres://hydra:s3cr%40t@db.internal:6543/hydra?sslmode=disable&max_conns=20&max_idle_conns=4&max_conn_lifetime=1h&max_conn_idle_time=30s');
@@ -49,4 +49,40 @@ test('unknown parameters and bad values are rejected with a message naming them'
   assert.throws(() => parseDsn('oracle://u@h/db'), /unsupported DSN scheme "oracle"/);
   assert.throws(() => parseDsn(''), /DSN is empty/);
   assert.throws(() => parseDsn('postgres://u:secretpw@h/'), (e: Error) => /names no database/.test(e.message) && !e.message.includes('secretpw'));
+});
+
+test('passwords with @, : and / parse whole and never show in the redacted DSN or an error', () => {
+  const postgres = parseDsn('postgres://u:p@ss@db.internal/hydra');
+  assert.deepEqual([postgres.user, postgres.password, postgres.host, postgres.database], ['u', 'p@ss', 'db.internal', 'hydra']);
+  assert.equal(postgres.redacted, 'postgres://u:***@db.internal/hydra');
+
+  const colon = parseDsn('postgres://u:pa:ss@db.internal:5433/hydra?sslmode=disable');
+  assert.deepEqual([colon.password, colon.port], ['pa:ss', 5433]);
+  assert.equal(colon.redacted, 'postgres://u:***@db.internal:5433/hydra?sslmode=disable');
+
+  const encoded = parseDsn('postgres://u:p%2Fs%3As%40s@db.internal/hydra');
+  assert.equal(encoded.password, 'p/s:s@s');
+  assert.equal(encoded.redacted, 'postgres://u:***@db.internal/hydra');
+
+  const goForm = parseDsn('mysql://root:p@ss:w/rd@tcp(db.internal:3306)/hydra?parseTime=true');
+  assert.deepEqual([goForm.user, goForm.password, goForm.host, goForm.database], ['root', 'p@ss:w/rd', 'db.internal', 'hydra']);
+  assert.equal(goForm.redacted, 'mysql://root:***@tcp(db.internal:3306)/hydra?parseTime=true');
+
+  const plain = parseDsn('mysql://root:p@ss:w%2Frd@db.internal:3306/hydra');
+  assert.deepEqual([plain.password, plain.host], ['p@ss:w/rd', 'db.internal']);
+  assert.equal(plain.redacted, 'mysql://root:***@db.internal:3306/hydra');
+
+  // An unencoded '/' (or '?', '#') ends the URL's authority early: refused, naming the fix, never echoing the password.
+  for (const dsn of ['postgres://u:12/secretpw@db.internal/hydra', 'postgres://u:a@b/secretpw@db.internal/hydra', 'mysql://root:x/secretpw@db.internal:3306/hydra', 'postgres://u:%zzsecretpw@db.internal/hydra']) {
+    assert.throws(
+      () => parseDsn(dsn),
+      (e: Error) => e instanceof DsnError && /percent-encode/.test(e.message) && !e.message.includes('secretpw'),
+      dsn,
+    );
+  }
+});
+
+test('secret query parameters are redacted too', () => {
+  assert.equal(redactDsn('postgres://u@h/db?sslmode=require&password=hunter2&sslpassword=x'), 'postgres://u@h/db?sslmode=require&password=***&sslpassword=***');
+  assert.throws(() => parseDsn('postgres://u@h/db?password=hunter2'), (e: Error) => /unknown DSN parameter "password"/.test(e.message) && !e.message.includes('hunter2'));
 });

@@ -103,8 +103,38 @@ function checkParams(dialect: Dialect, params: URLSearchParams, dsnForErrors: st
   return accepted;
 }
 
-function redact(dsn: string): string {
-  return dsn.replace(/^([a-z]+:\/\/[^:/@]*:)([^@]*)@/i, '$1***@');
+// Query parameters that may carry a secret (libpq's password, sslpassword, …).
+const SECRET_PARAM = /pass|secret|key$/i;
+
+/**
+ * The DSN safe to log, also when it cannot be parsed. The userinfo runs from `://` to the last
+ * `@` (`@tcp(` in Go's MySQL form), as the URL parser reads a well-formed DSN; a password with
+ * `@`, `:` or an unencoded `/` (which the URL parser would misread as the end of the host) is
+ * hidden whole. Only the user name (up to the first `:`) is kept. An `@` in a query value makes
+ * this hide more than the password, never less.
+ */
+export function redactDsn(dsn: string): string {
+  const scheme = dsn.indexOf('://');
+  if (scheme === -1) return dsn;
+  const start = scheme + 3;
+  const goForm = dsn.lastIndexOf('@tcp(');
+  const at = goForm !== -1 ? goForm : dsn.lastIndexOf('@');
+  let out = dsn;
+  if (at > start) {
+    const userinfo = dsn.slice(start, at);
+    const colon = userinfo.indexOf(':');
+    if (colon !== -1) out = `${dsn.slice(0, start)}${userinfo.slice(0, colon)}:***${dsn.slice(at)}`;
+  }
+  const query = out.indexOf('?', at > start ? out.indexOf('@', start) : start);
+  if (query === -1) return out;
+  const params = out
+    .slice(query + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      return eq !== -1 && SECRET_PARAM.test(pair.slice(0, eq)) ? `${pair.slice(0, eq)}=***` : pair;
+    });
+  return `${out.slice(0, query + 1)}${params.join('&')}`;
 }
 
 function splitQuery(rest: string): [string, URLSearchParams] {
@@ -116,7 +146,7 @@ function splitQuery(rest: string): [string, URLSearchParams] {
 export function parseDsn(dsn: string): DatabaseTarget {
   const text = dsn.trim();
   if (text === '') throw new DsnError('DSN is empty; set DSN (or dsn in the config file), e.g. postgres://user:pass@host:5432/db');
-  const safe = redact(text);
+  const safe = redactDsn(text);
 
   if (text === 'memory' || text.startsWith('memory?')) {
     const [, params] = splitQuery(text);
@@ -180,20 +210,34 @@ function requireDatabase(name: string, safe: string): string {
   return decodeURIComponent(name);
 }
 
+const ENCODE_HINT = 'percent-encode reserved characters in the user name and password (/ as %2F, ? as %3F, # as %23, % as %25)';
+
+function decodeUserinfo(value: string, safe: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new DsnError(`the user name or password of DSN ${safe} is not valid percent-encoding; ${ENCODE_HINT}`);
+  }
+}
+
 function fromUrl(dialect: Dialect, text: string, defaultPort: number, safe: string): DatabaseTarget {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new DsnError(`cannot parse DSN ${safe}`);
+    throw new DsnError(`cannot parse DSN ${safe}; ${ENCODE_HINT}`);
   }
+  const database = url.pathname.replace(/^\//, '');
+  // A raw '/', '?' or '#' in the password ends the authority early and pushes the rest of the
+  // userinfo into the path: refuse rather than connect somewhere else.
+  if (database.includes('@')) throw new DsnError(`cannot parse DSN ${safe}; ${ENCODE_HINT}`);
   return {
     dialect,
     host: url.hostname || '127.0.0.1',
     port: url.port ? Number(url.port) : defaultPort,
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-    database: requireDatabase(url.pathname.replace(/^\//, ''), safe),
+    user: decodeUserinfo(url.username, safe),
+    password: decodeUserinfo(url.password, safe),
+    database: requireDatabase(database, safe),
     inMemory: false,
     pool: parsePool(url.searchParams, safe),
     params: checkParams(dialect, url.searchParams, safe),

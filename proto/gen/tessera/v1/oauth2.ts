@@ -130,7 +130,10 @@ export interface SetCookie {
   max_age: number;
   path: string;
   http_only: boolean;
-  /** `Lax`, `Strict` or `None`. */
+  /**
+   * `Lax`, `Strict` or `None` (serve.cookies.same_site_mode); empty: no SameSite attribute
+   * (the legacy twin of a CSRF cookie, serve.cookies.same_site_legacy_workaround).
+   */
   same_site: string;
   /** Secure attribute (set when the issuer is https). */
   secure: boolean;

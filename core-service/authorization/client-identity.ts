@@ -8,15 +8,8 @@
  * scheme or listen on a loopback port, so those redirects prove nothing. (Hydra applies the rule
  * too, but still lets `http` loopback redirects skip; RFC 8252 §8.6 does not, and neither do we.)
  */
-import { isIP } from 'node:net';
 import type { StoredClient } from '../clients/client.js';
-
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return isIP(host) === 6 && (host === '::1' || /^::ffff:(127\.|7f)/.test(host));
-}
+import { isLoopbackHost } from '../shared/uris.js';
 
 /** True unless a public client's redirect URI is a private-use scheme or a loopback address. */
 export function clientIdentityAssured(client: StoredClient, redirectUri: string): boolean {
@@ -27,5 +20,5 @@ export function clientIdentityAssured(client: StoredClient, redirectUri: string)
   } catch {
     return false;
   }
-  return url.protocol === 'https:' && !isLoopback(url.hostname);
+  return url.protocol === 'https:' && !isLoopbackHost(url.hostname);
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadConfig } from '../shared/config.js';
-import { grpcServerTransport, isLoopbackHost } from './transport.js';
+import { isLoopbackHost } from '../shared/uris.js';
+import { grpcServerTransport } from './transport.js';
 
 test('loopback means 127.0.0.0/8, ::1 and localhost; nothing else', () => {
   for (const host of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost', 'LOCALHOST', '::ffff:127.0.0.1']) {

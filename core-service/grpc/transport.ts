@@ -11,10 +11,10 @@
  *   nothing configured, any other bind   → refuse to start, unless allow_insecure_non_loopback
  */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { ServerCredentials } from '@grpc/grpc-js';
 import { ConfigError, type Config } from '../shared/config.js';
+import { isLoopbackHost } from '../shared/uris.js';
 
 /** What the listener speaks; logged at start so operators see it. */
 export type GrpcSecurity = 'plaintext' | 'tls' | 'mutual-tls';
@@ -30,14 +30,6 @@ const HOW_TO =
   'serve.grpc.allow_insecure_non_loopback: true (env SERVE_GRPC_ALLOW_INSECURE_NON_LOOPBACK, flag --dangerous-allow-insecure-grpc) ' +
   'when a mesh or private network already encrypts the traffic.';
 
-/** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  if (bare === 'localhost') return true;
-  if (isIP(bare) === 4) return bare.startsWith('127.');
-  if (isIP(bare) === 6) return bare === '::1' || bare === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(bare);
-  return false;
-}
 
 function readPem(path: string, key: string): Buffer {
   try {

@@ -50,6 +50,11 @@ export interface Config {
     /** The core's Prometheus listener; port 0 disables it. */
     metrics: { host: string; port: number };
     tls: TlsSource;
+    /**
+     * The gateway keeps serving this long after SIGTERM (readiness 503, `Connection: close`) so
+     * load balancers take it out of rotation before its port closes.
+     */
+    shutdown: { drainDelay: number };
   };
   /** The gateway's side of the channel to core. */
   core: { tls: CoreClientTls };
@@ -81,6 +86,8 @@ export interface Config {
     /** OIDC Core §8: the subject identifier types clients may ask for. */
     subjectIdentifiers: { supportedTypes: SubjectType[]; pairwiseSalt: string };
   };
+  /** Core exits (for its supervisor to restart it) once its pool has answered nothing this long while the database does; 0 never. */
+  db: { stuckPoolTimeout: number };
 }
 
 /** Thrown for any invalid configuration; `key` is the YAML path, `env` the variable name. */
@@ -94,6 +101,12 @@ export class ConfigError extends Error {
 const NEVER = -1;
 export const DEV_DSN = 'sqlite://.tessera/tessera.sqlite?_fk=true';
 const MAX_GRACE_WITHOUT_REUSE_COUNT = 5 * 60_000;
+/**
+ * serve.shutdown.drain_delay outside dev mode: longer than the gateway readiness probe of
+ * deploy/kubernetes/gateway.yaml needs to fail (periodSeconds 5 × failureThreshold 2), plus the
+ * seconds endpoint removal takes to reach kube-proxy and ingresses (test/gateway-drain.test.ts).
+ */
+export const DEFAULT_DRAIN_DELAY_MS = 15_000;
 
 /** Validates a Go duration into milliseconds; with allowNever, `-1` reads as NEVER. */
 function duration(opts: { allowNever?: boolean } = {}) {
@@ -211,6 +224,8 @@ const KEYS: KeySpec[] = [
   key('oauth2.expose_internal_errors', boolean, 'true or false', false),
   key('oidc.subject_identifiers.supported_types', list, 'a list of public, pairwise', ['public']),
   key('oidc.subject_identifiers.pairwise.salt', text, 'a secret salt for pairwise subject identifiers', ''),
+  key('db.stuck_pool_timeout', duration(), 'a Go duration such as 2m; 0s never restarts', 120_000),
+  key('serve.shutdown.drain_delay', duration(), 'a Go duration such as 15s; 0s closes at once', undefined),
 ];
 
 /** The environment variable of every key the loader reads (deploy manifests are checked against it). */
@@ -380,6 +395,8 @@ function toConfig(get: (path: string) => unknown): Config {
       },
       metrics: { host: s('serve.metrics.host'), port: n('serve.metrics.port') },
       tls,
+      // Dev mode has no load balancer to wait for: Ctrl-C stops at once.
+      shutdown: { drainDelay: (get('serve.shutdown.drain_delay') as number | undefined) ?? (dev ? 0 : DEFAULT_DRAIN_DELAY_MS) },
     },
     core: { tls: coreTls },
     secrets: { system: secrets, cookie: get('secrets.cookie') as string[] },
@@ -419,5 +436,6 @@ function toConfig(get: (path: string) => unknown): Config {
     oidc: {
       subjectIdentifiers: { supportedTypes: subjectTypes as SubjectType[], pairwiseSalt },
     },
+    db: { stuckPoolTimeout: n('db.stuck_pool_timeout') },
   };
 }

@@ -19,6 +19,8 @@ export interface TcpProxy {
   retarget(port: number, host?: string): void;
   /** Connections accepted so far. */
   connections(): number;
+  /** When each connection was accepted (Date.now()), refused ones included. */
+  acceptedAt(): readonly number[];
   close(): Promise<void>;
 }
 
@@ -42,7 +44,7 @@ function silence({ incoming, outgoing }: Pair): void {
 export async function startTcpProxy(host: string, port: number): Promise<TcpProxy> {
   let mode: 'forward' | 'refuse' | 'blackhole' = 'forward';
   let target = { host, port };
-  let accepted = 0;
+  const acceptedAt: number[] = [];
   const sockets = new Set<Socket>();
   const pairs = new Set<Pair>();
   const track = (s: Socket) => {
@@ -51,7 +53,7 @@ export async function startTcpProxy(host: string, port: number): Promise<TcpProx
     s.on('error', () => undefined);
   };
   const server = createServer((incoming) => {
-    accepted += 1;
+    acceptedAt.push(Date.now());
     if (mode === 'refuse') {
       incoming.destroy();
       return;
@@ -93,7 +95,8 @@ export async function startTcpProxy(host: string, port: number): Promise<TcpProx
     retarget(newPort, newHost = host) {
       target = { host: newHost, port: newPort };
     },
-    connections: () => accepted,
+    connections: () => acceptedAt.length,
+    acceptedAt: () => acceptedAt,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

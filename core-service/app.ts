@@ -26,7 +26,8 @@ import type { Logger } from './shared/logger.js';
 import type { Registry } from './shared/metrics.js';
 import { parseDsn } from './storage/dsn.js';
 import { SqlJanitorStore } from './storage/janitor-store.js';
-import { closeOrm, openOrm, pingDatabase } from './storage/orm.js';
+import { closeOrm, openOrm, pingDatabase, pingOutsidePool } from './storage/orm.js';
+import { watchPool } from './storage/pool-watch.js';
 import { assertSchemaCurrent, migrateUp } from './storage/schema.js';
 import { retryWhileUnreachable } from './storage/retry.js';
 
@@ -35,6 +36,11 @@ export interface StartCoreOptions {
   logger: Logger;
   /** Apply pending migrations instead of refusing to start (dev mode, in-memory databases, tests). */
   migrate?: boolean;
+  /**
+   * Called when the pool has answered nothing for `db.stuck_pool_timeout` while the database
+   * does (storage/pool-watch.ts); main.ts exits so the supervisor restarts the core.
+   */
+  onStuckPool?: () => void;
 }
 
 export interface RunningCore {
@@ -67,6 +73,18 @@ export async function startCore(options: StartCoreOptions): Promise<RunningCore>
   const metrics = createCoreMetrics();
   metrics.observePool(() => orm.em.getConnection().getKnex().client.pool);
   const registry = buildRegistry({ config, logger, orm, metrics });
+  const pool = watchPool({
+    ping: () => pingDatabase(orm),
+    pingOutsidePool: () => pingOutsidePool(orm, target.dialect),
+    stuckTimeoutMs: config.db.stuckPoolTimeout,
+    onStuck: (silentMs) => {
+      logger.fatal({ silent_ms: Math.round(silentMs), timeout_ms: config.db.stuckPoolTimeout }, 'the connection pool is stuck while the database answers; only a restart helps');
+      options.onStuckPool?.();
+    },
+    logger,
+  });
+  // Any answered query is progress: a pool busy enough to delay a health ping is not stuck.
+  orm.em.getConnection().getKnex().client.on('query-response', pool.answered);
   // gRPC answers from the start so orchestrators see the core alive; health stays NOT_SERVING
   // until the schema is checked and the signing keys exist.
   let ready = false;
@@ -75,7 +93,7 @@ export async function startCore(options: StartCoreOptions): Promise<RunningCore>
     port: config.serve.grpc.port,
     credentials: transport.credentials,
     logger,
-    ping: () => (ready ? pingDatabase(orm) : Promise.resolve(false)),
+    ping: () => (ready ? pool.check() : Promise.resolve(false)),
     metrics,
     services: [
       { name: 'tessera.v1.ClientService', definition: ClientServiceService, implementation: clientServiceHandlers(registry.clients, logger) },

@@ -69,7 +69,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 
   let starting = true;
-  core = await startCore({ config, logger, migrate });
+  // A pool that cannot heal (storage/pool-watch.ts): exit 1, so Kubernetes, compose or systemd
+  // starts a fresh core. A database outage never gets here; core waits for it NOT_SERVING.
+  core = await startCore({ config, logger, migrate, onStuckPool: () => process.exit(1) });
   starting = false;
   if (stopping) await shutdown(core);
 }

@@ -40,7 +40,8 @@ export interface RunningGateway {
   /**
    * Stops accepting requests, finishes in-flight ones, then closes the channel to core.
    * `/health/ready` answers 503 from the first moment; with `drainDelayMs` the listeners keep
-   * serving that long first, so load balancers stop sending traffic before the port closes.
+   * serving that long first, so load balancers stop sending traffic before the port closes,
+   * and every answer carries `Connection: close`, so kept-alive clients reconnect elsewhere.
    */
   close(options?: { drainDelayMs?: number }): Promise<void>;
 }
@@ -52,7 +53,7 @@ interface ListenerLife {
 }
 
 /** The longest shutdown waits for in-flight requests before cutting their connections. */
-const CLOSE_TIMEOUT_MS = 10_000;
+export const CLOSE_TIMEOUT_MS = 10_000;
 
 /** fastify's close waits for every in-flight request; bounded so a hung client cannot stall shutdown. */
 async function closeWithin(app: FastifyInstance, timeoutMs: number): Promise<void> {
@@ -92,6 +93,14 @@ function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: Cor
   const logger: FastifyBaseLogger = opts.logger.child({ listener: name });
   const app = createListener({ logger, leakSensitiveValues: opts.config.log.leakSensitiveValues, tls });
   instrumentListener(app, life.metrics);
+  // RFC 9112 §9.6: `Connection: close` ends the connection after this response, so a client
+  // holding a kept-alive connection to a draining gateway opens a new one, which the load
+  // balancer sends to a gateway still in rotation. Without it the connection would stay here
+  // until the port closes and the next request on it would be reset.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (life.draining()) void reply.header('connection', 'close');
+    return payload;
+  });
   registerHealthRoutes(app, core, life.draining);
   if (name === 'admin') registerMetricsRoute(app, life.metrics);
   if (name === 'admin') registerAdminRoutes(app, core);
@@ -128,8 +137,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   let certificates: CertificateReloader | undefined;
   const close = async (options: { drainDelayMs?: number } = {}): Promise<void> => {
     draining = true;
-    if (options.drainDelayMs) await new Promise((resolve) => setTimeout(resolve, options.drainDelayMs));
+    const drainDelayMs = options.drainDelayMs ?? 0;
+    if (listeners.length > 0) logger.info({ drain_delay_ms: drainDelayMs }, 'draining: /health/ready answers 503, every response closes its connection');
+    if (drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
     certificates?.close();
+    // Connections with no request in flight go now; the ones answering close after their response.
+    for (const app of listeners) app.server.closeIdleConnections();
     await Promise.allSettled(listeners.map((app) => closeWithin(app, CLOSE_TIMEOUT_MS)));
     core.close();
   };

@@ -80,9 +80,9 @@ const stop = (signal: NodeJS.Signals) => {
   stopping = true;
   logger.info({ signal }, 'shutting down');
   running
-    // Readiness answers 503 at once; the listeners keep serving for a second so load balancers
-    // notice before the port closes, then in-flight requests finish (bounded) and we exit 0.
-    .then((gateway) => gateway.close({ drainDelayMs: 1_000 }))
+    // Readiness answers 503 at once; the listeners keep serving for serve.shutdown.drain_delay so
+    // load balancers notice before the port closes, then in-flight requests finish (bounded).
+    .then((gateway) => gateway.close({ drainDelayMs: config.serve.shutdown.drainDelay }))
     .then(
       () => process.exit(0),
       (err: unknown) => {

@@ -40,7 +40,8 @@ async function main(argv: string[]): Promise<number> {
   // Loaded only now, so usage and DSN mistakes are answered without loading the ORM (~1 s).
   const { closeOrm, openOrm, pingDatabase } = await import('../core-service/storage/orm.js');
   const { down, status, up } = await import('./commands.js');
-  const orm = await openOrm(target);
+  // A migration may run for minutes (an index on a big table): no statement timeout here.
+  const orm = await openOrm(target, { unboundedStatements: true });
   try {
     if (!(await pingDatabase(orm, 10_000))) return fail(`cannot reach the database ${target.redacted} (is it running, are the credentials right, does the database exist?)`);
     switch (invocation.action) {

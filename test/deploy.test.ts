@@ -351,7 +351,7 @@ describe('deploy/kubernetes', () => {
     const coreReady = container(core).readinessProbe?.exec?.command ?? [];
     assert.deepEqual(coreReady.slice(0, 3), ['node', 'dist/deploy/healthcheck.js', 'core']);
     assertBuiltFrom(coreReady[1] ?? '');
-    assert.equal(container(core).livenessProbe?.tcpSocket?.port, PORTS.grpc);
+    assert.deepEqual(container(core).livenessProbe?.exec?.command.slice(0, 4), ['node', 'dist/deploy/healthcheck.js', 'core', '--liveness']);
 
     const deployments = [core, gateway];
     for (const service of byKind('Service')) {

@@ -81,10 +81,15 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     else if (!starting) logger.warn('database unreachable: health NOT_SERVING');
   };
   let stopped = false;
-  const poll = async () => {
-    const up = await options.ping().catch(() => false);
-    if (!stopped) setServing(up);
-  };
+  // One ping at a time: a slow one (a silent database) must not pile up others behind it.
+  let polling: Promise<void> | undefined;
+  const poll = () =>
+    (polling ??= (async () => {
+      const up = await options.ping().catch(() => false);
+      if (!stopped) setServing(up);
+    })().finally(() => {
+      polling = undefined;
+    }));
   await poll();
   const timer = setInterval(() => void poll(), options.healthIntervalMs ?? 2000);
   timer.unref();

@@ -55,6 +55,11 @@ export interface Config {
     tls: TlsSource;
     /** How the flow cookies are set (Hydra's `serve.cookies.*`). */
     cookies: { sameSiteMode: SameSiteMode; sameSiteLegacyWorkaround: boolean };
+    /**
+     * The gateway keeps serving this long after SIGTERM (readiness 503, `Connection: close`) so
+     * load balancers take it out of rotation before its port closes.
+     */
+    shutdown: { drainDelay: number };
   };
   /** The gateway's side of the channel to core. */
   core: { tls: CoreClientTls };
@@ -88,6 +93,8 @@ export interface Config {
     /** OIDC Core §8: the subject identifier types clients may ask for. */
     subjectIdentifiers: { supportedTypes: SubjectType[]; pairwiseSalt: string };
   };
+  /** Core exits (for its supervisor to restart it) once its pool has answered nothing this long while the database does; 0 never. */
+  db: { stuckPoolTimeout: number };
 }
 
 /** Thrown for any invalid configuration; `key` is the YAML path, `env` the variable name. */
@@ -101,6 +108,12 @@ export class ConfigError extends Error {
 const NEVER = -1;
 export const DEV_DSN = 'sqlite://.tessera/tessera.sqlite?_fk=true';
 const MAX_GRACE_WITHOUT_REUSE_COUNT = 5 * 60_000;
+/**
+ * serve.shutdown.drain_delay outside dev mode: longer than the gateway readiness probe of
+ * deploy/kubernetes/gateway.yaml needs to fail (periodSeconds 5 × failureThreshold 2), plus the
+ * seconds endpoint removal takes to reach kube-proxy and ingresses (test/gateway-drain.test.ts).
+ */
+export const DEFAULT_DRAIN_DELAY_MS = 15_000;
 
 /** Validates a Go duration into milliseconds; with allowNever, `-1` reads as NEVER. */
 function duration(opts: { allowNever?: boolean } = {}) {
@@ -230,6 +243,8 @@ const KEYS: KeySpec[] = [
   key('oauth2.expose_internal_errors', boolean, 'true or false', false),
   key('oidc.subject_identifiers.supported_types', list, 'a list of public, pairwise', ['public']),
   key('oidc.subject_identifiers.pairwise.salt', text, 'a secret salt for pairwise subject identifiers', ''),
+  key('db.stuck_pool_timeout', duration(), 'a Go duration such as 2m; 0s never restarts', 120_000),
+  key('serve.shutdown.drain_delay', duration(), 'a Go duration such as 15s; 0s closes at once', undefined),
 ];
 
 /** The environment variable of every key the loader reads (deploy manifests are checked against it). */
@@ -403,6 +418,8 @@ function toConfig(get: (path: string) => unknown): Config {
         sameSiteMode: get('serve.cookies.same_site_mode') as SameSiteMode,
         sameSiteLegacyWorkaround: b('serve.cookies.same_site_legacy_workaround'),
       },
+      // Dev mode has no load balancer to wait for: Ctrl-C stops at once.
+      shutdown: { drainDelay: (get('serve.shutdown.drain_delay') as number | undefined) ?? (dev ? 0 : DEFAULT_DRAIN_DELAY_MS) },
     },
     core: { tls: coreTls },
     secrets: { system: secrets, cookie: get('secrets.cookie') as string[] },
@@ -448,5 +465,6 @@ function toConfig(get: (path: string) => unknown): Config {
     oidc: {
       subjectIdentifiers: { supportedTypes: subjectTypes as SubjectType[], pairwiseSalt },
     },
+    db: { stuckPoolTimeout: n('db.stuck_pool_timeout') },
   };
 }

@@ -86,3 +86,19 @@ test('secret query parameters are redacted too', () => {
   assert.equal(redactDsn('postgres://u@h/db?sslmode=require&password=hunter2&sslpassword=x'), 'postgres://u@h/db?sslmode=require&password=***&sslpassword=***');
   assert.throws(() => parseDsn('postgres://u@h/db?password=hunter2'), (e: Error) => /unknown DSN parameter "password"/.test(e.message) && !e.message.includes('hunter2'));
 });
+
+test('pool_timeout on any DSN; statement_timeout and tcp_keepalive on database servers only', () => {
+  const pg = parseDsn('postgres://u@h/db?pool_timeout=2s&statement_timeout=1500&tcp_keepalive=30s');
+  assert.equal(pg.pool.acquireTimeoutMs, 2_000);
+  // A bare number is milliseconds, as in PostgreSQL's own statement_timeout.
+  assert.deepEqual(pg.timeouts, { statementMs: 1_500, keepAliveMs: 30_000 });
+  assert.deepEqual(pg.params, {});
+  const mysql = parseDsn('mysql://root@tcp(127.0.0.1:3306)/hydra?statement_timeout=0&tcp_keepalive=0s');
+  assert.deepEqual(mysql.timeouts, { statementMs: 0, keepAliveMs: 0 });
+  assert.deepEqual(parseDsn('postgres://u@h/db').timeouts, {}, 'unset: openOrm applies its defaults');
+  assert.equal(parseDsn('sqlite://x.sqlite?pool_timeout=1s').pool.acquireTimeoutMs, 1_000);
+  assert.throws(() => parseDsn('sqlite://x.sqlite?statement_timeout=5s'), /unknown DSN parameter "statement_timeout" for sqlite/);
+  assert.throws(() => parseDsn('postgres://u@h/db?pool_timeout=soon'), /pool_timeout/);
+  assert.throws(() => parseDsn('postgres://u@h/db?statement_timeout=-1s'), /statement_timeout/);
+  assert.throws(() => parseDsn('postgres://u@h/db?max_conn_lifetime=300'), /max_conn_lifetime/, 'pool durations still need a unit');
+});

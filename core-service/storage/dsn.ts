@@ -5,8 +5,10 @@
  *   mysql://user:pass@host:3306/db                        (plain URL form)
  *   sqlite://path/to/file.sqlite?_fk=true, sqlite:///abs/path.sqlite
  *   memory                                                (in-memory SQLite)
- * Pool parameters on any DSN: max_conns, max_idle_conns, max_conn_lifetime, max_conn_idle_time.
- * Any other parameter that the dialect does not know is rejected, naming it.
+ * Pool parameters on any DSN: max_conns, max_idle_conns, max_conn_lifetime, max_conn_idle_time,
+ * pool_timeout. Timeouts on a database server's DSN (postgres, mysql; SQLite has no socket):
+ * statement_timeout, tcp_keepalive. Any other parameter that the dialect does not know is
+ * rejected, naming it.
  */
 import { parseGoDuration } from '../shared/durations.js';
 
@@ -21,6 +23,16 @@ export interface PoolSettings {
   maxLifetimeMs?: number;
   /** Close a connection idle this long, in ms (max_conn_idle_time). */
   idleTimeoutMs?: number;
+  /** Fail a query that waited this long for a free connection, in ms (pool_timeout; 0 = wait forever). */
+  acquireTimeoutMs?: number;
+}
+
+/** How long core waits on a database server before it gives up on a statement or a socket. */
+export interface ServerTimeouts {
+  /** The server cancels a statement running longer, in ms (statement_timeout; 0 = no limit). */
+  statementMs?: number;
+  /** Idle time before TCP keepalive probes start, in ms (tcp_keepalive; 0 = no keepalive). */
+  keepAliveMs?: number;
 }
 
 export interface DatabaseTarget {
@@ -34,6 +46,8 @@ export interface DatabaseTarget {
   /** True for `memory`: the schema lives and dies with the process. */
   inMemory: boolean;
   pool: PoolSettings;
+  /** Statement and socket timeouts (postgres, mysql only). */
+  timeouts: ServerTimeouts;
   /** Dialect-specific parameters that were accepted (sslmode, …). */
   params: Record<string, string>;
   /** The DSN with its password replaced, safe to log. */
@@ -47,7 +61,9 @@ export class DsnError extends Error {
   }
 }
 
-const POOL_PARAMS = ['max_conns', 'max_idle_conns', 'max_conn_lifetime', 'max_conn_idle_time'];
+const POOL_PARAMS = ['max_conns', 'max_idle_conns', 'max_conn_lifetime', 'max_conn_idle_time', 'pool_timeout'];
+/** Accepted on the DSNs of database servers; SQLite runs in-process, with no statement to abandon. */
+const SERVER_TIMEOUT_PARAMS = ['statement_timeout', 'tcp_keepalive'];
 
 /** Parameters each dialect accepts besides the pool ones; Hydra users have these in their DSNs. */
 const DIALECT_PARAMS: Record<Dialect, string[]> = {
@@ -65,13 +81,7 @@ function parsePool(params: URLSearchParams, dsnForErrors: string): PoolSettings 
     if (!Number.isInteger(n) || n < 0) throw new DsnError(`DSN parameter ${name} must be a whole number ≥ 0, got "${raw}" in ${dsnForErrors}`);
     return n;
   };
-  const time = (name: string) => {
-    const raw = params.get(name);
-    if (raw === null) return undefined;
-    const ms = parseGoDuration(raw);
-    if (ms === undefined || ms < 0) throw new DsnError(`DSN parameter ${name} must be a duration such as 30s or 5m, got "${raw}" in ${dsnForErrors}`);
-    return ms;
-  };
+  const time = (name: string) => durationParam(params, name, dsnForErrors);
   const max = count('max_conns');
   const minIdle = count('max_idle_conns');
   const maxLifetimeMs = time('max_conn_lifetime');
@@ -83,20 +93,39 @@ function parsePool(params: URLSearchParams, dsnForErrors: string): PoolSettings 
   if (minIdle !== undefined) pool.minIdle = minIdle;
   if (maxLifetimeMs !== undefined) pool.maxLifetimeMs = maxLifetimeMs;
   if (idleTimeoutMs !== undefined) pool.idleTimeoutMs = idleTimeoutMs;
+  const acquireTimeoutMs = time('pool_timeout');
+  if (acquireTimeoutMs !== undefined) pool.acquireTimeoutMs = acquireTimeoutMs;
   if (pool.max !== undefined && pool.minIdle !== undefined && pool.minIdle > pool.max) {
     throw new DsnError(`DSN parameter max_idle_conns (${pool.minIdle}) exceeds max_conns (${pool.max}) in ${dsnForErrors}`);
   }
   return pool;
 }
 
+/** A Go duration (`5s`, `500ms`); with `bareMs`, a bare number is milliseconds (PostgreSQL's statement_timeout unit). */
+function durationParam(params: URLSearchParams, name: string, dsnForErrors: string, bareMs = false): number | undefined {
+  const raw = params.get(name);
+  if (raw === null) return undefined;
+  const ms = bareMs && /^\d+$/.test(raw) ? Number(raw) : parseGoDuration(raw);
+  if (ms === undefined || ms < 0) throw new DsnError(`DSN parameter ${name} must be a duration such as 30s or 5m, got "${raw}" in ${dsnForErrors}`);
+  return ms;
+}
+
+function parseTimeouts(params: URLSearchParams, dsnForErrors: string): ServerTimeouts {
+  const timeouts: ServerTimeouts = {};
+  const statementMs = durationParam(params, 'statement_timeout', dsnForErrors, true);
+  const keepAliveMs = durationParam(params, 'tcp_keepalive', dsnForErrors);
+  if (statementMs !== undefined) timeouts.statementMs = statementMs;
+  if (keepAliveMs !== undefined) timeouts.keepAliveMs = keepAliveMs;
+  return timeouts;
+}
+
 function checkParams(dialect: Dialect, params: URLSearchParams, dsnForErrors: string): Record<string, string> {
   const accepted: Record<string, string> = {};
   for (const [name, value] of params) {
-    if (POOL_PARAMS.includes(name)) continue;
+    if (POOL_PARAMS.includes(name) || (dialect !== 'sqlite' && SERVER_TIMEOUT_PARAMS.includes(name))) continue;
     if (!DIALECT_PARAMS[dialect].includes(name)) {
-      throw new DsnError(
-        `unknown DSN parameter "${name}" for ${dialect} in ${dsnForErrors}; allowed: ${[...POOL_PARAMS, ...DIALECT_PARAMS[dialect]].join(', ')}`,
-      );
+      const allowed = [...POOL_PARAMS, ...(dialect === 'sqlite' ? [] : SERVER_TIMEOUT_PARAMS), ...DIALECT_PARAMS[dialect]];
+      throw new DsnError(`unknown DSN parameter "${name}" for ${dialect} in ${dsnForErrors}; allowed: ${allowed.join(', ')}`);
     }
     accepted[name] = value;
   }
@@ -150,7 +179,7 @@ export function parseDsn(dsn: string): DatabaseTarget {
 
   if (text === 'memory' || text.startsWith('memory?')) {
     const [, params] = splitQuery(text);
-    return { dialect: 'sqlite', database: ':memory:', inMemory: true, pool: { ...parsePool(params, safe), max: 1 }, params: checkParams('sqlite', params, safe), redacted: safe };
+    return { dialect: 'sqlite', database: ':memory:', inMemory: true, pool: { ...parsePool(params, safe), max: 1 }, timeouts: {}, params: checkParams('sqlite', params, safe), redacted: safe };
   }
 
   if (text.startsWith('sqlite://') || text.startsWith('sqlite3://')) {
@@ -158,7 +187,7 @@ export function parseDsn(dsn: string): DatabaseTarget {
     if (path === '') throw new DsnError(`sqlite DSN has no file path: ${safe}; use sqlite://path/to/db.sqlite?_fk=true`);
     const inMemory = path === ':memory:' || path.startsWith('file::memory:');
     // SQLite allows one writer at a time; a single connection avoids SQLITE_BUSY under load.
-    return { dialect: 'sqlite', database: inMemory ? ':memory:' : path, inMemory, pool: { ...parsePool(params, safe), max: 1 }, params: checkParams('sqlite', params, safe), redacted: safe };
+    return { dialect: 'sqlite', database: inMemory ? ':memory:' : path, inMemory, pool: { ...parsePool(params, safe), max: 1 }, timeouts: {}, params: checkParams('sqlite', params, safe), redacted: safe };
   }
 
   if (text.startsWith('mysql://')) {
@@ -183,6 +212,7 @@ export function parseDsn(dsn: string): DatabaseTarget {
         database: requireDatabase(database, safe),
         inMemory: false,
         pool: parsePool(params, safe),
+        timeouts: parseTimeouts(params, safe),
         params: checkParams('mysql', params, safe),
         redacted: safe,
       };
@@ -240,6 +270,7 @@ function fromUrl(dialect: Dialect, text: string, defaultPort: number, safe: stri
     database: requireDatabase(database, safe),
     inMemory: false,
     pool: parsePool(url.searchParams, safe),
+    timeouts: parseTimeouts(url.searchParams, safe),
     params: checkParams(dialect, url.searchParams, safe),
     redacted: safe,
   };

@@ -2,8 +2,15 @@
  * Opens MikroORM on a parsed DSN (storage/dsn.ts) for PostgreSQL, MySQL/MariaDB or SQLite
  * (libsql). Entities are EntitySchemas with explicit types, so discovery never reads decorators
  * or reflect-metadata; the schema comes only from the hand-written migrations in migrator/.
+ *
+ * A database that goes silent (a partition, a proxy that keeps the socket open and forwards
+ * nothing) must not wedge the pool: every wait is bounded. A new connection gets
+ * `connect_timeout`, a query waiting for a free connection `pool_timeout`, a statement the
+ * server's `statement_timeout`; a connection that stays silent past that is destroyed (never
+ * returned to the pool), and with it every connection opened before it, which shared its path.
  */
 import { readFileSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { MetadataProvider, MikroORM, type Constructor, type EntityMetadata, type LogContext, type Logger as OrmLogger, type LoggerNamespace } from '@mikro-orm/core';
 import type { AbstractSqlDriver } from '@mikro-orm/knex';
 import { Migrator } from '@mikro-orm/migrations';
@@ -22,7 +29,23 @@ export const MIGRATIONS_TABLE = 'tessera_migrations';
 export interface OpenOrmOptions {
   /** SQL is logged at debug (without parameters); ORM warnings and errors at their level. */
   logger?: Logger;
+  /** Migrations may run for minutes: no statement timeout and no silence deadline. */
+  unboundedStatements?: boolean;
 }
+
+/** `pool_timeout` when the DSN does not say: a query waits this long for a free connection, then fails (503). */
+export const DEFAULT_POOL_TIMEOUT_MS = 5_000;
+/** `statement_timeout` when the DSN does not say; well inside the gateway's 10 s deadline. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
+/** `connect_timeout` (PostgreSQL) / `timeout` (MySQL) when the DSN does not say. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+/** `tcp_keepalive` when the DSN does not say: idle time before the kernel's keepalive probes start. */
+export const DEFAULT_TCP_KEEPALIVE_MS = 15_000;
+/**
+ * How long after the server's own statement timeout core still waits for an answer. The server
+ * normally reports its timeout at once; silence past this means nothing is listening.
+ */
+const SILENCE_MARGIN_MS = 1_000;
 
 /** Types come from the EntitySchemas themselves; no reflect-metadata lookup. */
 class ExplicitTypesProvider extends MetadataProvider {
@@ -39,6 +62,7 @@ class ExplicitTypesProvider extends MetadataProvider {
  */
 export async function openOrm(target: DatabaseTarget, opts: OpenOrmOptions = {}): Promise<Orm> {
   const logger = opts.logger;
+  const limits = serverLimits(target, opts.unboundedStatements ?? false);
   return MikroORM.init<AbstractSqlDriver>({
     driver: await driverFor(target.dialect),
     entities: allEntities,
@@ -51,7 +75,7 @@ export async function openOrm(target: DatabaseTarget, opts: OpenOrmOptions = {})
     ...(target.dialect === 'sqlite' ? {} : { host: target.host, port: target.port, user: target.user, password: target.password }),
     // MySQL DATETIME has no zone: read and write it as UTC whatever the server's zone is.
     ...(target.dialect === 'mysql' ? { forceUtcTimezone: true, charset: 'utf8mb4' } : {}),
-    driverOptions: { connection: connectionOptions(target), pool: poolOptions(target), log: knexLog(logger) },
+    driverOptions: { connection: connectionOptions(target, limits), pool: poolOptions(target, limits, logger), log: knexLog(logger) },
     extensions: [Migrator],
     migrations: {
       tableName: MIGRATIONS_TABLE,
@@ -87,6 +111,35 @@ export async function pingDatabase(orm: Orm, timeoutMs = 2_000): Promise<boolean
   }
 }
 
+/**
+ * True when a new connection, opened outside the pool, answers `SELECT 1` within `timeoutMs`;
+ * never throws. Tells "the database is down" (false) from "our pool is stuck" (true while the
+ * pool's own ping fails). Always false on SQLite, which has no connection to open apart.
+ */
+export async function pingOutsidePool(orm: Orm, dialect: Dialect, timeoutMs = 2_000): Promise<boolean> {
+  if (dialect === 'sqlite') return false;
+  const client = orm.em.getConnection().getKnex().client;
+  let timer: NodeJS.Timeout | undefined;
+  let connection: unknown;
+  const attempt = (async () => {
+    connection = await client.acquireRawConnection();
+    const socket = typeof connection === 'object' && connection !== null ? socketOf(connection) : undefined;
+    // The probe itself must not hang on a silent socket after we stopped waiting for it.
+    if (socket) watchForSilence(socket, timeoutMs, () => undefined);
+    await client.query(connection, { sql: 'select 1', bindings: [] });
+    return true;
+  })().catch(() => false);
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([attempt, timeout]);
+  } finally {
+    clearTimeout(timer);
+    void attempt.then(() => (connection === undefined ? undefined : client.destroyRawConnection(connection).catch(() => undefined)));
+  }
+}
+
 /** Closes every pooled connection. */
 export async function closeOrm(orm: Orm): Promise<void> {
   await orm.close(true);
@@ -107,21 +160,114 @@ async function driverFor(dialect: Dialect): Promise<Constructor<AbstractSqlDrive
 /** setTimeout's ceiling; Go's `0` ("never") for idle time maps to it. */
 const NEVER_MS = 2_147_483_647;
 
+/** The waits of one database, resolved from the DSN and the defaults above; 0 means unbounded. */
+interface ServerLimits {
+  statementMs: number;
+  /** How long a connection may stay silent while core awaits its answer. */
+  silenceMs: number;
+  connectMs: number;
+  keepAliveMs: number;
+}
+
+function serverLimits(target: DatabaseTarget, unboundedStatements: boolean): ServerLimits {
+  const statementMs = unboundedStatements ? 0 : (target.timeouts.statementMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
+  const p = target.params;
+  const dialectConnect = target.dialect === 'postgres' ? (p.connect_timeout ? Number(p.connect_timeout) * 1000 : undefined) : p.timeout ? parseGoDuration(p.timeout) : undefined;
+  return {
+    statementMs,
+    silenceMs: statementMs === 0 ? 0 : statementMs + SILENCE_MARGIN_MS,
+    connectMs: dialectConnect ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    keepAliveMs: target.timeouts.keepAliveMs ?? DEFAULT_TCP_KEEPALIVE_MS,
+  };
+}
+
 /** DSN pool parameters (Go database/sql names) → knex's tarn pool. */
-function poolOptions(target: DatabaseTarget): Record<string, unknown> {
-  const { max, minIdle, idleTimeoutMs, maxLifetimeMs } = target.pool;
+function poolOptions(target: DatabaseTarget, limits: ServerLimits, logger: Logger | undefined): Record<string, unknown> {
+  const { max, minIdle, idleTimeoutMs, maxLifetimeMs, acquireTimeoutMs } = target.pool;
   const upper = max ?? 10;
   // database/sql keeps 2 idle connections unless max_idle_conns says otherwise.
   const pool: Record<string, unknown> = { max: upper, min: Math.min(minIdle ?? 2, upper) };
+  // A query never queues for ever behind a stuck pool: it fails (503) and the caller retries.
+  const acquire = acquireTimeoutMs ?? DEFAULT_POOL_TIMEOUT_MS;
+  pool.acquireTimeoutMillis = acquire === 0 ? NEVER_MS : acquire;
   if (target.inMemory) {
     // The in-memory database lives in its only connection: never close it.
-    return { ...pool, min: 1, max: 1, idleTimeoutMillis: NEVER_MS, afterCreate: afterCreateFor(target) };
+    return { ...pool, min: 1, max: 1, idleTimeoutMillis: NEVER_MS, afterCreate: afterCreateFor(target, limits) };
   }
   if (idleTimeoutMs !== undefined) pool.idleTimeoutMillis = idleTimeoutMs === 0 ? NEVER_MS : idleTimeoutMs;
   // knex checks this when a connection is acquired and replaces an expired one.
   if (maxLifetimeMs !== undefined && maxLifetimeMs > 0) pool.maxConnectionLifetimeMillis = maxLifetimeMs;
-  pool.afterCreate = afterCreateFor(target);
+  const silence = new SilenceWatch(limits.silenceMs, logger);
+  const afterCreate = afterCreateFor(target, limits);
+  pool.afterCreate = (connection: unknown, done: Done) => {
+    silence.watch(connection);
+    if (afterCreate) afterCreate(connection, done);
+    else done(null, connection);
+  };
+  // Checked when a free connection is handed out: one opened before a connection went silent
+  // is replaced instead of handed to a request that would wait on it.
+  pool.validate = (connection: unknown) => silence.trusted(connection);
   return pool;
+}
+
+/**
+ * Destroys a connection that does not answer: a request was written and nothing came back for
+ * `silenceMs`. TCP alone would wait for its retransmission timeout (15 minutes on Linux), and a
+ * proxy that keeps the socket open never errors at all. Only the socket is watched, so it works
+ * the same for node-postgres and mysql2 and inside or outside a transaction.
+ */
+class SilenceWatch {
+  /** When each pooled connection was opened (performance.now()). */
+  private readonly openedAt = new WeakMap<object, number>();
+  /** When a connection was last found silent; connections opened before then are suspect. */
+  private silentAt = -1;
+
+  constructor(
+    private readonly silenceMs: number,
+    private readonly logger: Logger | undefined,
+  ) {}
+
+  watch(connection: unknown): void {
+    if (typeof connection !== 'object' || connection === null) return;
+    this.openedAt.set(connection, performance.now());
+    const socket = socketOf(connection);
+    if (!socket || this.silenceMs === 0) return;
+    watchForSilence(socket, this.silenceMs, () => {
+      this.silentAt = performance.now();
+      this.logger?.warn({ silent_ms: this.silenceMs }, 'database connection silent while awaiting an answer: destroyed it and every connection opened before it');
+    });
+  }
+
+  trusted(connection: unknown): boolean {
+    if (typeof connection !== 'object' || connection === null) return true;
+    return (this.openedAt.get(connection) ?? Infinity) > this.silentAt;
+  }
+}
+
+/** The driver's socket: node-postgres keeps it at `client.connection.stream`, mysql2 at `stream`. */
+function socketOf(connection: object): Socket | undefined {
+  const pg = (connection as { connection?: { stream?: unknown } }).connection?.stream;
+  if (pg instanceof Socket) return pg;
+  const mysql = (connection as { stream?: unknown }).stream;
+  return mysql instanceof Socket ? mysql : undefined;
+}
+
+/**
+ * Calls `onSilent` and destroys the socket when bytes were written and nothing was read for
+ * `silenceMs`. An idle connection (everything asked was answered) is left alone. The error
+ * carries ETIMEDOUT, so the query fails as "database unreachable" (503, grpc/errors.ts).
+ */
+function watchForSilence(socket: Socket, silenceMs: number, onSilent: () => void): void {
+  let writtenWhenLastAnswered = socket.bytesWritten;
+  socket.on('data', () => {
+    writtenWhenLastAnswered = socket.bytesWritten;
+  });
+  socket.setTimeout(silenceMs);
+  socket.on('timeout', () => {
+    if (socket.destroyed || socket.bytesWritten <= writtenWhenLastAnswered) return;
+    onSilent();
+    socket.destroy(Object.assign(new Error(`the database did not answer within ${silenceMs} ms (ETIMEDOUT)`), { code: 'ETIMEDOUT' }));
+  });
 }
 
 type Done = (err: Error | null, connection: unknown) => void;
@@ -133,10 +279,24 @@ interface LibSqlRawConnection {
 }
 
 /** Session settings applied to every new connection, since the pool replaces connections. */
-function afterCreateFor(target: DatabaseTarget): ((connection: unknown, done: Done) => void) | undefined {
+function afterCreateFor(target: DatabaseTarget, limits: ServerLimits): ((connection: unknown, done: Done) => void) | undefined {
   if (target.dialect === 'mysql') {
-    // NOW()/CURRENT_TIMESTAMP in UTC too, matching the UTC values the driver writes.
-    return (connection, done) => (connection as MySqlRawConnection).query("SET time_zone = '+00:00'", (err) => done(err, connection));
+    return (connection, done) => {
+      const mysql = connection as MySqlRawConnection;
+      // NOW()/CURRENT_TIMESTAMP in UTC too, matching the UTC values the driver writes.
+      if (limits.statementMs === 0) return mysql.query("SET time_zone = '+00:00'", (err) => done(err, connection));
+      // Row-lock waits (50 s by default) end with the statement timeout too.
+      const lockWait = Math.max(1, Math.ceil(limits.statementMs / 1000));
+      mysql.query(`SET time_zone = '+00:00', innodb_lock_wait_timeout = ${lockWait}`, (err) => {
+        if (err) return done(err, connection);
+        // MariaDB limits every statement (seconds); MySQL has only max_execution_time (ms, SELECT).
+        mysql.query(`SET SESSION max_statement_time = ${limits.statementMs / 1000}`, (mariaErr) => {
+          if (!mariaErr) return done(null, connection);
+          if ((mariaErr as { code?: string }).code !== 'ER_UNKNOWN_SYSTEM_VARIABLE') return done(mariaErr, connection);
+          mysql.query(`SET SESSION max_execution_time = ${limits.statementMs}`, (mysqlErr) => done(mysqlErr, connection));
+        });
+      });
+    };
   }
   if (target.dialect === 'sqlite') {
     const pragmas = sqlitePragmas(target.params);
@@ -163,23 +323,24 @@ function sqlitePragmas(params: Record<string, string>): string[] {
 }
 
 /** Driver connection settings from the DSN's dialect parameters. */
-function connectionOptions(target: DatabaseTarget): Record<string, unknown> {
+function connectionOptions(target: DatabaseTarget, limits: ServerLimits): Record<string, unknown> {
   const p = target.params;
+  const keepAlive = limits.keepAliveMs > 0;
   if (target.dialect === 'postgres') {
-    const options: Record<string, unknown> = {};
+    // TCP keepalive finds a peer that vanished while the connection sat idle in the pool.
+    const options: Record<string, unknown> = { connectionTimeoutMillis: limits.connectMs, keepAlive, keepAliveInitialDelayMillis: limits.keepAliveMs };
     const ssl = postgresSsl(p);
     if (ssl !== undefined) options.ssl = ssl;
     if (p.application_name) options.application_name = p.application_name;
-    if (p.connect_timeout) options.connectionTimeoutMillis = Number(p.connect_timeout) * 1000;
+    // A startup parameter, so it holds for every statement of the session.
+    if (limits.statementMs > 0) options.statement_timeout = limits.statementMs;
     return options;
   }
   if (target.dialect === 'mysql') {
     // utf8mb4 whatever the DSN's `charset` says: client names and metadata may hold any Unicode.
-    const options: Record<string, unknown> = { charset: 'utf8mb4' };
+    const options: Record<string, unknown> = { charset: 'utf8mb4', connectTimeout: limits.connectMs, enableKeepAlive: keepAlive, keepAliveInitialDelay: limits.keepAliveMs };
     if (p.tls === 'true') options.ssl = { rejectUnauthorized: true };
     if (p.tls === 'skip-verify' || p.tls === 'preferred') options.ssl = { rejectUnauthorized: false };
-    const timeout = p.timeout === undefined ? undefined : parseGoDuration(p.timeout);
-    if (timeout !== undefined) options.connectTimeout = timeout;
     return options;
   }
   return {};

@@ -9,18 +9,24 @@ export interface Program {
   child: ChildProcess;
   /** Everything written to stdout and stderr so far. */
   output(): string;
-  /** Resolves with the first line matching `pattern` (waits up to `timeoutMs`). */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /**
+   * Resolves with the first line matching `pattern` (waits up to `timeoutMs`); with `since` (an
+   * earlier `output().length`), only among lines written after that point.
+   */
+  waitFor(pattern: RegExp, timeoutMs?: number, since?: number): Promise<string>;
   /** Resolves with the exit code once the process has exited. */
   exited(): Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `node --import tsx <entry> ...args` with the given environment (on top of a minimal one). */
+/**
+ * Starts `node --import tsx <entry> ...args` with the given environment (on top of a minimal one).
+ * A gateway stopped by a test exits at once; a test about draining sets SERVE_SHUTDOWN_DRAIN_DELAY.
+ */
 export function runProgram(entry: string, args: string[], env: Record<string, string> = {}): Program {
   const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, entry), ...args], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SERVE_SHUTDOWN_DRAIN_DELAY: '0s', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
@@ -36,10 +42,10 @@ export function runProgram(entry: string, args: string[], env: Record<string, st
   return {
     child,
     output: () => text,
-    waitFor(pattern, timeoutMs = 30_000) {
+    waitFor(pattern, timeoutMs = 30_000, since = 0) {
       return new Promise((resolve, reject) => {
         const check = () => {
-          const line = text.split('\n').find((l) => pattern.test(l));
+          const line = text.slice(since).split('\n').find((l) => pattern.test(l));
           if (line !== undefined) {
             cleanup();
             resolve(line);

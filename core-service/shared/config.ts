@@ -175,7 +175,7 @@ function readCaller(item: unknown, at: string): GrpcCaller {
   const caller: GrpcCaller = { name, services: [] };
   if (hash !== undefined) {
     const hex = typeof hash === 'string' ? SHA256_HASH.exec(hash.trim())?.[1] : undefined;
-    if (hex === undefined) throw new Error(`${at}.api_key_hash must be "sha256:" followed by 64 hex digits (printf %s "$KEY" | sha256sum)`);
+    if (hex === undefined) throw new Error(`${at}.api_key_hash must be "sha256:" followed by 64 hex digits (printf %s "$KEY" | openssl dgst -sha256 -r)`);
     caller.apiKeySha256 = Buffer.from(hex, 'hex');
   }
   if (certificateName !== undefined) {

@@ -33,7 +33,8 @@ import { OAuthError } from '../proto/gen/tessera/v1/errors.js';
 import { IntrospectionServiceClient } from '../proto/gen/tessera/v1/introspection.js';
 import { JwkServiceClient } from '../proto/gen/tessera/v1/keys.js';
 import { createTestCa, type CertificateFiles, type TestCa } from './support/certificates.js';
-import { apiKeyHash, startCluster, TEST_CORE_API_KEY, testConfig, testLogger, type Cluster } from './support/cluster.js';
+import { apiKeyHash, startCluster, TEST_CORE_API_KEY, testConfig, testLogger, unusedPort, type Cluster } from './support/cluster.js';
+import { scrape, valueOf } from './support/prometheus.js';
 import { runProgram } from './support/processes.js';
 
 const BILLING_KEY = 'billing-key-0123456789abcdef0123456789abcdef';
@@ -168,7 +169,8 @@ describe('API-key callers on plaintext loopback', () => {
   let logs: ReturnType<typeof capturingLogger>;
   before(async () => {
     logs = capturingLogger();
-    core = await startCore({ config: testConfig({ DSN: 'memory', SERVE_GRPC_CALLERS: KEY_CALLERS }), logger: logs.logger });
+    const metricsPort = String(await unusedPort());
+    core = await startCore({ config: testConfig({ DSN: 'memory', SERVE_GRPC_CALLERS: KEY_CALLERS, SERVE_METRICS_PORT: metricsPort }), logger: logs.logger });
   });
   after(() => core.close());
 
@@ -219,6 +221,16 @@ describe('API-key callers on plaintext loopback', () => {
     // grpcurl describe tessera.v1.ClientService
     const files = (await reflect(core.grpcAddress, { file_containing_symbol: 'tessera.v1.ClientService' })).file_descriptor_response?.file_descriptor_proto ?? [];
     assert.ok(files.some((file) => file.includes('ClientService')), 'the descriptor of ClientService comes back');
+  });
+
+  test('refusals are counted in grpc_server_handled_total by their code', async () => {
+    const count = async (code: string) =>
+      valueOf((await scrape(String(core.metricsUrl))).samples, 'grpc_server_handled_total', { grpc_service: 'tessera.v1.JwkService', grpc_method: 'GetKeySet', grpc_code: code });
+    const [unauthenticated, denied] = [await count('UNAUTHENTICATED'), await count('PERMISSION_DENIED')];
+    await refused(getKeySet(core.grpcAddress, new Metadata()), status.UNAUTHENTICATED, 'request_unauthorized');
+    await refused(getKeySet(core.grpcAddress, bearer(BILLING_KEY)), status.PERMISSION_DENIED, 'request_forbidden');
+    assert.equal(await count('UNAUTHENTICATED'), unauthenticated + 1);
+    assert.equal(await count('PERMISSION_DENIED'), denied + 1);
   });
 
   test('refusals are logged with the caller and method, never with the key', () => {

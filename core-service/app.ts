@@ -16,6 +16,7 @@ import { jwkServiceHandlers } from './grpc/keys.js';
 import { oauth2ServiceHandlers } from './grpc/oauth2.js';
 import { logoutHandler, logoutRequestHandlers } from './grpc/logout.js';
 import { isConnectionFailure } from './grpc/errors.js';
+import { callerPolicy } from './grpc/callers.js';
 import { startGrpcServer } from './grpc/server.js';
 import { grpcServerTransport } from './grpc/transport.js';
 import { createCoreMetrics } from './metrics/core-metrics.js';
@@ -68,6 +69,7 @@ export async function startCore(options: StartCoreOptions): Promise<RunningCore>
   const target = parseDsn(config.dsn);
   // Before the database opens: a listener that would leak tokens stops the start at once.
   const transport = grpcServerTransport(config.serve.grpc);
+  const callers = callerPolicy(config.serve.grpc, { dev: config.dev, security: transport.security });
   logger.info({ dsn: target.redacted }, 'opening database');
   const orm = await retryWhileUnreachable(() => openOrm(target, { logger }), { logger, retryable: isConnectionFailure });
   const metrics = createCoreMetrics();
@@ -92,6 +94,7 @@ export async function startCore(options: StartCoreOptions): Promise<RunningCore>
     host: config.serve.grpc.host,
     port: config.serve.grpc.port,
     credentials: transport.credentials,
+    callers,
     logger,
     ping: () => (ready ? pool.check() : Promise.resolve(false)),
     metrics,
@@ -150,7 +153,14 @@ export async function startCore(options: StartCoreOptions): Promise<RunningCore>
   }
   ready = true;
   await server.checkHealth();
-  logger.info({ address: server.address, security: transport.security }, 'core gRPC listening');
+  logger.info({ address: server.address, security: transport.security, callers: callers.mode, caller_names: callers.callers }, 'core gRPC listening');
+  if (callers.openBecause) {
+    logger.warn(
+      { reason: callers.openBecause },
+      'CORE gRPC ADMITS UNAUTHENTICATED CALLERS: any process that reaches its port may call every service, admin ones included. ' +
+        'Configure serve.grpc.callers outside a development machine.',
+    );
+  }
 
   return {
     grpcAddress: server.address,

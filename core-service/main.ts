@@ -11,14 +11,17 @@ import { VERSION } from './shared/paths.js';
 import { DsnError } from './storage/dsn.js';
 import { SchemaNotCurrentError } from './storage/schema.js';
 
-const USAGE = `usage: core-service serve [--config tessera.yaml] [--dev] [--dangerous-allow-insecure-grpc]
+const USAGE = `usage: core-service serve [--config tessera.yaml] [--dev] [--dangerous-allow-insecure-grpc] [--dangerous-allow-unauthenticated-grpc]
        core-service janitor [DSN] [--read-from-env] [--tokens] [--requests] [--grants] … (see core-service janitor --help)
 
   --config FILE  YAML configuration with Hydra's keys; environment variables override it
   --dev          development mode: on SQLite, applies pending migrations at start
   --dangerous-allow-insecure-grpc
                  serve plaintext gRPC on a non-loopback serve.grpc.host (only where a mesh or
-                 private network encrypts the traffic)`;
+                 private network encrypts the traffic)
+  --dangerous-allow-unauthenticated-grpc
+                 admit gRPC calls without an API key or client certificate of serve.grpc.callers
+                 (every process that reaches the port may call every service)`;
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'janitor') {
@@ -26,7 +29,13 @@ async function main(): Promise<void> {
   }
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { config: { type: 'string', short: 'c' }, dev: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'dangerous-allow-insecure-grpc': { type: 'boolean' } },
+    options: {
+      config: { type: 'string', short: 'c' },
+      dev: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      'dangerous-allow-insecure-grpc': { type: 'boolean' },
+      'dangerous-allow-unauthenticated-grpc': { type: 'boolean' },
+    },
   });
   if (values.help || positionals[0] !== 'serve') {
     console.log(USAGE);
@@ -38,6 +47,7 @@ async function main(): Promise<void> {
     overrides: {
       dev: values.dev ? 'true' : undefined,
       'serve.grpc.allow_insecure_non_loopback': values['dangerous-allow-insecure-grpc'] ? 'true' : undefined,
+      'serve.grpc.allow_unauthenticated': values['dangerous-allow-unauthenticated-grpc'] ? 'true' : undefined,
     },
   });
   const logger = createLogger('core-service', config.log);

@@ -103,7 +103,7 @@ function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: Cor
   });
   registerHealthRoutes(app, core, life.draining);
   if (name === 'admin') registerMetricsRoute(app, life.metrics);
-  if (name === 'admin') registerAdminRoutes(app, core);
+  if (name === 'admin') registerAdminRoutes(app, core, { authRequired: opts.config.serve.admin.authRequired });
   if (name === 'public') {
     registerJwksRoute(app, core.keys);
     withFormBodies(app, (scope) => registerTokenRoutes(scope, core.oauth2));
@@ -130,7 +130,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     );
   }
 
-  const core = connectCore(hostPort(config.serve.grpc.host || '127.0.0.1', config.serve.grpc.port), config.core.tls);
+  const core = connectCore(hostPort(config.serve.grpc.host || '127.0.0.1', config.serve.grpc.port), config.core.tls, config.core.apiKey);
   const listeners: FastifyInstance[] = [];
   let draining = false;
   const life: ListenerLife = { metrics: createGatewayMetrics(), draining: () => draining };

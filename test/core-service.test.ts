@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { credentials, loadPackageDefinition, type GrpcObject, type ServiceClientConstructor, type ClientDuplexStream } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { PROJECT_ROOT } from '../core-service/shared/paths.js';
+import { TEST_CALLERS_ENV } from './support/cluster.js';
 import { runProgram, type Program } from './support/processes.js';
 
 const SECRET = 'test-system-secret-0123456789';
@@ -19,7 +20,7 @@ function sqliteDsn(): string {
 }
 
 async function startCoreProcess(env: Record<string, string>): Promise<{ program: Program; address: string }> {
-  const program = runProgram('core-service/main.ts', ['serve'], { SERVE_GRPC_PORT: '0', SECRETS_SYSTEM: SECRET, ...env });
+  const program = runProgram('core-service/main.ts', ['serve'], { SERVE_GRPC_PORT: '0', SECRETS_SYSTEM: SECRET, ...TEST_CALLERS_ENV, ...env });
   const line = await program.waitFor(/core gRPC listening/);
   const { address } = JSON.parse(line) as { address: string };
   return { program, address };
@@ -63,7 +64,7 @@ describe('core-service process', () => {
   });
 
   test('refuses an unmigrated database and names the migrator command', async () => {
-    const program = runProgram('core-service/main.ts', ['serve'], { DSN: sqliteDsn(), SERVE_GRPC_PORT: '0', SECRETS_SYSTEM: SECRET });
+    const program = runProgram('core-service/main.ts', ['serve'], { DSN: sqliteDsn(), SERVE_GRPC_PORT: '0', SECRETS_SYSTEM: SECRET, ...TEST_CALLERS_ENV });
     running.push(program);
     const code = await program.exited();
     assert.equal(code, 1);

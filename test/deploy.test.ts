@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { callerPolicy } from '../core-service/grpc/callers.js';
 import { configEnvNames, loadConfig } from '../core-service/shared/config.js';
 import { PROJECT_ROOT } from '../core-service/shared/paths.js';
 import { parseInvocation } from '../migrator/cli-args.js';
@@ -222,6 +223,16 @@ describe('deploy/compose.yaml', () => {
     assert.match(services['login-consent']?.environment?.TESSERA_ADMIN_URL ?? '', new RegExp(`^http://gateway:${PORTS.admin}$`));
   });
 
+  test('core knows the gateway by its API key: the callers list parses and the gateway sends the key', () => {
+    const hash = 'ab'.repeat(32);
+    const callers = (services.core?.environment?.SERVE_GRPC_CALLERS ?? '').replace(/\$\{CORE_API_KEY_SHA256:\?[^}]*\}/, hash);
+    const config = loadConfig({ env: { SERVE_GRPC_CALLERS: callers } });
+    const policy = callerPolicy(config.serve.grpc, { dev: false, security: 'plaintext' });
+    assert.equal(policy.mode, 'enforced');
+    assert.deepEqual(config.serve.grpc.callers.map((c) => [c.name, c.apiKeySha256?.toString('hex'), c.services]), [['gateway', hash, ['*']]]);
+    assert.match(services.gateway?.environment?.CORE_API_KEY ?? '', /^\$\{CORE_API_KEY:\?/);
+  });
+
   test('the flags in compose commands exist in the programs', () => {
     assert.deepEqual(services.core?.command?.[0], 'serve');
     for (const flag of services.core?.command?.filter((a) => a.startsWith('--')) ?? []) assert.ok(read('core-service/main.ts').includes(`'${flag.slice(2)}'`), flag);
@@ -311,6 +322,23 @@ describe('deploy/kubernetes', () => {
       writeFileSync(file, yamlText);
       const config = loadConfig({ file, env: {} });
       assert.deepEqual([config.serve.public.port, config.serve.admin.port, config.serve.grpc.port], [PORTS.public, PORTS.admin, PORTS.grpc]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  test('core knows the gateway by the certificate README.md tells operators to issue, and only by it', () => {
+    const yamlText = named('ConfigMap', 'tessera-config').data?.['tessera.yaml'] ?? '';
+    const tmp = mkdtempSync(join(tmpdir(), 'tessera-deploy-'));
+    try {
+      const file = join(tmp, 'tessera.yaml');
+      writeFileSync(file, yamlText);
+      const config = loadConfig({ file, env: {} });
+      assert.equal(callerPolicy(config.serve.grpc, { dev: false, security: 'mutual-tls' }).mode, 'enforced');
+      const gatewayCaller = config.serve.grpc.callers.find((c) => c.name === 'gateway');
+      assert.ok(gatewayCaller?.certificateName);
+      assert.equal(gatewayCaller.apiKeySha256, undefined);
+      assert.match(read('README.md'), new RegExp(`^leaf ${gatewayCaller.certificateName} clientAuth`, 'm'));
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

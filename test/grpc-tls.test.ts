@@ -13,7 +13,7 @@ import { request } from 'undici';
 import { startCore } from '../core-service/app.js';
 import { ConfigError } from '../core-service/shared/config.js';
 import { createTestCa, type CertificateFiles, type TestCa } from './support/certificates.js';
-import { startCluster, testConfig, testLogger, type Cluster } from './support/cluster.js';
+import { startCluster, TEST_CALLERS_ENV, testConfig, testLogger, type Cluster } from './support/cluster.js';
 import { runProgram } from './support/processes.js';
 
 /** grpc.health.v1.Health/Check for the whole server (an empty request); resolves with the raw reply. */
@@ -128,7 +128,7 @@ describe('core gRPC over mutual TLS', () => {
 
   test('a gateway without a client certificate is not ready (503)', async () => {
     const { startGateway } = await import('../http-gateway/app.js');
-    const config = { ...cluster.config, core: { tls: { caPath: ca.certPath } } };
+    const config = { ...cluster.config, core: { ...cluster.config.core, tls: { caPath: ca.certPath } } };
     const gateway = await startGateway({ config, logger: testLogger('http-gateway'), serve: 'admin', forceHttp: true });
     try {
       const res = await request(`${String(gateway.adminUrl)}/health/ready`);
@@ -198,7 +198,7 @@ describe('plaintext gRPC only on loopback', () => {
     await assert.rejects(startCore({ config, logger: testLogger('core-service') }), /serve\.grpc\.tls\.client_ca\.path/);
   });
 
-  const env = { DSN: 'memory', SECRETS_SYSTEM: 'tessera-test-system-secret-0123456789', SERVE_GRPC_HOST: '0.0.0.0', SERVE_GRPC_PORT: '0', SERVE_METRICS_PORT: '0' };
+  const env = { DSN: 'memory', SECRETS_SYSTEM: 'tessera-test-system-secret-0123456789', SERVE_GRPC_HOST: '0.0.0.0', SERVE_GRPC_PORT: '0', SERVE_METRICS_PORT: '0', ...TEST_CALLERS_ENV };
 
   test('main.ts exits 1 with the message on a plaintext non-loopback bind', async () => {
     const program = runProgram('core-service/main.ts', ['serve'], env);

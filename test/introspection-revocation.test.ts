@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { credentials } from '@grpc/grpc-js';
 import { decodeProtectedHeader } from 'jose';
 import { IntrospectionServiceClient, type IntrospectResponse } from '../proto/gen/tessera/v1/introspection.js';
-import { startCluster, TEST_SYSTEM_SECRET, type Cluster } from './support/cluster.js';
+import { gatewayMetadata, startCluster, TEST_SYSTEM_SECRET, type Cluster } from './support/cluster.js';
 import { testDatabases, type CreatedDatabase } from './support/databases.js';
 import { adminCall, basic, clientCredentials, createClient, introspect, mintToken, postForm } from './support/oauth2.js';
 
@@ -28,7 +28,7 @@ function tamper(token: string): string {
 function grpcIntrospect(address: string, token: string, scope = ''): Promise<IntrospectResponse> {
   const client = new IntrospectionServiceClient(address, credentials.createInsecure());
   return new Promise<IntrospectResponse>((resolve, reject) =>
-    client.introspect({ token, scope }, (err, res) => {
+    client.introspect({ token, scope }, gatewayMetadata(), (err, res) => {
       client.close();
       if (err) reject(err);
       else resolve(res);

@@ -14,7 +14,7 @@ import type { Orm } from '../core-service/storage/orm.js';
 import { JtiSchema, TokenSchema } from '../core-service/storage/token-entities.js';
 import { SqlTokenStore } from '../core-service/storage/token-store.js';
 import type { TokenRecord } from '../core-service/tokens/store.js';
-import { startCluster } from './support/cluster.js';
+import { gatewayMetadata, startCluster } from './support/cluster.js';
 import { migratedDatabase, testDatabases } from './support/databases.js';
 import { runProgram } from './support/processes.js';
 
@@ -257,7 +257,7 @@ test('the JanitorService gRPC call runs a pass against the running core', async 
   const client = new JanitorServiceClient(cluster.grpcAddress, credentials.createInsecure());
   const janitor = (req: Partial<Parameters<JanitorServiceClient['janitor']>[0]>) =>
     new Promise<JanitorResponse>((resolve, reject) =>
-      client.janitor({ tokens: false, requests: false, grants: false, batch_size: 0, limit: 0, keep_if_younger_ms: 0, ...req }, (err: ServiceError | null, res: JanitorResponse) => (err ? reject(err) : resolve(res))),
+      client.janitor({ tokens: false, requests: false, grants: false, batch_size: 0, limit: 0, keep_if_younger_ms: 0, ...req }, gatewayMetadata(), (err: ServiceError | null, res: JanitorResponse) => (err ? reject(err) : resolve(res))),
     );
   try {
     assert.deepEqual(await janitor({ tokens: true, requests: true, grants: true }), { tokens: 0, jtis: 0, requests: 0, grants: 0 });

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { request } from 'undici';
-import { startCluster, TEST_SYSTEM_SECRET, unusedPort, type Cluster } from './support/cluster.js';
+import { startCluster, TEST_CALLERS_ENV, TEST_SYSTEM_SECRET, unusedPort, type Cluster } from './support/cluster.js';
 import { migratedDatabase, testDatabases } from './support/databases.js';
 import { clientCredentials, createClient } from './support/oauth2.js';
 import { runProgram } from './support/processes.js';
@@ -30,7 +30,10 @@ test('SIGTERM: readiness turns 503 at once, in-flight token requests finish, exi
       SERVE_PUBLIC_PORT: String(publicPort),
       SERVE_ADMIN_HOST: '127.0.0.1',
       SERVE_ADMIN_PORT: String(adminPort),
-      SERVE_SHUTDOWN_DRAIN_DELAY: '1s',
+      // Long enough for the rest of the burst, already sent by the client, to reach the listener
+      // on a loaded machine before the port closes.
+      SERVE_SHUTDOWN_DRAIN_DELAY: '5s',
+      ...TEST_CALLERS_ENV,
     });
     await gateway.waitFor(/gateway listening/);
     const pub = `http://127.0.0.1:${publicPort}`;
@@ -109,6 +112,7 @@ describe('database down at core start', { skip: testDatabases().find((d) => d.na
       SECRETS_SYSTEM: TEST_SYSTEM_SECRET,
       SERVE_GRPC_PORT: String(grpcPort),
       SERVE_METRICS_PORT: '0',
+      ...TEST_CALLERS_ENV,
     });
     try {
       await core.waitFor(/"attempt":2.*database unreachable; retrying|database unreachable; retrying.*"attempt":2/);
@@ -128,7 +132,7 @@ describe('database down at core start', { skip: testDatabases().find((d) => d.na
     if (!sqlite) throw new Error('sqlite is always available');
     const created = await sqlite.create();
     try {
-      const core = runProgram('core-service/main.ts', ['serve'], { DSN: created.dsn, SECRETS_SYSTEM: TEST_SYSTEM_SECRET, SERVE_GRPC_PORT: String(await unusedPort()), SERVE_METRICS_PORT: '0' });
+      const core = runProgram('core-service/main.ts', ['serve'], { DSN: created.dsn, SECRETS_SYSTEM: TEST_SYSTEM_SECRET, SERVE_GRPC_PORT: String(await unusedPort()), SERVE_METRICS_PORT: '0', ...TEST_CALLERS_ENV });
       assert.equal(await core.exited(), 1);
       assert.match(core.output(), /migrat/i);
     } finally {

@@ -2,13 +2,13 @@
  * No secret reaches the logs (issue 6): core and gateway run as real processes at
  * LOG_LEVEL=trace while a client is created, gets a client_credentials token, has it
  * introspected and revoked; neither process's output may contain the client secret, the
- * token, its signature part or the Authorization header value. With
+ * token, its signature part, the Authorization header value or the key the gateway presents to core. With
  * LOG_LEAK_SENSITIVE_VALUES=true the request log shows headers, as in Hydra.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { request } from 'undici';
-import { TEST_SYSTEM_SECRET, unusedPort } from './support/cluster.js';
+import { TEST_CALLERS_ENV, TEST_CORE_API_KEY, TEST_SYSTEM_SECRET, unusedPort } from './support/cluster.js';
 import { migratedDatabase, testDatabases } from './support/databases.js';
 import { basic, createClient, introspect, mintToken, postForm } from './support/oauth2.js';
 import { runProgram, type Program } from './support/processes.js';
@@ -26,7 +26,7 @@ after(async () => {
 interface Run {
   core: Program;
   gateway: Program;
-  secrets: { clientSecret: string; token: string; signature: string; authorization: string };
+  secrets: { clientSecret: string; token: string; signature: string; authorization: string; coreApiKey: string };
 }
 
 async function drive(leak: boolean): Promise<Run> {
@@ -44,6 +44,7 @@ async function drive(leak: boolean): Promise<Run> {
     SERVE_PUBLIC_PORT: String(publicPort),
     SERVE_ADMIN_HOST: '127.0.0.1',
     SERVE_ADMIN_PORT: String(adminPort),
+    ...TEST_CALLERS_ENV,
   };
   const core = runProgram('core-service/main.ts', ['serve'], env);
   await core.waitFor(/core gRPC listening/);
@@ -70,7 +71,7 @@ async function drive(leak: boolean): Promise<Run> {
   await gateway.stop();
   await core.stop();
   const signature = token.slice(token.lastIndexOf('.') + 1);
-  return { core, gateway, secrets: { clientSecret: client.client_secret, token, signature, authorization: authorization.replace(/^Basic /, '') } };
+  return { core, gateway, secrets: { clientSecret: client.client_secret, token, signature, authorization: authorization.replace(/^Basic /, ''), coreApiKey: TEST_CORE_API_KEY } };
 }
 
 test('with log.leak_sensitive_values off, no secret, token or Authorization value is logged at trace', async () => {

@@ -9,6 +9,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import type { Logger } from '../shared/logger.js';
 import { PROJECT_ROOT } from '../shared/paths.js';
+import { callerInterceptor, type CallerPolicy } from './callers.js';
 import { instrumentService, type GrpcMetrics } from './unary.js';
 
 export interface ServiceBinding {
@@ -33,6 +34,8 @@ export interface GrpcServerOptions {
   metrics?: GrpcMetrics;
   /** TLS / mutual TLS / plaintext, decided by grpcServerTransport (transport.ts); plaintext when absent. */
   credentials?: ServerCredentials;
+  /** Who may call which service (callers.ts); every call is admitted when absent. */
+  callers?: CallerPolicy;
 }
 
 export interface RunningGrpcServer {
@@ -54,7 +57,10 @@ const REFLECTION_PROTO = join(PROJECT_ROOT, 'node_modules', '@grpc', 'reflection
 /** Starts the server and resolves once it is bound. */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningGrpcServer> {
   const { logger } = options;
-  const server = new Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
+  const server = new Server({
+    'grpc.max_receive_message_length': 4 * 1024 * 1024,
+    interceptors: options.callers ? [callerInterceptor(options.callers, logger, options.metrics)] : [],
+  });
 
   for (const service of options.services) {
     server.addService(service.definition, instrumentService(service.definition, service.implementation, logger, options.metrics));

@@ -119,3 +119,49 @@ test("serve.cookies.same_site_mode and clients.http: Hydra's keys, case-insensit
   assert.deepEqual(config.clients.http, { disallowPrivateIpRanges: true, privateIpExceptionUrls: ['http://10.0.0.5/jwks.json'] });
   rejects({ SERVE_COOKIES_SAME_SITE_MODE: 'Loose' }, /serve\.cookies\.same_site_mode/, /Strict, Lax, None/);
 });
+
+const BILLING_KEY = 'billing-key-0123456789abcdef0123456789abcdef';
+
+test('the loader refuses a plaintext key, a bad hash and a caller nothing identifies, without echoing the key', () => {
+  const load = (callers: unknown) => () => loadConfig({ env: { SERVE_GRPC_CALLERS: JSON.stringify(callers) } });
+  assert.throws(load([{ name: 'billing', api_key: BILLING_KEY, services: ['*'] }]), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /only its hash \(api_key_hash: sha256:/);
+    assert.ok(!err.message.includes(BILLING_KEY), 'the key is not echoed');
+    return true;
+  });
+  assert.throws(load([{ name: 'billing', api_key_hash: 'md5:abc', services: ['*'] }]), /api_key_hash must be "sha256:" followed by 64 hex digits/);
+  assert.throws(load([{ name: 'billing', services: ['*'] }]), /needs api_key_hash or certificate_name/);
+  assert.throws(load([{ name: 'billing', api_key_hash: `sha256:${'ab'.repeat(32)}`, services: [] }]), /services must be a non-empty list/);
+  assert.throws(() => loadConfig({ env: { CORE_API_KEY: 'short' } }), /core\.api_key \(env CORE_API_KEY\).*openssl rand -hex 32/);
+});
+
+test('serve.grpc.callers as a YAML list (the environment variable takes the same list as JSON)', () => {
+  const hash = `sha256:${'AB'.repeat(32)}`;
+  const file = yaml(
+    [
+      'serve:',
+      '  grpc:',
+      '    callers:',
+      '      - name: gateway',
+      '        certificate_name: tessera-gateway',
+      '        services: ["*"]',
+      '      - name: billing',
+      `        api_key_hash: ${hash}`,
+      '        services: [tessera.v1.IntrospectionService]',
+    ].join('\n'),
+  );
+  const { callers } = loadConfig({ file, env: {} }).serve.grpc;
+  assert.deepEqual(
+    callers.map((c) => [c.name, c.certificateName, c.apiKeySha256?.toString('hex'), c.services]),
+    [
+      ['gateway', 'tessera-gateway', undefined, ['*']],
+      ['billing', undefined, 'ab'.repeat(32), ['tessera.v1.IntrospectionService']],
+    ],
+  );
+  assert.deepEqual(loadConfig({ env: {} }).serve.grpc.callers, []);
+  assert.throws(
+    () => loadConfig({ env: { SERVE_GRPC_CALLERS: JSON.stringify([{ name: 'a', certificate_name: 'x', services: ['*'] }, { name: 'a', certificate_name: 'y', services: ['*'] }]) } }),
+    /two callers are named "a"/,
+  );
+});

@@ -33,6 +33,21 @@ export interface GrpcServerTlsSource extends TlsSource {
   clientCaPath?: string;
 }
 
+/**
+ * One internal service allowed to call core's gRPC port (`serve.grpc.callers`), identified by an
+ * API key (only its SHA-256 is configured) or by its mutual-TLS client certificate.
+ */
+export interface GrpcCaller {
+  /** Shown in logs and refusals; never the key. */
+  name: string;
+  /** SHA-256 of the caller's API key (32 bytes), from `api_key_hash: sha256:<hex>`. */
+  apiKeySha256?: Buffer;
+  /** Matched against the subject CN and the DNS/URI subjectAltNames of the caller's certificate. */
+  certificateName?: string;
+  /** Fully-qualified gRPC services (`tessera.v1.IntrospectionService`), or `*` for all of them. */
+  services: string[];
+}
+
 /** How the gateway (a gRPC client) verifies core and, for mutual TLS, proves who it is. */
 export interface CoreClientTls {
   caPath?: string;
@@ -48,8 +63,17 @@ export interface Config {
   log: { level: LogLevel; format: 'json' | 'json_pretty' | 'text'; leakSensitiveValues: boolean };
   serve: {
     public: { host: string; port: number };
-    admin: { host: string; port: number };
-    grpc: { host: string; port: number; tls: GrpcServerTlsSource; allowInsecureNonLoopback: boolean };
+    /** `authRequired`: admin routes demand `Authorization: Bearer <key of a serve.grpc.callers entry>`. */
+    admin: { host: string; port: number; authRequired: boolean };
+    grpc: {
+      host: string;
+      port: number;
+      tls: GrpcServerTlsSource;
+      allowInsecureNonLoopback: boolean;
+      /** Who may call which service; empty means nobody is identified (allowed only in dev or with allowUnauthenticated). */
+      callers: GrpcCaller[];
+      allowUnauthenticated: boolean;
+    };
     /** The core's Prometheus listener; port 0 disables it. */
     metrics: { host: string; port: number };
     tls: TlsSource;
@@ -61,8 +85,8 @@ export interface Config {
      */
     shutdown: { drainDelay: number };
   };
-  /** The gateway's side of the channel to core. */
-  core: { tls: CoreClientTls };
+  /** The gateway's side of the channel to core; `apiKey` ('' = none) is sent as `authorization: Bearer`. */
+  core: { tls: CoreClientTls; apiKey: string };
   secrets: { system: string[]; cookie: string[] };
   urls: {
     self: { issuer: string; public: string; admin: string };
@@ -162,6 +186,60 @@ const sameSiteMode = makeValidator<SameSiteMode>((raw) => {
   return mode;
 });
 
+const CALLER_FIELDS = ['name', 'api_key_hash', 'certificate_name', 'services'];
+const CALLER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+const SHA256_HASH = /^sha256:([0-9a-fA-F]{64})$/;
+
+/** Reads one `serve.grpc.callers` entry; `at` names it in errors (`callers[1]`). */
+function readCaller(item: unknown, at: string): GrpcCaller {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new Error(`${at} is not an object`);
+  const entry = item as Record<string, unknown>;
+  for (const field of Object.keys(entry)) {
+    if (field === 'api_key') throw new Error(`${at}: never configure the key itself, only its hash (api_key_hash: sha256:<hex of SHA-256 of the key>)`);
+    if (!CALLER_FIELDS.includes(field)) throw new Error(`${at}: unknown field "${field}" (fields: ${CALLER_FIELDS.join(', ')})`);
+  }
+  const { name, api_key_hash: hash, certificate_name: certificateName, services } = entry;
+  if (typeof name !== 'string' || !CALLER_NAME.test(name)) throw new Error(`${at}.name must be 1-64 letters, digits, ".", "_" or "-"`);
+  const caller: GrpcCaller = { name, services: [] };
+  if (hash !== undefined) {
+    const hex = typeof hash === 'string' ? SHA256_HASH.exec(hash.trim())?.[1] : undefined;
+    if (hex === undefined) throw new Error(`${at}.api_key_hash must be "sha256:" followed by 64 hex digits (printf %s "$KEY" | openssl dgst -sha256 -r)`);
+    caller.apiKeySha256 = Buffer.from(hex, 'hex');
+  }
+  if (certificateName !== undefined) {
+    if (typeof certificateName !== 'string' || certificateName.trim() === '') throw new Error(`${at}.certificate_name must be a non-empty string`);
+    caller.certificateName = certificateName.trim();
+  }
+  if (caller.apiKeySha256 === undefined && caller.certificateName === undefined) {
+    throw new Error(`${at} (${name}) needs api_key_hash or certificate_name: nothing would identify it`);
+  }
+  if (!Array.isArray(services) || services.length === 0 || !services.every((s) => typeof s === 'string' && s.trim() !== '')) {
+    throw new Error(`${at}.services must be a non-empty list of service names such as tessera.v1.IntrospectionService, or ["*"]`);
+  }
+  caller.services = services.map((s: string) => s.trim());
+  return caller;
+}
+
+/** `serve.grpc.callers`: a YAML list, or JSON in the environment variable. */
+const callers = makeValidator<GrpcCaller[]>((raw) => {
+  const source = String(raw).trim();
+  if (source === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(source);
+  } catch {
+    throw new Error('not a JSON list of callers');
+  }
+  if (!Array.isArray(parsed)) throw new Error('not a list of callers');
+  const read = parsed.map((item, i) => readCaller(item, `callers[${i}]`));
+  const names = new Set<string>();
+  for (const caller of read) {
+    if (names.has(caller.name)) throw new Error(`two callers are named "${caller.name}"`);
+    names.add(caller.name);
+  }
+  return read;
+});
+
 interface KeySpec {
   path: string;
   spec: ValidatorSpec<unknown>;
@@ -198,6 +276,10 @@ const KEYS: KeySpec[] = [
   key('serve.grpc.tls.key.base64', text, 'a base64-encoded PEM key', ''),
   key('serve.grpc.tls.client_ca.path', text, 'a file path', ''),
   key('serve.grpc.allow_insecure_non_loopback', boolean, 'true or false', false),
+  key('serve.grpc.callers', callers, 'a list of {name, api_key_hash: sha256:<hex>, certificate_name, services: [tessera.v1.…Service or *]}', []),
+  key('serve.grpc.allow_unauthenticated', boolean, 'true or false', false),
+  key('serve.admin.auth.enabled', boolean, 'true or false', false),
+  key('core.api_key', text, 'an API key of at least 32 printable characters (openssl rand -hex 32)', ''),
   key('core.tls.ca.path', text, 'a file path', ''),
   key('core.tls.cert.path', text, 'a file path', ''),
   key('core.tls.key.path', text, 'a file path', ''),
@@ -268,7 +350,8 @@ function lookup(doc: unknown, path: string): unknown {
 
 function yamlToRaw(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (Array.isArray(value)) return JSON.stringify(value.map(String));
+  // A list of objects (serve.grpc.callers) travels as JSON, as in its environment variable.
+  if (Array.isArray(value)) return JSON.stringify(value.map((item: unknown) => (item !== null && typeof item === 'object' ? item : String(item))));
   if (typeof value === 'object') return undefined;
   return String(value);
 }
@@ -327,7 +410,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
 }
 
 function redactIfSecret(name: string, value: string | undefined): string {
-  return name.startsWith('SECRETS_') || name.endsWith('_KEY') || name === 'DSN' ? '<redacted>' : String(value);
+  // SERVE_GRPC_CALLERS: an operator who wrote a key instead of its hash gets an error, not a log line with the key.
+  return name.startsWith('SECRETS_') || name.endsWith('_KEY') || name === 'DSN' || name === 'SERVE_GRPC_CALLERS' ? '<redacted>' : String(value);
 }
 
 function toConfig(get: (path: string) => unknown): Config {
@@ -341,6 +425,12 @@ function toConfig(get: (path: string) => unknown): Config {
     if (secret.length < 16) {
       throw new ConfigError('secrets.system (env SECRETS_SYSTEM) is invalid: every secret must be at least 16 characters long');
     }
+  }
+
+  const coreApiKey = s('core.api_key');
+  // A key is a bearer credential compared by its SHA-256: only a long random one resists guessing.
+  if (coreApiKey !== '' && !/^[\x21-\x7e]{32,}$/.test(coreApiKey)) {
+    throw new ConfigError('core.api_key (env CORE_API_KEY) is invalid: at least 32 printable characters without spaces; make one with: openssl rand -hex 32');
   }
 
   const legacyGrace = get('oauth2.refresh_token_rotation.grace_period') as number | undefined;
@@ -405,12 +495,14 @@ function toConfig(get: (path: string) => unknown): Config {
     },
     serve: {
       public: { host: s('serve.public.host'), port: publicPort },
-      admin: { host: s('serve.admin.host'), port: n('serve.admin.port') },
+      admin: { host: s('serve.admin.host'), port: n('serve.admin.port'), authRequired: b('serve.admin.auth.enabled') },
       grpc: {
         host: s('serve.grpc.host'),
         port: n('serve.grpc.port'),
         tls: grpcTls,
         allowInsecureNonLoopback: b('serve.grpc.allow_insecure_non_loopback'),
+        callers: get('serve.grpc.callers') as GrpcCaller[],
+        allowUnauthenticated: b('serve.grpc.allow_unauthenticated'),
       },
       metrics: { host: s('serve.metrics.host'), port: n('serve.metrics.port') },
       tls,
@@ -421,7 +513,7 @@ function toConfig(get: (path: string) => unknown): Config {
       // Dev mode has no load balancer to wait for: Ctrl-C stops at once.
       shutdown: { drainDelay: (get('serve.shutdown.drain_delay') as number | undefined) ?? (dev ? 0 : DEFAULT_DRAIN_DELAY_MS) },
     },
-    core: { tls: coreTls },
+    core: { tls: coreTls, apiKey: coreApiKey },
     secrets: { system: secrets, cookie: get('secrets.cookie') as string[] },
     urls: {
       self: { issuer, public: publicUrl, admin: s('urls.self.admin') || `http://127.0.0.1:${n('serve.admin.port')}/` },

@@ -36,6 +36,8 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'request_forbidden'
+  // fosite's ErrRequestUnauthorized: a caller of core without valid credentials
+  | 'request_unauthorized'
   | 'invalid_client_metadata'
   | 'invalid_redirect_uri';
 
@@ -65,6 +67,7 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   request_forbidden: 403,
+  request_unauthorized: 401,
   invalid_client_metadata: 400,
   invalid_redirect_uri: 400,
 };
@@ -86,6 +89,8 @@ const DEFAULT_DESCRIPTION: Partial<Record<ErrorCode, string>> = {
     'The authorization server is currently unable to handle the request due to a temporary overloading or maintenance of the authorization server.',
   not_found: 'Unable to locate the resource',
   conflict: 'Unable to process the requested resource because of conflict in the current state',
+  request_forbidden: 'The request is not allowed.',
+  request_unauthorized: 'The request could not be authorized.',
 };
 
 export class OAuthError extends Error {

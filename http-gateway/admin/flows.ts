@@ -6,12 +6,13 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FlowDocument, FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
-import { call, type CallContext } from '../grpc-client/call.js';
+import { call } from '../grpc-client/call.js';
 import { httpError } from '../errors/http-error.js';
 import { clientToJson } from './clients/hydra-json.js';
 import { linkHeader, parsePageSize, queryValue } from './pagination.js';
+import { adminContext } from './api-key.js';
 
-const context = (request: FastifyRequest): CallContext => ({ requestId: request.id });
+const context = adminContext;
 const query = (request: FastifyRequest): Record<string, unknown> => request.query as Record<string, unknown>;
 
 function document(doc: FlowDocument, clientField: 'client' | 'consent_request'): Record<string, unknown> {

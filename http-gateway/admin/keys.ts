@@ -4,10 +4,11 @@
  * decided in core. Like Hydra, these answers include private keys: the admin listener must never
  * be exposed publicly.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { JwkServiceClient } from '../../proto/gen/tessera/v1/keys.js';
-import { call, type CallContext } from '../grpc-client/call.js';
+import { call } from '../grpc-client/call.js';
 import { httpError } from '../errors/http-error.js';
+import { adminContext } from './api-key.js';
 
 interface SetParams {
   set: string;
@@ -47,7 +48,7 @@ const jwksBody = {
   properties: { keys: { type: 'array', items: { type: 'object' } } },
 };
 
-const context = (request: FastifyRequest): CallContext => ({ requestId: request.id });
+const context = adminContext;
 
 /** Core's JWKS JSON; unparsable JSON from core is core's bug, not the caller's. */
 function jwks(json: string): { keys: unknown[] } {

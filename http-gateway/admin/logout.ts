@@ -5,12 +5,13 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
-import { call, type CallContext } from '../grpc-client/call.js';
+import { call } from '../grpc-client/call.js';
 import { httpError } from '../errors/http-error.js';
 import { clientToJson } from './clients/hydra-json.js';
 import { queryValue } from './pagination.js';
+import { adminContext } from './api-key.js';
 
-const context = (request: FastifyRequest): CallContext => ({ requestId: request.id });
+const context = adminContext;
 
 function challengeOf(request: FastifyRequest): { challenge: string } {
   const challenge = queryValue((request.query as Record<string, unknown>).logout_challenge);

@@ -9,12 +9,13 @@ import { call } from '../grpc-client/call.js';
 import { httpError } from '../errors/http-error.js';
 import { formParams } from '../public/form.js';
 import { queryValue } from './pagination.js';
+import { adminContext } from './api-key.js';
 
 export function registerTokenAdminRoutes(app: FastifyInstance, introspection: IntrospectionServiceClient, oauth2: OAuth2ServiceClient): void {
   app.post('/admin/oauth2/introspect', async (request) => {
     const params = formParams(request);
     if (!params.token) throw httpError('invalid_request', { hint: 'The "token" parameter is missing.' });
-    const res = await call({ requestId: request.id }, introspection.introspect.bind(introspection), {
+    const res = await call(adminContext(request), introspection.introspect.bind(introspection), {
       token: params.token,
       scope: params.scope ?? '',
     });
@@ -40,7 +41,7 @@ export function registerTokenAdminRoutes(app: FastifyInstance, introspection: In
   app.delete('/admin/oauth2/tokens', async (request, reply) => {
     const clientId = queryValue((request.query as Record<string, unknown>).client_id);
     if (!clientId) throw httpError('invalid_request', { hint: 'The "client_id" query parameter is missing.' });
-    await call({ requestId: request.id }, oauth2.revokeClientTokens.bind(oauth2), { client_id: clientId });
+    await call(adminContext(request), oauth2.revokeClientTokens.bind(oauth2), { client_id: clientId });
     return reply.code(204).send();
   });
 }

@@ -5,7 +5,8 @@
  */
 import { Metadata, type CallOptions, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
 import { fromGrpcError } from '../errors/from-grpc.js';
-import { httpError } from '../errors/http-error.js';
+import { httpError, type HttpError } from '../errors/http-error.js';
+import { AUTHORIZATION_METADATA } from './credentials.js';
 
 /** Default per-call deadline. */
 export const CALL_TIMEOUT_MS = 10_000;
@@ -15,6 +16,11 @@ export interface CallContext {
   requestId: string;
   /** Overrides CALL_TIMEOUT_MS (health checks use a short one). */
   timeoutMs?: number;
+  /**
+   * The admin caller's own API key, sent to core instead of the gateway's (serve.admin.auth.enabled):
+   * core then decides what this caller may do, as for any direct gRPC caller.
+   */
+  apiKey?: string;
 }
 
 /** The 4-argument form every generated grpc-js client method has. */
@@ -31,14 +37,24 @@ export type Invoke<Res> = (
 export function unary<Res>(ctx: CallContext, invoke: Invoke<Res>): Promise<Res> {
   const metadata = new Metadata();
   metadata.set('x-request-id', ctx.requestId);
+  if (ctx.apiKey) metadata.set(AUTHORIZATION_METADATA, `Bearer ${ctx.apiKey}`);
   const deadline = Date.now() + (ctx.timeoutMs ?? CALL_TIMEOUT_MS);
   return new Promise((resolve, reject) => {
     invoke(metadata, { deadline }, (error, response) => {
-      if (error) reject(fromGrpcError(error));
+      if (error) reject(refusedGateway(fromGrpcError(error), ctx));
       else if (response === undefined) reject(httpError('server_error'));
       else resolve(response);
     });
   });
+}
+
+/**
+ * Core refusing the gateway's own credentials (core.api_key / core.tls) is the operator's
+ * misconfiguration, not the HTTP client's fault: a 500 whose logged cause names the refusal,
+ * rather than a 401 that would tell an OAuth client its own credentials were wrong.
+ */
+function refusedGateway(err: HttpError, ctx: CallContext): HttpError {
+  return !ctx.apiKey && err.body.error === 'request_unauthorized' ? httpError('server_error', { cause: err }) : err;
 }
 
 /** A generated grpc-js unary method in its 4-argument form. */

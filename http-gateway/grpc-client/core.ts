@@ -9,7 +9,7 @@ import { IntrospectionServiceClient } from '../../proto/gen/tessera/v1/introspec
 import { JwkServiceClient } from '../../proto/gen/tessera/v1/keys.js';
 import { FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
 import { OAuth2ServiceClient } from '../../proto/gen/tessera/v1/oauth2.js';
-import { coreChannelSecurity } from './credentials.js';
+import { apiKeyInterceptor, coreChannelSecurity } from './credentials.js';
 import { checkHealth, type ServingStatus } from './health-check.js';
 import type { CallContext } from './call.js';
 
@@ -44,14 +44,15 @@ export const CHANNEL_OPTIONS = {
 
 /**
  * Opens the channel to core at `address` (host:port): TLS or mutual TLS per `core.tls`,
- * plaintext without it (core listens on loopback by default, DESIGN.md, Ports). The channel
- * connects lazily on the first call. Throws TlsConfigError for an unreadable certificate.
+ * plaintext without it (core listens on loopback by default, DESIGN.md, Ports), every call
+ * carrying `apiKey` when one is given (`core.api_key`). The channel connects lazily on the
+ * first call. Throws TlsConfigError for an unreadable certificate.
  */
-export function connectCore(address: string, tls: CoreClientTls = {}): CoreConnection {
+export function connectCore(address: string, tls: CoreClientTls = {}, apiKey = ''): CoreConnection {
   const security = coreChannelSecurity(tls);
   const creds = security.credentials;
   const channel = new Channel(address, creds, { ...CHANNEL_OPTIONS, ...security.options });
-  const shared = { channelOverride: channel };
+  const shared = { channelOverride: channel, interceptors: apiKey ? [apiKeyInterceptor(apiKey)] : [] };
   const clients = new ClientServiceClient(address, creds, shared);
   const generic = new Client(address, creds, shared);
   return {

@@ -2,11 +2,13 @@
  * The gateway's credentials for the channel to core (`core.tls.*`): TLS verifying core's
  * certificate against `core.tls.ca.path`, plus a client certificate when core demands mutual
  * TLS. Without any `core.tls` key the channel is plaintext, which core only accepts on
- * loopback unless its operator forced otherwise (core-service/grpc/transport.ts).
+ * loopback unless its operator forced otherwise (core-service/grpc/transport.ts). Core knows
+ * the gateway as a caller (core-service/grpc/callers.ts) by that certificate or by the API key
+ * in `core.api_key`, which every call carries as `authorization: Bearer` metadata.
  */
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
-import { credentials, type ChannelCredentials, type ChannelOptions } from '@grpc/grpc-js';
+import { credentials, InterceptingCall, type ChannelCredentials, type ChannelOptions, type Interceptor } from '@grpc/grpc-js';
 import type { CoreClientTls } from '../../core-service/shared/config.js';
 import { TlsConfigError } from '../tls.js';
 
@@ -47,4 +49,23 @@ export function coreChannelSecurity(tls: CoreClientTls): CoreChannelSecurity {
     ? { 'grpc.ssl_target_name_override': tls.serverName, 'grpc.default_authority': tls.serverName }
     : {};
   return { credentials: credentials.createSsl(ca, key, cert), options, tls: true };
+}
+
+/** The metadata key core reads a caller's API key from (`Bearer <key>`, as gRPC's own token credentials send it). */
+export const AUTHORIZATION_METADATA = 'authorization';
+
+/**
+ * Adds `authorization: Bearer <apiKey>` to every call that does not carry one already (an admin
+ * request forwards its own caller's key instead, admin/api-key.ts). A metadata interceptor
+ * rather than call credentials, because grpc-js refuses call credentials on a plaintext channel
+ * and core's default channel is plaintext loopback.
+ */
+export function apiKeyInterceptor(apiKey: string): Interceptor {
+  return (options, nextCall) =>
+    new InterceptingCall(nextCall(options), {
+      start: (metadata, listener, next) => {
+        if (metadata.get(AUTHORIZATION_METADATA).length === 0) metadata.set(AUTHORIZATION_METADATA, `Bearer ${apiKey}`);
+        next(metadata, listener);
+      },
+    });
 }

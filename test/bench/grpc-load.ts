@@ -5,9 +5,10 @@
  *
  * @example node --import tsx test/bench/grpc-load.ts '{"address":"127.0.0.1:4446","token":"ory_at_…",…}'
  */
-import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { credentials, type ServiceError } from '@grpc/grpc-js';
 import { performance } from 'node:perf_hooks';
 import { IntrospectionServiceClient, type IntrospectResponse } from '../../proto/gen/tessera/v1/introspection.js';
+import { gatewayMetadata } from '../support/cluster.js';
 import { report, specFromArgv, startMeasuring } from './load-result.js';
 
 export interface GrpcLoadSpec {
@@ -23,7 +24,7 @@ const client = new IntrospectionServiceClient(spec.address, credentials.createIn
 
 function introspect(): Promise<IntrospectResponse> {
   return new Promise((resolve, reject) => {
-    client.introspect({ token: spec.token, scope: '' }, new Metadata(), { deadline: Date.now() + 10_000 }, (err: ServiceError | null, res) =>
+    client.introspect({ token: spec.token, scope: '' }, gatewayMetadata(), { deadline: Date.now() + 10_000 }, (err: ServiceError | null, res) =>
       err ? reject(err) : resolve(res),
     );
   });

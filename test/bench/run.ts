@@ -13,7 +13,7 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { unusedPort } from '../support/cluster.js';
+import { TEST_CALLERS_ENV, unusedPort } from '../support/cluster.js';
 import { backendPids, cpuUsed, machineBusyMs, snapshot } from './cpu.js';
 import { testDatabases, type CreatedDatabase } from '../support/databases.js';
 import { runProgram, type Program } from '../support/processes.js';
@@ -204,6 +204,7 @@ async function startServers(dsn: string): Promise<Servers> {
     SERVE_GRPC_PORT: String(grpcPort),
     URLS_SELF_ISSUER: `http://127.0.0.1:${publicPort}/`,
     URLS_SELF_PUBLIC: `http://127.0.0.1:${publicPort}/`,
+    ...TEST_CALLERS_ENV,
     ...(settings.cpuProfileDir
       ? { NODE_OPTIONS: `--import tsx --import ${resolve('test/bench/cpu-profile.ts')}`, BENCH_CPU_PROF_DIR: settings.cpuProfileDir }
       : {}),

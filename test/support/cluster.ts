@@ -3,8 +3,10 @@
  * gateway (in-process, plain HTTP, ephemeral ports), talking over real gRPC and real HTTP.
  * Set TEST_LOG_LEVEL=debug to see both services' logs.
  */
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
+import { Metadata } from '@grpc/grpc-js';
 import { startCore } from '../../core-service/app.js';
 import { loadConfig, type Config, type LogLevel } from '../../core-service/shared/config.js';
 import { createLogger, type Logger } from '../../core-service/shared/logger.js';
@@ -12,6 +14,29 @@ import { startGateway, type RunningGateway } from '../../http-gateway/app.js';
 
 /** The system secret every test cluster uses (≥ 16 characters, as config demands). */
 export const TEST_SYSTEM_SECRET = 'tessera-test-system-secret-0123456789';
+
+/** The API key the test gateway (and a test's own gRPC client) presents to core. */
+export const TEST_CORE_API_KEY = 'tessera-test-core-api-key-0123456789abcdef';
+
+/** `sha256:<hex>` of an API key, as serve.grpc.callers stores it. */
+export const apiKeyHash = (key: string): string => `sha256:${createHash('sha256').update(key).digest('hex')}`;
+
+/**
+ * Core's caller list with one caller, `gateway`, allowed every service, and the gateway's key:
+ * every test core runs with caller authorization, as production does. Spread it into the
+ * environment of a core or gateway started as a process.
+ */
+export const TEST_CALLERS_ENV = {
+  SERVE_GRPC_CALLERS: JSON.stringify([{ name: 'gateway', api_key_hash: apiKeyHash(TEST_CORE_API_KEY), services: ['*'] }]),
+  CORE_API_KEY: TEST_CORE_API_KEY,
+};
+
+/** Metadata that makes a test's own gRPC call come from the test gateway. */
+export function gatewayMetadata(key = TEST_CORE_API_KEY): Metadata {
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${key}`);
+  return metadata;
+}
 
 /** A logger that is silent unless TEST_LOG_LEVEL is set. */
 export function testLogger(service: string): Logger {
@@ -34,6 +59,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
       SERVE_GRPC_PORT: '0',
       // Several cores share one test process; a test that scrapes core's metrics picks a port.
       SERVE_METRICS_PORT: '0',
+      ...TEST_CALLERS_ENV,
       ...env,
     },
   });

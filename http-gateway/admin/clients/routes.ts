@@ -3,13 +3,14 @@
  * Each route parses, calls core, and maps the answer; validation of values, secrets, id
  * generation and conflicts are decided in core.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ClientServiceClient } from '../../../proto/gen/tessera/v1/clients.js';
-import { call, type CallContext } from '../../grpc-client/call.js';
+import { call } from '../../grpc-client/call.js';
 import { httpError } from '../../errors/http-error.js';
 import { linkHeader, parsePageSize, queryValue } from '../pagination.js';
 import { clientFromJson, clientToJson, lifespansFromJson, type ClientDocument } from './hydra-json.js';
 import { clientSchema, jsonPatchSchema, lifespansSchema } from './schemas.js';
+import { adminContext } from '../api-key.js';
 
 interface IdParams {
   id: string;
@@ -17,7 +18,7 @@ interface IdParams {
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } };
 
-const context = (request: FastifyRequest): CallContext => ({ requestId: request.id });
+const context = adminContext;
 
 /** Every response of these calls carries a client; its absence is core's bug, not the caller's. */
 function present<T>(value: T | undefined): T {

@@ -105,11 +105,12 @@ describe('migrator CLI, checks before any database work', { concurrency: true },
       assert.equal(run.code, 1, run.stderr);
       assert.match(run.stderr, /not reachable \(connect ECONNREFUSED [^)]*\); attempt 1, retrying in/);
       assert.match(run.stderr, new RegExp(`cannot reach the database \\S+:${port}\\S* \\((\\d+) attempts in \\d+ s\\): connect ECONNREFUSED`));
-      const attempts = Number(/\((\d+) attempts in/.exec(run.stderr)?.[1]);
-      assert.ok(attempts >= 3, `retried (${attempts} attempts)`);
+      const [, attempts, seconds] = /\((\d+) attempts in (\d+) s\)/.exec(run.stderr) ?? [];
+      assert.ok(Number(attempts) >= 3, `retried (${attempts ?? '?'} attempts)`);
       assert.ok(elapsed >= 2_000, `waited the 2 s (${elapsed} ms)`);
-      // Generous for a loaded machine: the bound is 2 s of waiting plus process start-up.
-      assert.ok(elapsed < 30_000, `gave up in bounded time (${elapsed} ms)`);
+      // The bound as the migrator measured it from its first attempt (process start-up on a
+      // loaded machine is not part of it); generous for timers that fire late under load.
+      assert.ok(Number(seconds) >= 2 && Number(seconds) <= 12, `gave up after the bound (${seconds ?? '?'} s)`);
       assert.doesNotMatch(run.stderr, /\n\s+at /);
     });
   }

@@ -78,7 +78,7 @@ interface ComposeService {
  * `${VAR:?message}`, `${VAR?message}` and `$$`, from this process's environment, as
  * `docker compose` does it (compose-spec, "Interpolation").
  */
-export function interpolate(value: string, env: NodeJS.ProcessEnv): string {
+function interpolate(value: string, env: NodeJS.ProcessEnv): string {
   return value.replace(/\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (match, braced?: string, colon?: string, op?: string, arg?: string, bare?: string) => {
     if (match === '$$') return '$';
     const name = braced ?? bare ?? '';

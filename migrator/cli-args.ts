@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core-service/shared/config.js';
+import { parseGoDuration } from '../core-service/shared/durations.js';
 
 export type Action = 'up' | 'down' | 'status';
 
@@ -17,8 +18,13 @@ export interface Invocation {
   yes: boolean;
   /** How many migrations `down` reverts. */
   steps: number;
+  /** How long an unreachable database is retried before giving up (ms). */
+  waitMs: number;
   help: boolean;
 }
+
+/** `--wait`'s default: long enough for a database started alongside (compose, a Job) to come up. */
+export const DEFAULT_WAIT_MS = 30_000;
 
 /** A mistake in the command line; main prints the message and the usage. */
 export class UsageError extends Error {
@@ -39,6 +45,7 @@ Where the DSN comes from (first that applies):
 
 Options:
   -y, --yes          do not ask for confirmation (required when stdin is not a terminal)
+  --wait DURATION    retry an unreachable database this long, then fail (default 30s; 0s: no retry)
   -h, --help         show this text`;
 
 const ACTIONS: readonly string[] = ['up', 'down', 'status'];
@@ -56,6 +63,7 @@ export function parseInvocation(argv: string[]): Invocation {
         config: { type: 'string', short: 'c' },
         yes: { type: 'boolean', short: 'y', default: false },
         steps: { type: 'string' },
+        wait: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -68,6 +76,7 @@ export function parseInvocation(argv: string[]): Invocation {
     readFromEnv: values['read-from-env'],
     yes: values.yes,
     steps: parseSteps(values.steps),
+    waitMs: parseWait(values.wait),
     help: values.help,
   };
   if (values.config !== undefined) invocation.configFile = values.config;
@@ -97,6 +106,13 @@ function parseSteps(raw: string | undefined): number {
   const steps = Number(raw);
   if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`--steps must be a whole number ≥ 1, got "${raw}"`);
   return steps;
+}
+
+function parseWait(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_WAIT_MS;
+  const ms = parseGoDuration(raw);
+  if (ms === undefined || ms < 0) throw new UsageError(`--wait must be a duration such as 30s or 2m, got "${raw}"`);
+  return ms;
 }
 
 /** The DSN to migrate: the argument, else env DSN with -e, else the config file's. */

@@ -9,6 +9,7 @@ import { parseInvocation, resolveDsn, USAGE, UsageError } from './cli-args.js';
 import type { Confirm, Output } from './commands.js';
 
 const io: Output = { out: (line) => process.stdout.write(`${line}\n`) };
+const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err)) || 'no reason given';
 const fail = (message: string) => {
   process.stderr.write(`migrator: ${message}\n`);
   return 1;
@@ -38,12 +39,26 @@ async function main(argv: string[]): Promise<number> {
   const confirm: Confirm = invocation.yes ? async () => true : askOnTerminal;
 
   // Loaded only now, so usage and DSN mistakes are answered without loading the ORM (~1 s).
-  const { closeOrm, openOrm, pingDatabase } = await import('../core-service/storage/orm.js');
+  const { checkDatabase, closeOrm, openOrm } = await import('../core-service/storage/orm.js');
+  const { isConnectionFailure, retryWhileUnreachable, StillUnreachableError } = await import('../core-service/storage/retry.js');
   const { down, status, up } = await import('./commands.js');
   // A migration may run for minutes (an index on a big table): no statement timeout here.
   const orm = await openOrm(target, { unboundedStatements: true });
   try {
-    if (!(await pingDatabase(orm, 10_000))) return fail(`cannot reach the database ${target.redacted} (is it running, are the credentials right, does the database exist?)`);
+    // A database started alongside (compose, a Kubernetes Job before its Service resolves) may
+    // not answer yet: retry a while, then end with a reason, as a job that must finish.
+    try {
+      await retryWhileUnreachable(() => checkDatabase(orm, 10_000), {
+        retryable: isConnectionFailure,
+        giveUpAfterMs: invocation.waitMs,
+        onRetry: (err, attempt, delayMs) =>
+          process.stderr.write(`migrator: database ${target.redacted} not reachable (${reason(err)}); attempt ${attempt}, retrying in ${(delayMs / 1000).toFixed(1)} s\n`),
+      });
+    } catch (err) {
+      const tried = err instanceof StillUnreachableError ? ` (${err.attempts} attempts in ${Math.round(err.elapsedMs / 1000)} s)` : '';
+      const cause = err instanceof StillUnreachableError ? err.cause : err;
+      return fail(`cannot reach the database ${target.redacted}${tried}: ${reason(cause)} (is it running, are the credentials right, does the database exist?)`);
+    }
     switch (invocation.action) {
       case 'status':
         return await status(orm, target.redacted, io);

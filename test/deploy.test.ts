@@ -6,10 +6,14 @@
  * the images and probes run is exercised against a real core and gateway.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { callerPolicy } from '../core-service/grpc/callers.js';
 import { configEnvNames, loadConfig } from '../core-service/shared/config.js';
@@ -492,4 +496,153 @@ test('deploy/healthcheck.ts answers 0 for a ready core and gateway, 1 once core 
   } finally {
     await cluster.close();
   }
+});
+
+// --- the manifests against their specifications ----------------------------------------------------
+
+/** The Kubernetes API version whose schemas kubernetes-models 4.5.x carries (its CHANGELOG). */
+const KUBERNETES_VERSION = '1.33.0';
+
+interface KubernetesModel {
+  validate(): void;
+}
+/** Validates one object with kubernetes-models' class for its apiVersion and kind; throws on error. */
+async function validateKubernetesObject(object: { apiVersion?: string; kind?: string; metadata?: { name?: string } }): Promise<void> {
+  const what = `${object.apiVersion ?? '?'} ${object.kind ?? '?'} ${object.metadata?.name ?? '?'}`;
+  // kubernetes-models also carries APIs older releases served (extensions/v1beta1, …). Only GA
+  // versions are used: Kubernetes' deprecation policy never removes those within v1.x, so what
+  // is valid for this version stays valid for the next.
+  if (!/^([a-z0-9.-]+\/)?v\d+$/.test(object.apiVersion ?? '')) throw new Error(`${what}: not a GA API version (alpha/beta APIs are removed in later releases)`);
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(`kubernetes-models/${object.apiVersion ?? ''}/${object.kind ?? ''}`)) as Record<string, unknown>;
+  } catch {
+    throw new Error(`${what}: not a kind of the Kubernetes ${KUBERNETES_VERSION} API`);
+  }
+  const Model = module[object.kind ?? ''] as (new (data: unknown) => KubernetesModel) | undefined;
+  assert.ok(Model, `${what}: kubernetes-models has no class ${object.kind ?? ''}`);
+  try {
+    new Model(object).validate();
+  } catch (err) {
+    throw new Error(`${what} is not valid for Kubernetes ${KUBERNETES_VERSION}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+const KUBERNETES_DIR = join(DEPLOY, 'kubernetes');
+const manifestObjects = (): { file: string; object: { apiVersion?: string; kind?: string; metadata?: { name?: string; labels?: Record<string, string> }; spec?: unknown } }[] =>
+  readdirSync(KUBERNETES_DIR)
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .sort()
+    .flatMap((file) => parseAllDocuments(readFileSync(join(KUBERNETES_DIR, file), 'utf8')).map((doc) => ({ file, object: doc.toJS() as { apiVersion?: string; kind?: string } })));
+
+/** kubectl, whose `kustomize` is kustomize itself (the machines of this project have it). */
+const kubectl = process.env.PATH?.split(delimiter).map((d) => join(d, 'kubectl')).find((p) => existsSync(p));
+
+describe('deploy/kubernetes against the Kubernetes API schemas', () => {
+  test(`every manifest is valid for Kubernetes ${KUBERNETES_VERSION} (kubernetes-models)`, async () => {
+    const objects = manifestObjects();
+    assert.ok(objects.length >= 10, `${objects.length} objects`);
+    for (const { file, object } of objects) {
+      await validateKubernetesObject(object).catch((err: unknown) => assert.fail(`${file}: ${err instanceof Error ? err.message : String(err)}`));
+    }
+  });
+
+  test('the validator rejects what the API server would: a wrong type, a missing required field, a removed API', async () => {
+    const deployment = manifestObjects().find((o) => o.object.kind === 'Deployment')?.object;
+    assert.ok(deployment);
+    const mutate = (change: (copy: Record<string, unknown>) => void) => {
+      const copy = structuredClone(deployment) as Record<string, unknown>;
+      change(copy);
+      return copy;
+    };
+    const pod = (copy: Record<string, unknown>) => ((copy.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec);
+    await assert.rejects(validateKubernetesObject(mutate((c) => (pod(c).containers[0] = { ...pod(c).containers[0], ports: [{ containerPort: 'grpc' }] }))), /containerPort must be integer/);
+    await assert.rejects(validateKubernetesObject(mutate((c) => delete (c.spec as Record<string, unknown>).selector)), /selector/);
+    await assert.rejects(validateKubernetesObject(mutate((c) => (c.apiVersion = 'extensions/v1beta1'))), /not a GA API version/);
+    await assert.rejects(validateKubernetesObject(mutate((c) => (c.kind = 'Deploymnet'))), /not a kind of the Kubernetes/);
+  });
+
+  test('kustomize renders the kustomization (kubectl kustomize), every rendered object valid, images tagged and labelled', { skip: !kubectl && 'kubectl is not installed' }, async () => {
+    const rendered = parseAllDocuments(execFileSync(kubectl ?? 'kubectl', ['kustomize', KUBERNETES_DIR], { encoding: 'utf8' })).map(
+      (doc) => doc.toJS() as { apiVersion?: string; kind?: string; metadata?: { name?: string; labels?: Record<string, string> }; spec?: { template?: { spec: { containers: { image: string }[] } } } },
+    );
+    const kustomization = parseYaml(readFileSync(join(KUBERNETES_DIR, 'kustomization.yaml'), 'utf8')) as { images?: { name: string; newName?: string; newTag?: string }[]; labels?: { pairs: Record<string, string> }[] };
+    for (const object of rendered) await validateKubernetesObject(object);
+    // Every object of the files is rendered (a generator may add more, e.g. a Secret with a hash suffix).
+    for (const { object } of manifestObjects()) {
+      assert.ok(rendered.some((r) => r.kind === object.kind && r.metadata?.name === object.metadata?.name), `${object.kind ?? ''}/${object.metadata?.name ?? ''} is not rendered`);
+    }
+    for (const object of rendered) {
+      for (const pairs of kustomization.labels ?? []) for (const [k, v] of Object.entries(pairs.pairs)) assert.equal(object.metadata?.labels?.[k], v, `${object.kind ?? ''}/${object.metadata?.name ?? ''} lacks label ${k}`);
+      for (const container of object.spec?.template?.spec.containers ?? []) {
+        const rule = kustomization.images?.find((i) => container.image.startsWith(`${i.newName ?? i.name}:`));
+        assert.ok(rule, `${container.image}: no images entry in kustomization.yaml`);
+        assert.equal(container.image, `${rule.newName ?? rule.name}:${rule.newTag ?? ''}`);
+      }
+    }
+  });
+});
+
+/** The Compose Specification's JSON schema, as dclint ships it (kept in step with compose-spec). */
+function composeSchemaValidator() {
+  const dclintDir = dirname(createRequire(import.meta.url).resolve('dclint/package.json'));
+  const schema = JSON.parse(readFileSync(join(dclintDir, 'schemas', 'compose.schema.json'), 'utf8')) as { title?: string };
+  assert.equal(schema.title, 'Compose Specification');
+  // The schema names its meta-schema by an https URL ajv does not register; it is plain draft-07.
+  const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false, allowUnionTypes: true });
+  addFormats.default(ajv);
+  return ajv.compile(schema);
+}
+
+describe('deploy/compose.yaml against the Compose Specification and the images', () => {
+  const text = readFileSync(join(DEPLOY, 'compose.yaml'), 'utf8');
+  const compose = parseYaml(text, { merge: true }) as { services: Record<string, ComposeService & { depends_on?: Record<string, { condition: string }>; healthcheck?: unknown }> };
+
+  test('is valid against the Compose Specification JSON schema', () => {
+    const validate = composeSchemaValidator();
+    assert.ok(validate(parseYaml(text, { merge: true })), JSON.stringify(validate.errors, null, 2));
+    // The validator is not vacuous: a misspelt key fails.
+    const broken = parseYaml(text, { merge: true }) as { services: Record<string, Record<string, unknown>> };
+    broken.services.core = { ...broken.services.core, comand: ['serve'] };
+    assert.equal(validate(broken), false);
+  });
+
+  test('image names are tessera-<Dockerfile target>, and each service runs its target', () => {
+    for (const [name, svc] of Object.entries(compose.services)) {
+      if (!svc.build) continue;
+      stage(svc.build.target);
+      assert.equal(svc.image, `tessera-${svc.build.target}:dev`, name);
+    }
+  });
+
+  test('published and exposed ports are the ones the images EXPOSE', () => {
+    for (const [name, svc] of Object.entries(compose.services)) {
+      if (!svc.build) continue;
+      const exposed = (inherited(stages, stage(svc.build.target), 'EXPOSE') ?? '').split(/\s+/).filter(Boolean);
+      const containerPorts = [...(svc.ports ?? []).map((p) => p.split(':').at(-1) ?? ''), ...(svc.expose ?? [])];
+      for (const port of containerPorts) assert.ok(exposed.includes(port), `${name}: port ${port} is not EXPOSEd by --target ${svc.build.target} (${exposed.join(' ')})`);
+    }
+    const login = compose.services['login-consent'];
+    assert.equal(login?.environment?.PORT, inherited(stages, stage('login-consent'), 'EXPOSE'));
+  });
+
+  test('the login app\'s environment is what the app reads; the migrator\'s what its command line and the loader read', () => {
+    const appReads = new Set([...read('deploy/quickstart/login-consent-app.ts').matchAll(/process\.env\.([A-Z_]+)/g)].map((m) => m[1]));
+    for (const env of Object.keys(compose.services['login-consent']?.environment ?? {})) assert.ok(appReads.has(env), `login-consent: the app does not read ${env}`);
+    assert.ok(KNOWN_ENV.has('DSN'));
+    assert.deepEqual(Object.keys(compose.services.migrator?.environment ?? {}), ['DSN']);
+  });
+
+  test('a service others wait for as healthy has a HEALTHCHECK in its image (or compose)', () => {
+    for (const svc of Object.values(compose.services)) {
+      for (const [dependency, { condition }] of Object.entries(svc.depends_on ?? {})) {
+        if (condition !== 'service_healthy') continue;
+        const target = compose.services[dependency];
+        assert.ok(target, dependency);
+        if (target.healthcheck || !target.build) continue;
+        const hc = inherited(stages, stage(target.build.target), 'HEALTHCHECK');
+        assert.ok(hc && hc !== 'NONE', `${dependency} is waited for as healthy but its image has no HEALTHCHECK`);
+      }
+    }
+  });
 });

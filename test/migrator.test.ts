@@ -9,8 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+import { parseDsn } from '../core-service/storage/dsn.js';
 import { migrationsFor } from '../migrator/migrations/index.js';
 import { testDatabases, type CreatedDatabase } from './support/databases.js';
+import { startTcpProxy } from './support/tcp-proxy.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Every migration, oldest first (names are the same in every dialect). */
@@ -25,7 +28,7 @@ interface Run {
 }
 
 /** Runs `migrator ...args` with stdin closed (no TTY), as in CI or a Kubernetes Job. */
-function migrator(args: string[], env: Record<string, string> = {}): Promise<Run> {
+function migrator(args: string[], env: Record<string, string> = {}, onStderr?: (text: string) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'migrator/main.ts', ...args], {
       cwd: ROOT,
@@ -35,10 +38,23 @@ function migrator(args: string[], env: Record<string, string> = {}): Promise<Run
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      onStderr?.(stderr);
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
 }
 
 const statusLine = (state: 'applied' | 'pending', name = FIRST) => new RegExp(`^\\s*${state}\\s+${name}$`, 'm');
@@ -68,6 +84,36 @@ describe('migrator CLI, checks before any database work', { concurrency: true },
     assert.equal(run.code, 1);
     assert.match(run.stderr, /Usage:/);
   });
+
+  it('rejects a --wait that is not a duration', async () => {
+    const run = await migrator(['sql', 'status', 'postgres://u@127.0.0.1/db', '--wait', 'soon']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /--wait must be a duration/);
+  });
+
+  // The release artefact ops run once: an unreachable database is retried for a bounded time,
+  // each attempt said on stderr, then the run fails naming the database and the driver's reason.
+  for (const [dialect, dsn] of [
+    ['PostgreSQL', (port: number) => `postgres://tessera@127.0.0.1:${port}/tessera?sslmode=disable`],
+    ['MySQL', (port: number) => `mysql://root@tcp(127.0.0.1:${port})/tessera`],
+  ] as const) {
+    it(`gives up on an unreachable ${dialect} database after --wait, with a clear message`, async () => {
+      const port = await closedPort();
+      const started = Date.now();
+      const run = await migrator(['sql', 'up', '-e', '--yes', '--wait', '2s'], { DSN: dsn(port) });
+      const elapsed = Date.now() - started;
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, /not reachable \(connect ECONNREFUSED [^)]*\); attempt 1, retrying in/);
+      assert.match(run.stderr, new RegExp(`cannot reach the database \\S+:${port}\\S* \\((\\d+) attempts in \\d+ s\\): connect ECONNREFUSED`));
+      const [, attempts, seconds] = /\((\d+) attempts in (\d+) s\)/.exec(run.stderr) ?? [];
+      assert.ok(Number(attempts) >= 3, `retried (${attempts ?? '?'} attempts)`);
+      assert.ok(elapsed >= 2_000, `waited the 2 s (${elapsed} ms)`);
+      // The bound as the migrator measured it from its first attempt (process start-up on a
+      // loaded machine is not part of it); generous for timers that fire late under load.
+      assert.ok(Number(seconds) >= 2 && Number(seconds) <= 12, `gave up after the bound (${seconds ?? '?'} s)`);
+      assert.doesNotMatch(run.stderr, /\n\s+at /);
+    });
+  }
 
   // The refusal comes before connecting, so one dialect shows it for all.
   for (const action of ['up', 'down']) {
@@ -137,6 +183,25 @@ describe('migrator CLI per dialect', { concurrency: true }, () => {
         assert.equal(run.code, 0, run.stderr);
         const status = (await migrator(['sql', 'status', dsn])).stdout;
         for (const name of MIGRATIONS) assert.match(status, statusLine('pending', name));
+      });
+
+      it('waits for a database that comes up during --wait, then migrates', { skip: db.name === 'sqlite' && 'a file needs no network' }, async () => {
+        const target = parseDsn(dsn);
+        const proxy = await startTcpProxy(target.host ?? '127.0.0.1', target.port ?? (db.name === 'postgres' ? 5432 : 3306));
+        try {
+          proxy.cut();
+          const viaProxy = dsn.replace(`:${target.port ?? ''}`, `:${proxy.port}`);
+          assert.notEqual(viaProxy, dsn);
+          // The database comes back once the migrator has said it is retrying.
+          const run = await migrator(['sql', 'status', viaProxy, '--wait', '120s'], {}, (stderr) => {
+            if (/attempt 1, retrying/.test(stderr)) proxy.restore();
+          });
+          assert.equal(run.code, 0, run.stderr);
+          assert.match(run.stderr, /not reachable/);
+          assert.match(run.stdout, /Migrations of /);
+        } finally {
+          await proxy.close();
+        }
       });
 
       // The spelling is parsed before any dialect matters; SQLite (always run) covers both forms.

@@ -8,6 +8,7 @@ import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { OAuthError as OAuthErrorMessage } from '../../proto/gen/tessera/v1/errors.js';
 import { OAuthError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { isConnectionFailure } from '../storage/retry.js';
 
 export const ERROR_TRAILER = 'tessera-error-bin';
 
@@ -35,14 +36,8 @@ function statusFor(httpStatus: number): status {
   }
 }
 
-const CONNECTION_FAILURE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|connect ECONN|Knex: Timeout acquiring a connection|ConnectionException|server closed the connection|PROTOCOL_CONNECTION_LOST/i;
-
-/** True when the error says the database is unreachable rather than that the request is bad. */
-export function isConnectionFailure(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as { code?: unknown }).code;
-  return CONNECTION_FAILURE.test(`${err.name} ${err.message} ${typeof code === 'string' ? code : ''}`);
-}
+// Lives with the storage retry (the migrator uses it too, without loading gRPC).
+export { isConnectionFailure };
 
 /** Turns any thrown value into the ServiceError a handler passes to its callback. */
 export function toServiceError(err: unknown, logger: Logger, method: string): ServiceError {

@@ -93,19 +93,17 @@ export async function openOrm(target: DatabaseTarget, opts: OpenOrmOptions = {})
   });
 }
 
-/** True when `SELECT 1` answers within `timeoutMs`; never throws. */
-export async function pingDatabase(orm: Orm, timeoutMs = 2_000): Promise<boolean> {
+/**
+ * Runs `SELECT 1`: resolves when the database answers, throws the driver's error, or an
+ * ETIMEDOUT error when nothing answers within `timeoutMs` (a host that drops packets).
+ */
+export async function checkDatabase(orm: Orm, timeoutMs = 2_000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
   });
-  const query = orm.em
-    .getConnection()
-    .getKnex()
-    .raw('select 1')
-    .then(() => true, () => false);
   try {
-    return await Promise.race([query, timeout]);
+    await Promise.race([orm.em.getConnection().getKnex().raw('select 1'), timeout]);
   } finally {
     clearTimeout(timer);
   }
@@ -138,6 +136,14 @@ export async function pingOutsidePool(orm: Orm, dialect: Dialect, timeoutMs = 2_
     clearTimeout(timer);
     void attempt.then(() => (connection === undefined ? undefined : client.destroyRawConnection(connection).catch(() => undefined)));
   }
+}
+
+/** True when `SELECT 1` answers within `timeoutMs`; never throws. */
+export async function pingDatabase(orm: Orm, timeoutMs = 2_000): Promise<boolean> {
+  return checkDatabase(orm, timeoutMs).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Closes every pooled connection. */

@@ -6,6 +6,7 @@ import { createClientAuthenticator } from './clients/authenticate.js';
 import { createJwksFetcher } from './clients/jwks-fetcher.js';
 import { createSecretHasher, createVerificationCache } from './clients/secret-hasher.js';
 import { createClientService } from './clients/service.js';
+import { SUPPORTED_RESPONSE_TYPES } from './authorization/checks.js';
 import { createAuthorizationEndpoint } from './authorization/endpoint.js';
 import { createIdTokenHintVerifier } from './authorization/id-token-hint.js';
 import { authorizationCodeGrant, createAuthorizationCodeIssuer } from './grants/authorization-code.js';
@@ -135,7 +136,12 @@ export function buildRegistry(deps: RegistryDeps) {
     issuer,
     now,
   });
-  const discovery = createDiscovery({ config, signingKey: (set) => keys.signingKey(set) });
+  const discovery = createDiscovery({
+    config,
+    signingKey: (set) => keys.signingKey(set),
+    responseTypes: SUPPORTED_RESPONSE_TYPES,
+    tokenGrantTypes: grants.map((grant) => grant.grantType),
+  });
 
   // The browser flow: challenges carry the flow; the database sees single-use ids, sessions, consents.
   const flowStore = new SqlFlowStore(orm);

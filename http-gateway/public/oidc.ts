@@ -1,7 +1,8 @@
 /**
  * OpenID Connect endpoints of the public listener over tessera.v1.OAuth2Service:
- * `GET|POST /userinfo` (OIDC Core §5.3, RFC 6750 bearer errors) and
- * `GET /.well-known/openid-configuration` (OIDC Discovery §4). Core decides; this renders.
+ * `GET|POST /userinfo` (OIDC Core §5.3, RFC 6750 bearer errors),
+ * `GET /.well-known/openid-configuration` (OIDC Discovery §4) and
+ * `GET /.well-known/oauth-authorization-server` (RFC 8414 §3). Core decides; this renders.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { OAuth2ServiceClient } from '../../proto/gen/tessera/v1/oauth2.js';
@@ -43,8 +44,11 @@ export function registerOidcRoutes(app: FastifyInstance, oauth2: OAuth2ServiceCl
   app.get('/userinfo', userinfo);
   app.post('/userinfo', userinfo);
 
-  app.get('/.well-known/openid-configuration', async (request, reply) => {
+  const discovery = async (request: FastifyRequest, reply: FastifyReply) => {
     const res = await call({ requestId: request.id }, oauth2.discovery.bind(oauth2), {});
     return reply.header('cache-control', 'public, max-age=60').type('application/json; charset=utf-8').send(res.metadata_json);
-  });
+  };
+  app.get('/.well-known/openid-configuration', discovery);
+  // RFC 8414 §3: the same metadata under the OAuth 2.0 well-known name, as Hydra serves it.
+  app.get('/.well-known/oauth-authorization-server', discovery);
 }

@@ -11,6 +11,7 @@ import { registerAdminRoutes } from './admin/routes.js';
 import { connectCore, type CoreConnection } from './grpc-client/core.js';
 import { registerHealthRoutes } from './health.js';
 import { createGatewayMetrics, instrumentListener, registerMetricsRoute, type GatewayMetrics } from './metrics.js';
+import { registerFallbackRoutes } from './public/fallbacks.js';
 import { registerJwksRoute } from './public/jwks.js';
 import { registerAuthorizeRoutes } from './public/authorize.js';
 import { registerLogoutRoutes } from './public/logout.js';
@@ -97,6 +98,7 @@ function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: Cor
   if (name === 'admin') registerAdminRoutes(app, core);
   if (name === 'public') {
     registerJwksRoute(app, core.keys);
+    registerFallbackRoutes(app);
     withFormBodies(app, (scope) => registerTokenRoutes(scope, core.oauth2));
     withFormBodies(app, (scope) => registerAuthorizeRoutes(scope, core.oauth2));
     withFormBodies(app, (scope) => registerLogoutRoutes(scope, core.oauth2));

@@ -38,6 +38,7 @@ import { createTokenLookup } from './tokens/lookup.js';
 import { createOpaqueTokenCodec } from './tokens/opaque.js';
 import { createRevoker } from './tokens/revocation.js';
 import { createTokenEndpoint } from './tokens/token-endpoint.js';
+import { createClientOriginCheck } from './cors/client-origins.js';
 
 export interface RegistryDeps {
   config: Config;
@@ -143,6 +144,8 @@ export function buildRegistry(deps: RegistryDeps) {
     tokenGrantTypes: grants.map((grant) => grant.grantType),
   });
 
+  const corsOrigins = createClientOriginCheck({ getClient: (clientId) => clientStore.get(clientId), lookup, now });
+
   // The browser flow: challenges carry the flow; the database sees single-use ids, sessions, consents.
   const flowStore = new SqlFlowStore(orm);
   const challengeCodec = createChallengeCodec(config.secrets.system);
@@ -209,6 +212,7 @@ export function buildRegistry(deps: RegistryDeps) {
     revoker,
     userinfo,
     discovery,
+    corsOrigins,
     tokenEndpointUrl: tokenEndpointUrl(config),
   };
 }

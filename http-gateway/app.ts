@@ -8,6 +8,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../core-service/shared/config.js';
 import type { Logger } from '../core-service/shared/logger.js';
 import { registerAdminRoutes } from './admin/routes.js';
+import { coreClientOriginCheck, registerCors } from './cors.js';
 import { connectCore, type CoreConnection } from './grpc-client/core.js';
 import { registerHealthRoutes } from './health.js';
 import { createGatewayMetrics, instrumentListener, registerMetricsRoute, type GatewayMetrics } from './metrics.js';
@@ -92,6 +93,7 @@ async function listen(app: FastifyInstance, host: string, port: number, tls: Tls
 function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: CoreConnection, tls: TlsMaterial | undefined, life: ListenerLife): FastifyInstance {
   const logger: FastifyBaseLogger = opts.logger.child({ listener: name });
   const app = createListener({ logger, leakSensitiveValues: opts.config.log.leakSensitiveValues, tls });
+  registerCors(app, opts.config.serve[name].cors, name === 'public' ? coreClientOriginCheck(core.oauth2) : undefined);
   instrumentListener(app, life.metrics);
   registerHealthRoutes(app, core, life.draining);
   if (name === 'admin') registerMetricsRoute(app, life.metrics);

@@ -15,7 +15,8 @@ export const JWKS_MAX_AGE_SECONDS = 60;
 
 /** Registers `/.well-known/jwks.json` on the public listener. */
 export function registerJwksRoute(app: FastifyInstance, keys: JwkServiceClient): void {
-  app.get('/.well-known/jwks.json', async (request, reply) => {
+  // Hydra wraps this with x/oauth2cors: a client's allowed_cors_origins count (http-gateway/cors.ts).
+  app.get('/.well-known/jwks.json', { config: { perClientCors: true } }, async (request, reply) => {
     const res = await call({ requestId: request.id }, keys.getPublicJwks.bind(keys), {});
     return reply
       .header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`)

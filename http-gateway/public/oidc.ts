@@ -41,14 +41,16 @@ export function registerOidcRoutes(app: FastifyInstance, oauth2: OAuth2ServiceCl
       return renderBearerError(request, reply, err);
     }
   };
-  app.get('/userinfo', userinfo);
-  app.post('/userinfo', userinfo);
+  // Hydra wraps these with x/oauth2cors: a client's allowed_cors_origins count (http-gateway/cors.ts).
+  const perClientCors = { config: { perClientCors: true } };
+  app.get('/userinfo', perClientCors, userinfo);
+  app.post('/userinfo', perClientCors, userinfo);
 
   const discovery = async (request: FastifyRequest, reply: FastifyReply) => {
     const res = await call({ requestId: request.id }, oauth2.discovery.bind(oauth2), {});
     return reply.header('cache-control', 'public, max-age=60').type('application/json; charset=utf-8').send(res.metadata_json);
   };
-  app.get('/.well-known/openid-configuration', discovery);
+  app.get('/.well-known/openid-configuration', perClientCors, discovery);
   // RFC 8414 §3: the same metadata under the OAuth 2.0 well-known name, as Hydra serves it.
-  app.get('/.well-known/oauth-authorization-server', discovery);
+  app.get('/.well-known/oauth-authorization-server', perClientCors, discovery);
 }

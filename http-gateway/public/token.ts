@@ -29,7 +29,7 @@ function renderOAuthError(request: FastifyRequest, reply: FastifyReply, err: unk
 }
 
 export function registerTokenRoutes(app: FastifyInstance, oauth2: OAuth2ServiceClient): void {
-  app.post('/oauth2/token', async (request, reply) => {
+  app.post('/oauth2/token', { config: { perClientCors: true } }, async (request, reply) => {
     try {
       const params = formParams(request);
       const res = await call({ requestId: request.id }, oauth2.token.bind(oauth2), {
@@ -51,7 +51,7 @@ export function registerTokenRoutes(app: FastifyInstance, oauth2: OAuth2ServiceC
     }
   });
 
-  app.post('/oauth2/revoke', async (request, reply) => {
+  app.post('/oauth2/revoke', { config: { perClientCors: true } }, async (request, reply) => {
     try {
       const params = formParams(request);
       await call({ requestId: request.id }, oauth2.revoke.bind(oauth2), {

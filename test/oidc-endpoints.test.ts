@@ -9,6 +9,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { request } from 'undici';
 import { startCluster, type Cluster } from './support/cluster.js';
 import { testDatabases, type CreatedDatabase } from './support/databases.js';
+import { loadApiSchemas, type ApiSchemas } from './support/openapi.js';
 import { grantSession, inProcessRegistry, issueGrant, type InProcessRegistry } from './support/grants.js';
 import { basic, createClient, mintToken, postForm } from './support/oauth2.js';
 
@@ -22,6 +23,13 @@ for (const db of testDatabases()) {
     let pub = '';
     let plain = { client_id: '', client_secret: '' };
     let signed = { client_id: '', client_secret: '' };
+    let api: ApiSchemas | undefined;
+    /** Asserts `value` is valid against the component schema `name` of Tessera's OpenAPI document (Hydra's). */
+    const assertValid = (name: string, value: unknown) => {
+      if (!api) throw new Error('the API document is not loaded');
+      const validate = api.schema(name);
+      assert.ok(validate(value), `${name}: ${api.errorsText(validate)} in ${JSON.stringify(value)}`);
+    };
 
     const userinfo = async (headers: Record<string, string>, method: 'GET' | 'POST' = 'GET', body?: string) => {
       const res = await request(new URL('/userinfo', pub), { method, headers, ...(body === undefined ? {} : { body }) });
@@ -36,6 +44,7 @@ for (const db of testDatabases()) {
       database = await db.create();
       cluster = await startCluster({ dsn: database.dsn, env: { URLS_SELF_ISSUER: ISSUER } });
       pub = cluster.publicUrl;
+      api = await loadApiSchemas(cluster.adminUrl);
       reg = await inProcessRegistry(cluster.config);
       const doc = {
         grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
@@ -59,6 +68,7 @@ for (const db of testDatabases()) {
       assert.equal(res.status, 200, res.text);
       assert.match(String(res.headers['content-type']), /^application\/json/);
       const body = JSON.parse(res.text) as Record<string, unknown>;
+      assertValid('oidcUserInfo', body);
       assert.equal(body.sub, 'alice');
       assert.equal(body.email, 'alice@example.com');
       assert.equal(body.acr, 'urn:acr:pwd');
@@ -111,6 +121,9 @@ for (const db of testDatabases()) {
       const res = await request(new URL('/.well-known/openid-configuration', pub));
       assert.equal(res.statusCode, 200);
       const doc = (await res.body.json()) as Record<string, unknown>;
+      // Hydra's oidcConfiguration, every required member present (device_authorization_endpoint
+      // waits for the device flow: http-gateway/openapi/schemas.ts).
+      assertValid('oidcConfiguration', doc);
       assert.equal(doc.issuer, ISSUER);
       for (const field of ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint', 'revocation_endpoint']) {
         assert.equal(typeof doc[field], 'string', field);

@@ -113,6 +113,7 @@ export async function startCore(options: StartCoreOptions): Promise<RunningCore>
               authorization: registry.authorization,
               userinfo: registry.userinfo,
               discovery: registry.discovery,
+              corsOrigins: registry.corsOrigins,
               issuer: config.urls.self.issuer,
               defaultTokenEndpointUrl: registry.tokenEndpointUrl,
             },

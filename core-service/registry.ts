@@ -7,6 +7,7 @@ import { createJwksFetcher } from './clients/jwks-fetcher.js';
 import { createOutboundHttp } from './clients/outbound-http.js';
 import { createSecretHasher, createVerificationCache } from './clients/secret-hasher.js';
 import { createClientService } from './clients/service.js';
+import { SUPPORTED_RESPONSE_TYPES } from './authorization/checks.js';
 import { createAuthorizationEndpoint } from './authorization/endpoint.js';
 import { createIdTokenHintVerifier } from './authorization/id-token-hint.js';
 import { authorizationCodeGrant, createAuthorizationCodeIssuer } from './grants/authorization-code.js';
@@ -38,6 +39,7 @@ import { createTokenLookup } from './tokens/lookup.js';
 import { createOpaqueTokenCodec } from './tokens/opaque.js';
 import { createRevoker } from './tokens/revocation.js';
 import { createTokenEndpoint } from './tokens/token-endpoint.js';
+import { createClientOriginCheck } from './cors/client-origins.js';
 
 export interface RegistryDeps {
   config: Config;
@@ -138,7 +140,14 @@ export function buildRegistry(deps: RegistryDeps) {
     issuer,
     now,
   });
-  const discovery = createDiscovery({ config, signingKey: (set) => keys.signingKey(set) });
+  const discovery = createDiscovery({
+    config,
+    signingKey: (set) => keys.signingKey(set),
+    responseTypes: SUPPORTED_RESPONSE_TYPES,
+    tokenGrantTypes: grants.map((grant) => grant.grantType),
+  });
+
+  const corsOrigins = createClientOriginCheck({ getClient: (clientId) => clientStore.get(clientId), lookup, now });
 
   const cookies = cookiePolicy({ issuer, ...config.serve.cookies });
   // The browser flow: challenges carry the flow; the database sees single-use ids, sessions, consents.
@@ -207,6 +216,7 @@ export function buildRegistry(deps: RegistryDeps) {
     revoker,
     userinfo,
     discovery,
+    corsOrigins,
     tokenEndpointUrl: tokenEndpointUrl(config),
   };
 }

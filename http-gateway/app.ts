@@ -7,16 +7,12 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../core-service/shared/config.js';
 import type { Logger } from '../core-service/shared/logger.js';
-import { registerAdminRoutes } from './admin/routes.js';
+import { coreClientOriginCheck, registerCors } from './cors.js';
 import { connectCore, type CoreConnection } from './grpc-client/core.js';
-import { registerHealthRoutes } from './health.js';
-import { createGatewayMetrics, instrumentListener, registerMetricsRoute, type GatewayMetrics } from './metrics.js';
-import { registerJwksRoute } from './public/jwks.js';
-import { registerAuthorizeRoutes } from './public/authorize.js';
-import { registerLogoutRoutes } from './public/logout.js';
-import { registerOidcRoutes } from './public/oidc.js';
-import { registerTokenRoutes } from './public/token.js';
-import { createListener, withFormBodies } from './server.js';
+import { createGatewayMetrics, instrumentListener, type GatewayMetrics } from './metrics.js';
+import { apiDocument, type ApiDocument } from './openapi/document.js';
+import { registerRoutes } from './routes.js';
+import { createListener } from './server.js';
 import { decideTransport, type TlsMaterial } from './tls.js';
 import { watchCertificate, type CertificateReloader, type ReloadTrigger } from './tls-reload.js';
 
@@ -50,6 +46,8 @@ export interface RunningGateway {
 interface ListenerLife {
   metrics: GatewayMetrics;
   draining: () => boolean;
+  /** `/admin/openapi.json`, built from the routes of both listeners on first request. */
+  document: ApiDocument;
 }
 
 /** The longest shutdown waits for in-flight requests before cutting their connections. */
@@ -92,6 +90,7 @@ async function listen(app: FastifyInstance, host: string, port: number, tls: Tls
 function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: CoreConnection, tls: TlsMaterial | undefined, life: ListenerLife): FastifyInstance {
   const logger: FastifyBaseLogger = opts.logger.child({ listener: name });
   const app = createListener({ logger, leakSensitiveValues: opts.config.log.leakSensitiveValues, tls });
+  registerCors(app, opts.config.serve[name].cors, name === 'public' ? coreClientOriginCheck(core.oauth2) : undefined);
   instrumentListener(app, life.metrics);
   // RFC 9112 §9.6: `Connection: close` ends the connection after this response, so a client
   // holding a kept-alive connection to a draining gateway opens a new one, which the load
@@ -101,16 +100,7 @@ function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: Cor
     if (life.draining()) void reply.header('connection', 'close');
     return payload;
   });
-  registerHealthRoutes(app, core, life.draining);
-  if (name === 'admin') registerMetricsRoute(app, life.metrics);
-  if (name === 'admin') registerAdminRoutes(app, core, { authRequired: opts.config.serve.admin.authRequired });
-  if (name === 'public') {
-    registerJwksRoute(app, core.keys);
-    withFormBodies(app, (scope) => registerTokenRoutes(scope, core.oauth2));
-    withFormBodies(app, (scope) => registerAuthorizeRoutes(scope, core.oauth2));
-    withFormBodies(app, (scope) => registerLogoutRoutes(scope, core.oauth2));
-    withFormBodies(app, (scope) => registerOidcRoutes(scope, core.oauth2));
-  }
+  registerRoutes(app, name, { core, metrics: life.metrics, draining: life.draining, document: life.document, adminAuthRequired: opts.config.serve.admin.authRequired });
   return app;
 }
 
@@ -133,7 +123,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const core = connectCore(hostPort(config.serve.grpc.host || '127.0.0.1', config.serve.grpc.port), config.core.tls, config.core.apiKey);
   const listeners: FastifyInstance[] = [];
   let draining = false;
-  const life: ListenerLife = { metrics: createGatewayMetrics(), draining: () => draining };
+  const metrics = createGatewayMetrics();
+  const document: ApiDocument = apiDocument((app, name) => registerRoutes(app, name, { core, metrics, draining: () => false, document }));
+  const life: ListenerLife = { metrics, draining: () => draining, document };
   let certificates: CertificateReloader | undefined;
   const close = async (options: { drainDelayMs?: number } = {}): Promise<void> => {
     draining = true;

@@ -6,15 +6,17 @@ import type { FastifyInstance } from 'fastify';
 import { VERSION } from '../core-service/shared/paths.js';
 import type { CoreConnection } from './grpc-client/core.js';
 import { HttpError } from './errors/http-error.js';
+import { operation } from './openapi/schemas.js';
 
 /** Readiness must answer fast for load balancers, even when core hangs. */
 const READY_TIMEOUT_MS = 2_000;
 
 /** Registers `/health/alive`, `/health/ready` (503 once `draining()`) and `/version` on one listener. */
 export function registerHealthRoutes(app: FastifyInstance, core: Pick<CoreConnection, 'health'>, draining: () => boolean = () => false): void {
-  app.get('/health/alive', async () => ({ status: 'ok' }));
+  app.get('/health/alive', { schema: operation({ id: 'isAlive', tag: 'metadata', summary: 'Check HTTP Server Status', responses: { 200: 'healthStatus' } }) }, async () => ({ status: 'ok' }));
 
-  app.get('/health/ready', async (request, reply) => {
+  const ready = operation({ id: 'isReady', tag: 'metadata', summary: 'Check HTTP Server and Database Status', responses: { 200: 'healthStatus', 503: 'healthNotReadyStatus' } });
+  app.get('/health/ready', { schema: ready }, async (request, reply) => {
     let problem: string;
     // Shutting down: load balancers must stop sending traffic before the listener closes.
     if (draining()) return reply.code(503).send({ errors: { shutdown: 'the gateway is shutting down' } });
@@ -29,5 +31,5 @@ export function registerHealthRoutes(app: FastifyInstance, core: Pick<CoreConnec
     return reply.code(503).send({ errors: { core: problem } });
   });
 
-  app.get('/version', async () => ({ version: VERSION }));
+  app.get('/version', { schema: operation({ id: 'getVersion', tag: 'metadata', summary: 'Return Running Software Version.', responses: { 200: 'version' } }) }, async () => ({ version: VERSION }));
 }

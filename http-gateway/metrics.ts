@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram } from 'prom-client';
 import { createMetricsRegistry, LATENCY_BUCKETS } from '../core-service/shared/metrics.js';
+import { operation } from './openapi/schemas.js';
 
 /** Hydra serves its metrics here on the admin port. */
 export const METRICS_PATH = '/admin/metrics/prometheus';
@@ -48,5 +49,6 @@ export function instrumentListener(app: FastifyInstance, metrics: GatewayMetrics
 
 /** Registers `GET /admin/metrics/prometheus` (text exposition format). */
 export function registerMetricsRoute(app: FastifyInstance, metrics: GatewayMetrics): void {
-  app.get(METRICS_PATH, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  const schema = operation({ id: 'getPrometheusMetrics', tag: 'metadata', summary: 'Prometheus metrics of the gateway', responses: { 200: { media: 'text/plain', description: 'Prometheus text exposition format' } } });
+  app.get(METRICS_PATH, { schema }, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 }

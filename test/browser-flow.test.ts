@@ -4,38 +4,33 @@
  * grant with PKCE, remembered login and consent, rejections, every authorization error, single
  * use of challenges, verifiers and codes, CSRF, expiry and consent session revocation. The
  * relying party is `openid-client` where it fits; single hops go through undici. Admin bodies
- * are validated against Hydra's OpenAPI schemas.
+ * are validated against the schemas of Tessera's OpenAPI document (Hydra's).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import * as oidc from 'openid-client';
 import { Browser, param, type Hop } from './support/browser.js';
 import { startCluster, type Cluster } from './support/cluster.js';
 import { testDatabases, type CreatedDatabase } from './support/databases.js';
+import { loadApiSchemas, type ApiSchemas } from './support/openapi.js';
 import { challengeIn, loginApp, redirectTo, runFlow, type LoginApp } from './support/login-app.js';
 import { adminCall, basic, createClient, introspect, postForm, type Answer } from './support/oauth2.js';
 
-const openapi = JSON.parse(readFileSync(new URL('../../shared/reference/hydra-openapi.json', import.meta.url), 'utf8')) as object;
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats.default(ajv);
-for (const format of ['int64', 'int32', 'uuid4']) ajv.addFormat(format, true);
-ajv.addSchema(openapi, 'hydra');
+/** Tessera's OpenAPI document, read from the first cluster's admin listener. */
+let apiSchemas: ApiSchemas | undefined;
 
 function schema(name: string): ValidateFunction {
-  const validate = ajv.getSchema(`hydra#/components/schemas/${name}`);
-  if (!validate) throw new Error(`no schema ${name}`);
-  return validate;
+  if (!apiSchemas) throw new Error('the API document is not loaded');
+  return apiSchemas.schema(name);
 }
 
-/** Asserts status and that the body is valid against the named Hydra schema. */
+/** Asserts status and that the body is valid against the named schema of Tessera's document. */
 function valid(answer: Answer, status: number, name: string): Record<string, unknown> {
   assert.equal(answer.status, status, answer.text);
   const validate = schema(name);
-  assert.ok(validate(answer.body), `${name}: ${ajv.errorsText(validate.errors)} in ${answer.text}`);
+  assert.ok(validate(answer.body), `${name}: ${apiSchemas?.errorsText(validate) ?? ''} in ${answer.text}`);
   return answer.body;
 }
 
@@ -65,6 +60,7 @@ for (const db of testDatabases()) {
       cluster = await startCluster({ dsn: database.dsn, env });
       pub = cluster.publicUrl;
       admin = cluster.adminUrl;
+      apiSchemas ??= await loadApiSchemas(admin);
       app = loginApp(admin);
       challenge = await oidc.calculatePKCECodeChallenge(VERIFIER);
       confidential = await createClient(admin, {
@@ -501,7 +497,7 @@ for (const db of testDatabases()) {
       const sessions = JSON.parse(list.text) as unknown[];
       assert.equal(sessions.length, 1);
       const validate = schema('oAuth2ConsentSession');
-      assert.ok(validate(sessions[0]), ajv.errorsText(validate.errors));
+      assert.ok(validate(sessions[0]), apiSchemas?.errorsText(validate));
       const session = sessions[0] as { grant_scope: string[]; consent_request: { client: { client_id: string }; subject: string } };
       assert.deepEqual(session.grant_scope, ['openid', 'profile']);
       assert.equal(session.consent_request.client.client_id, confidential.client_id);

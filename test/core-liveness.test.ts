@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as pause } from 'node:timers/promises';
 import { describe, test } from 'node:test';
-import { TEST_SYSTEM_SECRET, unusedPort } from './support/cluster.js';
+import { TEST_CALLERS_ENV, TEST_SYSTEM_SECRET, unusedPort } from './support/cluster.js';
 import { migratedDatabase, testDatabases } from './support/databases.js';
 import { runProgram } from './support/processes.js';
 import { proxyFor, throughProxy } from './support/tcp-proxy.js';
@@ -33,6 +33,7 @@ for (const db of testDatabases().filter((d) => d.name !== 'sqlite')) {
         SERVE_GRPC_PORT: grpcPort,
         SERVE_METRICS_PORT: '0',
         DB_STUCK_POOL_TIMEOUT: `${STUCK_TIMEOUT_MS}ms`,
+        ...TEST_CALLERS_ENV,
       });
       const probe = async (...args: string[]) => {
         const program = runProgram('deploy/healthcheck.ts', ['core', ...args], { SERVE_GRPC_PORT: grpcPort });

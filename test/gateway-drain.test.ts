@@ -15,7 +15,7 @@ import { parseAllDocuments } from 'yaml';
 import { DEFAULT_DRAIN_DELAY_MS, loadConfig } from '../core-service/shared/config.js';
 import { PROJECT_ROOT } from '../core-service/shared/paths.js';
 import { CLOSE_TIMEOUT_MS } from '../http-gateway/app.js';
-import { startCluster, TEST_SYSTEM_SECRET, unusedPort } from './support/cluster.js';
+import { startCluster, TEST_CALLERS_ENV, TEST_SYSTEM_SECRET, unusedPort } from './support/cluster.js';
 import { testDatabases } from './support/databases.js';
 import { runProgram } from './support/processes.js';
 import { startTcpProxy } from './support/tcp-proxy.js';
@@ -65,6 +65,7 @@ test('SIGTERM under keep-alive load: zero failed requests, and the gateway exits
     SERVE_ADMIN_HOST: '127.0.0.1',
     SERVE_ADMIN_PORT: String(adminPort),
     SERVE_SHUTDOWN_DRAIN_DELAY: '3s',
+    ...TEST_CALLERS_ENV,
   });
   const balancer = await startTcpProxy('127.0.0.1', publicPort);
   const pool = new Pool(`http://127.0.0.1:${balancer.port}`, { connections: 8, pipelining: 1 });

@@ -9,6 +9,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { request } from 'undici';
 import { startCluster, type Cluster } from './support/cluster.js';
 import { testDatabases, type CreatedDatabase } from './support/databases.js';
+import { loadApiSchemas, type ApiSchemas } from './support/openapi.js';
 import { grantSession, inProcessRegistry, issueGrant, type InProcessRegistry } from './support/grants.js';
 import { basic, createClient, mintToken, postForm } from './support/oauth2.js';
 
@@ -22,6 +23,13 @@ for (const db of testDatabases()) {
     let pub = '';
     let plain = { client_id: '', client_secret: '' };
     let signed = { client_id: '', client_secret: '' };
+    let api: ApiSchemas | undefined;
+    /** Asserts `value` is valid against the component schema `name` of Tessera's OpenAPI document (Hydra's). */
+    const assertValid = (name: string, value: unknown) => {
+      if (!api) throw new Error('the API document is not loaded');
+      const validate = api.schema(name);
+      assert.ok(validate(value), `${name}: ${api.errorsText(validate)} in ${JSON.stringify(value)}`);
+    };
 
     const userinfo = async (headers: Record<string, string>, method: 'GET' | 'POST' = 'GET', body?: string) => {
       const res = await request(new URL('/userinfo', pub), { method, headers, ...(body === undefined ? {} : { body }) });
@@ -36,6 +44,7 @@ for (const db of testDatabases()) {
       database = await db.create();
       cluster = await startCluster({ dsn: database.dsn, env: { URLS_SELF_ISSUER: ISSUER } });
       pub = cluster.publicUrl;
+      api = await loadApiSchemas(cluster.adminUrl);
       reg = await inProcessRegistry(cluster.config);
       const doc = {
         grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
@@ -59,6 +68,7 @@ for (const db of testDatabases()) {
       assert.equal(res.status, 200, res.text);
       assert.match(String(res.headers['content-type']), /^application\/json/);
       const body = JSON.parse(res.text) as Record<string, unknown>;
+      assertValid('oidcUserInfo', body);
       assert.equal(body.sub, 'alice');
       assert.equal(body.email, 'alice@example.com');
       assert.equal(body.acr, 'urn:acr:pwd');
@@ -111,15 +121,20 @@ for (const db of testDatabases()) {
       const res = await request(new URL('/.well-known/openid-configuration', pub));
       assert.equal(res.statusCode, 200);
       const doc = (await res.body.json()) as Record<string, unknown>;
+      // Hydra's oidcConfiguration, every required member present (device_authorization_endpoint
+      // waits for the device flow: http-gateway/openapi/schemas.ts).
+      assertValid('oidcConfiguration', doc);
       assert.equal(doc.issuer, ISSUER);
       for (const field of ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint', 'revocation_endpoint']) {
         assert.equal(typeof doc[field], 'string', field);
       }
-      assert.deepEqual(doc.grant_types_supported, ['authorization_code', 'refresh_token', 'client_credentials']);
-      assert.deepEqual(doc.response_types_supported, ['code']);
+      assert.deepEqual([...(doc.grant_types_supported as string[])].sort(), ['authorization_code', 'client_credentials', 'implicit', 'refresh_token']);
       assert.deepEqual(doc.code_challenge_methods_supported, ['S256']);
       assert.deepEqual(doc.subject_types_supported, ['public']);
       assert.deepEqual(doc.id_token_signing_alg_values_supported, ['RS256']);
+      // Hydra's required members, arrays naming the alg ID tokens and signed UserInfo use.
+      assert.deepEqual(doc.id_token_signed_response_alg, ['RS256']);
+      assert.deepEqual(doc.userinfo_signed_response_alg, ['RS256']);
       assert.equal(doc.request_parameter_supported, false);
       assert.equal(doc.request_uri_parameter_supported, false);
       // Logout is served (test/logout.test.ts drives it end to end).
@@ -133,6 +148,45 @@ for (const db of testDatabases()) {
       assert.equal(jwks.statusCode, 200);
       await jwks.body.dump();
       assert.equal((await userinfo({})).status, 401);
+    });
+
+    test('RFC 8414 authorization server metadata is the same document', async () => {
+      const oidc = await request(new URL('/.well-known/openid-configuration', pub));
+      const rfc8414 = await request(new URL('/.well-known/oauth-authorization-server', pub));
+      assert.equal(rfc8414.statusCode, 200);
+      assert.match(String(rfc8414.headers['content-type']), /^application\/json/);
+      assert.deepEqual(await rfc8414.body.json(), await oidc.body.json());
+    });
+
+    test('response_types_supported lists exactly the response types the authorization endpoint accepts', async () => {
+      const res = await request(new URL('/.well-known/openid-configuration', pub));
+      const advertised = new Set(((await res.body.json()) as { response_types_supported: string[] }).response_types_supported);
+      // Every combination a client may register (OAuth 2.0 Multiple Response Types §3), registered all at once.
+      const combinations = ['code', 'token', 'id_token', 'code token', 'code id_token', 'id_token token', 'code id_token token', 'none'];
+      const omni = await createClient(cluster?.adminUrl ?? '', {
+        grant_types: ['authorization_code', 'implicit'],
+        response_types: combinations,
+        scope: 'openid',
+        redirect_uris: ['https://app.example/cb'],
+      });
+      for (const responseType of combinations) {
+        const query = new URLSearchParams({
+          client_id: omni.client_id,
+          response_type: responseType,
+          scope: 'openid',
+          redirect_uri: 'https://app.example/cb',
+          state: 'state-0123456789',
+          nonce: 'nonce-0123456789',
+        });
+        const hop = await request(new URL(`/oauth2/auth?${query}`, pub));
+        await hop.body.dump();
+        const location = String(hop.headers.location ?? '');
+        const accepted = hop.statusCode === 302 && new URL(location).searchParams.has('login_challenge');
+        assert.equal(accepted, advertised.has(responseType), `${responseType}: advertised ${advertised.has(responseType)}, answered ${hop.statusCode} ${location}`);
+        if (!accepted) assert.match(location, /error=unsupported_response_type/, responseType);
+      }
+      // The list is the served set, not a subset of it: every advertised type was tried above.
+      assert.deepEqual([...advertised].filter((type) => !combinations.includes(type)), []);
     });
   });
 }

@@ -127,9 +127,10 @@ function checkUnsupportedParameters(ctx: Context): void {
 /**
  * The response types served (sorted): the code flow, the implicit flow and the hybrid flows that
  * deliver an access token (RFC 6749 §4.2, OIDC Core §3.2/§3.3). `id_token` and `code id_token`
- * (an ID token without an access token) are not served yet.
+ * (an ID token without an access token) are not served yet. Discovery advertises this list
+ * (oidc/discovery.ts, wired in registry.ts), so what is advertised is what is accepted.
  */
-const SUPPORTED_RESPONSE_TYPES = ['code', 'token', 'code token', 'id_token token', 'code id_token token'];
+export const SUPPORTED_RESPONSE_TYPES: readonly string[] = ['code', 'token', 'code token', 'id_token token', 'code id_token token'];
 
 /** RFC 6749 §3.1.1: a served response type the client registered, with the grants it implies. */
 function checkResponseType(ctx: Context): void {

@@ -55,7 +55,7 @@ const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
 const CLOCK_SKEW_SECONDS = 60;
 
 /** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */
-function parseBasic(header: string): { id: string; secret: string } | undefined {
+export function parseBasic(header: string): { id: string; secret: string } | undefined {
   const match = /^Basic\s+([A-Za-z0-9+/=._~-]+)\s*$/i.exec(header);
   if (!match?.[1]) return undefined;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');

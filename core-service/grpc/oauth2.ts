@@ -6,6 +6,7 @@ import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { ClientCredentials, OAuth2ServiceServer } from '../../proto/gen/tessera/v1/oauth2.js';
 import type { AuthorizationEndpoint } from '../authorization/endpoint.js';
 import type { ClientAuthenticator, PresentedCredentials } from '../clients/authenticate.js';
+import type { ClientOriginCheck } from '../cors/client-origins.js';
 import type { Discovery } from '../oidc/discovery.js';
 import type { Userinfo } from '../oidc/userinfo.js';
 import type { Logger } from '../shared/logger.js';
@@ -34,6 +35,8 @@ export interface OAuth2Deps {
   /** OIDC Core §5.3 UserInfo and OIDC Discovery metadata. */
   userinfo: Userinfo;
   discovery: Discovery;
+  /** Hydra's per-client CORS: whether a request's client lists its origin. */
+  corsOrigins: ClientOriginCheck;
   issuer: string;
   /** The token endpoint's URL, used when the gateway does not say (gRPC callers). */
   defaultTokenEndpointUrl: string;
@@ -41,7 +44,7 @@ export interface OAuth2Deps {
 
 /** The token-engine methods; the browser-flow methods answer UNIMPLEMENTED until they exist. */
 export function oauth2ServiceHandlers(deps: OAuth2Deps, logger: Logger): UntypedServiceImplementation {
-  const implemented: Pick<OAuth2ServiceServer, 'token' | 'revoke' | 'revokeClientTokens' | 'authorize' | 'userinfo' | 'discovery'> = {
+  const implemented: Pick<OAuth2ServiceServer, 'token' | 'revoke' | 'revokeClientTokens' | 'authorize' | 'userinfo' | 'discovery' | 'checkCorsOrigin'> = {
     token: unary(logger, 'Token', async (req) => {
       const body = await deps.tokenEndpoint.exchange(
         presented(req.credentials),
@@ -72,6 +75,14 @@ export function oauth2ServiceHandlers(deps: OAuth2Deps, logger: Logger): Untyped
     authorize: authorizeHandler(deps.authorization, logger),
     userinfo: userinfoHandler(deps.userinfo, logger),
     discovery: discoveryHandler(deps.discovery, logger),
+    checkCorsOrigin: unary(logger, 'CheckCorsOrigin', async (req) => ({
+      allowed: await deps.corsOrigins.allowed({
+        origin: req.origin,
+        authorizationHeader: req.authorization_header,
+        clientId: req.client_id,
+        accessToken: req.access_token,
+      }),
+    })),
   };
   return { ...implemented };
 }

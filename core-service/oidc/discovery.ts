@@ -1,7 +1,10 @@
 /**
  * OpenID Provider metadata (OIDC Discovery 1.0 §3, RFC 8414 §2) for
- * `/.well-known/openid-configuration`. Truthful by construction: it lists only what this server
- * serves (no `password` grant, no request objects, PKCE S256 only).
+ * `/.well-known/openid-configuration` and `/.well-known/oauth-authorization-server`, with every
+ * member Hydra's `oidcConfiguration` requires. Truthful by construction: it lists only what this
+ * server serves (no `password` grant, no request objects, PKCE S256 only), and the response and
+ * grant types come from the modules that accept them, so they cannot drift apart. Hydra's
+ * required `device_authorization_endpoint` is left out until the device flow exists.
  */
 import type { JWK } from 'jose';
 import { ID_TOKEN_KEY_SET } from '../keys/service.js';
@@ -10,6 +13,16 @@ import type { Config } from '../shared/config.js';
 export interface DiscoveryDeps {
   config: Config;
   signingKey: (set: string) => Promise<JWK>;
+  /** The response types the authorization endpoint accepts (authorization/checks.ts). */
+  responseTypes: readonly string[];
+  /** The grant types the token endpoint accepts (the grant modules' `grantType`). */
+  tokenGrantTypes: readonly string[];
+}
+
+/** RFC 8414 §2: `implicit` is the grant behind any response type that returns a token at the authorization endpoint. */
+function grantTypesSupported(responseTypes: readonly string[], tokenGrantTypes: readonly string[]): string[] {
+  const implicit = responseTypes.some((type) => type.split(' ').some((part) => part === 'token' || part === 'id_token'));
+  return [...tokenGrantTypes, ...(implicit ? ['implicit'] : [])];
 }
 
 /** Claims the ID token and UserInfo carry (oidc/id-token.ts); consent claims come on top. */
@@ -19,7 +32,7 @@ const CLAIMS_SUPPORTED = ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce
  * Builds the metadata document source.
  *
  * @example
- * const metadata = await createDiscovery({ config, signingKey }).metadata();
+ * const metadata = await createDiscovery({ config, signingKey, responseTypes: SUPPORTED_RESPONSE_TYPES, tokenGrantTypes: ['authorization_code'] }).metadata();
  */
 export function createDiscovery(deps: DiscoveryDeps) {
   const { config } = deps;
@@ -38,13 +51,15 @@ export function createDiscovery(deps: DiscoveryDeps) {
         jwks_uri: at('.well-known/jwks.json'),
         userinfo_endpoint: at('userinfo'),
         revocation_endpoint: at('oauth2/revoke'),
-        // Only what the authorization endpoint accepts (authorization/checks.ts).
-        response_types_supported: ['code'],
+        response_types_supported: [...deps.responseTypes],
         response_modes_supported: ['query', 'fragment', 'form_post'],
-        // RFC 9700 §2.4: the password grant is not offered.
-        grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+        // RFC 9700 §2.4: no password grant module exists, so it is never listed.
+        grant_types_supported: grantTypesSupported(deps.responseTypes, deps.tokenGrantTypes),
         subject_types_supported: config.oidc.subjectIdentifiers.supportedTypes,
         id_token_signing_alg_values_supported: [alg],
+        // Hydra's members (arrays, as Hydra sends them): the alg ID tokens and signed UserInfo use.
+        id_token_signed_response_alg: [alg],
+        userinfo_signed_response_alg: [alg],
         userinfo_signing_alg_values_supported: ['none', alg],
         token_endpoint_auth_methods_supported: authMethods,
         revocation_endpoint_auth_methods_supported: authMethods,

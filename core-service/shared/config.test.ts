@@ -165,3 +165,54 @@ test('serve.grpc.callers as a YAML list (the environment variable takes the same
     /two callers are named "a"/,
   );
 });
+
+test("CORS: Hydra's keys and defaults for each listener, from YAML or environment", () => {
+  const defaults = loadConfig({ env: {} }).serve;
+  for (const cors of [defaults.public.cors, defaults.admin.cors]) {
+    assert.deepEqual(cors, {
+      enabled: false,
+      allowedOrigins: [],
+      allowedMethods: ['POST', 'GET', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'HEAD', 'OPTIONS', 'TRACE'],
+      allowedHeaders: ['Accept', 'Content-Type', 'Content-Length', 'Accept-Language', 'Content-Language', 'Authorization'],
+      exposedHeaders: ['Cache-Control', 'Expires', 'Last-Modified', 'Pragma', 'Content-Length', 'Content-Language', 'Content-Type'],
+      allowCredentials: true,
+      maxAge: 0,
+      debug: false,
+    });
+  }
+  const file = yaml(`
+serve:
+  public:
+    cors:
+      enabled: true
+      allowed_origins:
+        - https://app.example
+        - https://*.example.com
+      allowed_methods: [GET, POST]
+      allowed_headers: [Authorization]
+      exposed_headers: [Content-Type]
+      allow_credentials: false
+      max_age: 600
+      debug: true
+`);
+  const config = loadConfig({ file, env: { SERVE_ADMIN_CORS_ENABLED: 'true', SERVE_ADMIN_CORS_ALLOWED_ORIGINS: 'https://admin.example,*' } });
+  assert.deepEqual(config.serve.public.cors, {
+    enabled: true,
+    allowedOrigins: ['https://app.example', 'https://*.example.com'],
+    allowedMethods: ['GET', 'POST'],
+    allowedHeaders: ['Authorization'],
+    exposedHeaders: ['Content-Type'],
+    allowCredentials: false,
+    maxAge: 600,
+    debug: true,
+  });
+  assert.equal(config.serve.admin.cors.enabled, true);
+  assert.deepEqual(config.serve.admin.cors.allowedOrigins, ['https://admin.example', '*']);
+});
+
+test('CORS: origins with two wildcards, non-URIs and unknown methods are refused by key', () => {
+  rejects({ SERVE_PUBLIC_CORS_ALLOWED_ORIGINS: 'https://*.*.example.com' }, /serve\.public\.cors\.allowed_origins/, /more than one \*/);
+  rejects({ SERVE_ADMIN_CORS_ALLOWED_ORIGINS: 'app.example' }, /serve\.admin\.cors\.allowed_origins/);
+  rejects({ SERVE_PUBLIC_CORS_ALLOWED_METHODS: 'GET,FETCH' }, /serve\.public\.cors\.allowed_methods/, /FETCH/);
+  rejects({ SERVE_PUBLIC_CORS_MAX_AGE: '-1' }, /serve\.public\.cors\.max_age/);
+});

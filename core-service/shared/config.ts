@@ -28,6 +28,24 @@ export interface TlsSource {
   keyPem?: string;
 }
 
+/**
+ * Cross-Origin Resource Sharing of one listener (`serve.public.cors`, `serve.admin.cors`), with
+ * Hydra's defaults (driver/config/serve.go).
+ */
+export interface CorsConfig {
+  enabled: boolean;
+  /** Origins, `*`, or patterns with one `*`; empty means every origin (ory/x corsx.CheckOrigin). */
+  allowedOrigins: string[];
+  allowedMethods: string[];
+  allowedHeaders: string[];
+  exposedHeaders: string[];
+  allowCredentials: boolean;
+  /** Seconds a preflight answer may be cached; 0 sends no Access-Control-Max-Age. */
+  maxAge: number;
+  /** Logs every CORS decision. */
+  debug: boolean;
+}
+
 /** Core's gRPC server certificate and, for mutual TLS, the CA its callers' certificates must chain to. */
 export interface GrpcServerTlsSource extends TlsSource {
   clientCaPath?: string;
@@ -62,9 +80,9 @@ export interface Config {
   dev: boolean;
   log: { level: LogLevel; format: 'json' | 'json_pretty' | 'text'; leakSensitiveValues: boolean };
   serve: {
-    public: { host: string; port: number };
+    public: { host: string; port: number; cors: CorsConfig };
     /** `authRequired`: admin routes demand `Authorization: Bearer <key of a serve.grpc.callers entry>`. */
-    admin: { host: string; port: number; authRequired: boolean };
+    admin: { host: string; port: number; authRequired: boolean; cors: CorsConfig };
     grpc: {
       host: string;
       port: number;
@@ -255,6 +273,26 @@ function key<T>(path: string, validator: (spec?: { default?: T; choices?: readon
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'panic'] as const;
 
+/** Hydra's CORS defaults (driver/config/serve.go defaultCORSOptions; ory/x configx cors schema). */
+const CORS_METHODS = ['POST', 'GET', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'HEAD', 'OPTIONS', 'TRACE'];
+const CORS_DEFAULT_HEADERS = ['Accept', 'Content-Type', 'Content-Length', 'Accept-Language', 'Content-Language', 'Authorization'];
+const CORS_DEFAULT_EXPOSED = ['Cache-Control', 'Expires', 'Last-Modified', 'Pragma', 'Content-Length', 'Content-Language', 'Content-Type'];
+
+/** `serve.<listener>.cors.*` (ory/x configx cors.schema.json). */
+function corsKeys(listener: 'public' | 'admin'): KeySpec[] {
+  const at = (name: string) => `serve.${listener}.cors.${name}`;
+  return [
+    key(at('enabled'), boolean, 'true or false', false),
+    key(at('allowed_origins'), list, 'a list of origins (https://app.example), patterns with one * (https://*.example.com), or *', []),
+    key(at('allowed_methods'), list, `a list of ${CORS_METHODS.join(', ')}`, CORS_METHODS),
+    key(at('allowed_headers'), list, 'a list of request header names', CORS_DEFAULT_HEADERS),
+    key(at('exposed_headers'), list, 'a list of response header names', CORS_DEFAULT_EXPOSED),
+    key(at('allow_credentials'), boolean, 'true or false', true),
+    key(at('max_age'), integer(0), 'a whole number of seconds ≥ 0', 0),
+    key(at('debug'), boolean, 'true or false', false),
+  ];
+}
+
 /** Every key Tessera reads, with its default and what it accepts (for error messages). */
 const KEYS: KeySpec[] = [
   key('dsn', text, 'a DSN: postgres://…, mysql://…, sqlite://path, or memory', ''),
@@ -327,6 +365,8 @@ const KEYS: KeySpec[] = [
   key('oidc.subject_identifiers.pairwise.salt', text, 'a secret salt for pairwise subject identifiers', ''),
   key('db.stuck_pool_timeout', duration(), 'a Go duration such as 2m; 0s never restarts', 120_000),
   key('serve.shutdown.drain_delay', duration(), 'a Go duration such as 15s; 0s closes at once', undefined),
+  ...corsKeys('public'),
+  ...corsKeys('admin'),
 ];
 
 /** The environment variable of every key the loader reads (deploy manifests are checked against it). */
@@ -414,6 +454,32 @@ function redactIfSecret(name: string, value: string | undefined): string {
   return name.startsWith('SECRETS_') || name.endsWith('_KEY') || name === 'DSN' || name === 'SERVE_GRPC_CALLERS' ? '<redacted>' : String(value);
 }
 
+/** Reads and checks `serve.<listener>.cors.*` as Hydra's schema does (origins are URIs or `*`, one `*` at most, known methods). */
+function corsConfig(get: (path: string) => unknown, listener: 'public' | 'admin'): CorsConfig {
+  const at = (name: string) => `serve.${listener}.cors.${name}`;
+  const refuse = (name: string, problem: string) => new ConfigError(`${at(name)} (env ${envName(at(name))}) is invalid: ${problem}`);
+  const allowedOrigins = get(at('allowed_origins')) as string[];
+  for (const origin of allowedOrigins) {
+    if ((origin.match(/\*/g) ?? []).length > 1) throw refuse('allowed_origins', `"${origin}" has more than one *`);
+    // Hydra's schema: a URI (format uri) or `*`.
+    if (origin !== '*' && !/^[a-z][a-z0-9+.-]*:\S+$/i.test(origin)) throw refuse('allowed_origins', `"${origin}" is not a URI such as https://app.example, nor *`);
+  }
+  const allowedMethods = get(at('allowed_methods')) as string[];
+  for (const method of allowedMethods) {
+    if (!CORS_METHODS.includes(method)) throw refuse('allowed_methods', `"${method}"; allowed: ${CORS_METHODS.join(', ')}`);
+  }
+  return {
+    enabled: get(at('enabled')) as boolean,
+    allowedOrigins,
+    allowedMethods,
+    allowedHeaders: get(at('allowed_headers')) as string[],
+    exposedHeaders: get(at('exposed_headers')) as string[],
+    allowCredentials: get(at('allow_credentials')) as boolean,
+    maxAge: get(at('max_age')) as number,
+    debug: get(at('debug')) as boolean,
+  };
+}
+
 function toConfig(get: (path: string) => unknown): Config {
   const s = (path: string) => get(path) as string;
   const n = (path: string) => get(path) as number;
@@ -494,8 +560,8 @@ function toConfig(get: (path: string) => unknown): Config {
       leakSensitiveValues: b('log.leak_sensitive_values'),
     },
     serve: {
-      public: { host: s('serve.public.host'), port: publicPort },
-      admin: { host: s('serve.admin.host'), port: n('serve.admin.port'), authRequired: b('serve.admin.auth.enabled') },
+      public: { host: s('serve.public.host'), port: publicPort, cors: corsConfig(get, 'public') },
+      admin: { host: s('serve.admin.host'), port: n('serve.admin.port'), authRequired: b('serve.admin.auth.enabled'), cors: corsConfig(get, 'admin') },
       grpc: {
         host: s('serve.grpc.host'),
         port: n('serve.grpc.port'),

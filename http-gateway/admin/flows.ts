@@ -11,6 +11,7 @@ import { httpError } from '../errors/http-error.js';
 import { clientToJson } from './clients/hydra-json.js';
 import { linkHeader, parsePageSize, queryValue } from './pagination.js';
 import { adminContext } from './api-key.js';
+import { operation } from '../openapi/schemas.js';
 
 const context = adminContext;
 const query = (request: FastifyRequest): Record<string, unknown> => request.query as Record<string, unknown>;
@@ -30,30 +31,45 @@ function challengeOf(request: FastifyRequest, name: string): string {
   return value;
 }
 
+/** Hydra's operation names and documents of the login and consent requests. */
+const OPERATIONS = {
+  login: { Name: 'Login', document: 'oAuth2LoginRequest' },
+  consent: { Name: 'Consent', document: 'oAuth2ConsentRequest' },
+} as const;
+
+const LIST_CONSENT_SESSIONS = operation({ id: 'listOAuth2ConsentSessions', tag: 'oAuth2', summary: 'List OAuth 2.0 Consent Sessions of a Subject', responses: { 200: 'oAuth2ConsentSessions' } });
+
+const REVOKE_CONSENT_SESSIONS = operation({ id: 'revokeOAuth2ConsentSessions', tag: 'oAuth2', summary: 'Revoke OAuth 2.0 Consent Sessions of a Subject', responses: { 204: { empty: 'No Content' } } });
+
+const REVOKE_LOGIN_SESSIONS = operation({ id: 'revokeOAuth2LoginSessions', tag: 'oAuth2', summary: 'Revokes OAuth 2.0 Login Sessions by either a Subject or a SessionID', responses: { 204: { empty: 'No Content' } } });
+
 export function registerFlowRoutes(app: FastifyInstance, flows: FlowServiceClient): void {
   for (const kind of ['login', 'consent'] as const) {
     const param = `${kind}_challenge`;
+    const { Name, document: requestDocument } = OPERATIONS[kind];
+    const doc = (verb: 'get' | 'accept' | 'reject', responses: Parameters<typeof operation>[0]['responses']) =>
+      operation({ id: `${verb}OAuth2${Name}Request`, tag: 'oAuth2', summary: `${verb[0]?.toUpperCase()}${verb.slice(1)} OAuth 2.0 ${Name} Request`, responses });
     const get = kind === 'login' ? flows.getLoginRequest.bind(flows) : flows.getConsentRequest.bind(flows);
     const accept = kind === 'login' ? flows.acceptLoginRequest.bind(flows) : flows.acceptConsentRequest.bind(flows);
     const reject = kind === 'login' ? flows.rejectLoginRequest.bind(flows) : flows.rejectConsentRequest.bind(flows);
 
-    app.get(`/admin/oauth2/auth/requests/${kind}`, async (request, reply) => {
+    app.get(`/admin/oauth2/auth/requests/${kind}`, { schema: doc('get', { 200: requestDocument, 410: 'oAuth2RedirectTo' }) }, async (request, reply) => {
       const res = await call(context(request), get, { challenge: challengeOf(request, param) });
       // Hydra: a request handled already is 410 Gone with oAuth2RedirectTo.
       if (res.handled) return reply.code(410).send(JSON.parse(res.json) as unknown);
       return document(res, 'client');
     });
-    app.put(`/admin/oauth2/auth/requests/${kind}/accept`, async (request) => {
+    app.put(`/admin/oauth2/auth/requests/${kind}/accept`, { schema: doc('accept', { 200: 'oAuth2RedirectTo' }) }, async (request) => {
       const res = await call(context(request), accept, { challenge: challengeOf(request, param), body_json: JSON.stringify(request.body ?? {}) });
       return { redirect_to: res.redirect_to };
     });
-    app.put(`/admin/oauth2/auth/requests/${kind}/reject`, async (request) => {
+    app.put(`/admin/oauth2/auth/requests/${kind}/reject`, { schema: doc('reject', { 200: 'oAuth2RedirectTo' }) }, async (request) => {
       const res = await call(context(request), reject, { challenge: challengeOf(request, param), body_json: JSON.stringify(request.body ?? {}) });
       return { redirect_to: res.redirect_to };
     });
   }
 
-  app.get('/admin/oauth2/auth/sessions/consent', async (request, reply) => {
+  app.get('/admin/oauth2/auth/sessions/consent', { schema: LIST_CONSENT_SESSIONS }, async (request, reply) => {
     const q = query(request);
     const pageSize = parsePageSize(queryValue(q.page_size) || undefined);
     const pageToken = queryValue(q.page_token);
@@ -71,7 +87,7 @@ export function registerFlowRoutes(app: FastifyInstance, flows: FlowServiceClien
     return res.sessions.map((s) => document(s, 'consent_request'));
   });
 
-  app.delete('/admin/oauth2/auth/sessions/consent', async (request, reply) => {
+  app.delete('/admin/oauth2/auth/sessions/consent', { schema: REVOKE_CONSENT_SESSIONS }, async (request, reply) => {
     const q = query(request);
     await call(context(request), flows.revokeConsentSessions.bind(flows), {
       subject: queryValue(q.subject),
@@ -85,7 +101,7 @@ export function registerFlowRoutes(app: FastifyInstance, flows: FlowServiceClien
     return reply.code(204).send();
   });
 
-  app.delete('/admin/oauth2/auth/sessions/login', async (request, reply) => {
+  app.delete('/admin/oauth2/auth/sessions/login', { schema: REVOKE_LOGIN_SESSIONS }, async (request, reply) => {
     const q = query(request);
     await call(context(request), flows.revokeLoginSessions.bind(flows), { subject: queryValue(q.subject), sid: queryValue(q.sid) });
     return reply.code(204).send();

@@ -9,6 +9,7 @@ import type { JwkServiceClient } from '../../proto/gen/tessera/v1/keys.js';
 import { call } from '../grpc-client/call.js';
 import { httpError } from '../errors/http-error.js';
 import { adminContext } from './api-key.js';
+import { operation } from '../openapi/schemas.js';
 
 interface SetParams {
   set: string;
@@ -63,30 +64,30 @@ function jwks(json: string): { keys: unknown[] } {
 
 /** Registers the key routes on the admin listener. */
 export function registerKeyRoutes(app: FastifyInstance, keys: JwkServiceClient): void {
-  app.post<{ Params: SetParams; Body: CreateBody }>('/admin/keys/:set', { schema: { params: setParams, body: createBody } }, async (request, reply) => {
+  app.post<{ Params: SetParams; Body: CreateBody }>('/admin/keys/:set', { schema: operation({ id: 'createJsonWebKeySet', tag: 'jwk', summary: 'Create JSON Web Key', params: setParams, body: createBody, responses: { 201: 'jsonWebKeySet' } }) }, async (request, reply) => {
     const { set } = request.params;
     const req = { set, alg: request.body.alg, use: request.body.use, kid: request.body.kid ?? '' };
     const res = await call(context(request), keys.createKeySet.bind(keys), req);
     return reply.code(201).header('location', `/admin/keys/${encodeURIComponent(set)}`).send(jwks(res.jwks_json));
   });
 
-  app.get<{ Params: SetParams }>('/admin/keys/:set', { schema: { params: setParams } }, async (request) => {
+  app.get<{ Params: SetParams }>('/admin/keys/:set', { schema: operation({ id: 'getJsonWebKeySet', tag: 'jwk', summary: 'Retrieve a JSON Web Key Set', params: setParams, responses: { 200: 'jsonWebKeySet' } }) }, async (request) => {
     const res = await call(context(request), keys.getKeySet.bind(keys), { set: request.params.set });
     return jwks(res.jwks_json);
   });
 
-  app.get<{ Params: KeyParams }>('/admin/keys/:set/:kid', { schema: { params: keyParams } }, async (request) => {
+  app.get<{ Params: KeyParams }>('/admin/keys/:set/:kid', { schema: operation({ id: 'getJsonWebKey', tag: 'jwk', summary: 'Get JSON Web Key', params: keyParams, responses: { 200: 'jsonWebKeySet' } }) }, async (request) => {
     const res = await call(context(request), keys.getKey.bind(keys), { set: request.params.set, kid: request.params.kid });
     return jwks(res.jwks_json);
   });
 
-  app.put<{ Params: SetParams; Body: unknown }>('/admin/keys/:set', { schema: { params: setParams, body: jwksBody } }, async (request) => {
+  app.put<{ Params: SetParams; Body: unknown }>('/admin/keys/:set', { schema: operation({ id: 'setJsonWebKeySet', tag: 'jwk', summary: 'Update a JSON Web Key Set', params: setParams, body: jwksBody, responses: { 200: 'jsonWebKeySet' } }) }, async (request) => {
     const req = { set: request.params.set, jwks_json: JSON.stringify(request.body) };
     const res = await call(context(request), keys.updateKeySet.bind(keys), req);
     return jwks(res.jwks_json);
   });
 
-  app.put<{ Params: KeyParams; Body: unknown }>('/admin/keys/:set/:kid', { schema: { params: keyParams, body: jwkBody } }, async (request) => {
+  app.put<{ Params: KeyParams; Body: unknown }>('/admin/keys/:set/:kid', { schema: operation({ id: 'setJsonWebKey', tag: 'jwk', summary: 'Set JSON Web Key', params: keyParams, body: jwkBody, responses: { 200: 'jsonWebKey' } }) }, async (request) => {
     const req = { set: request.params.set, kid: request.params.kid, jwk_json: JSON.stringify(request.body) };
     const res = await call(context(request), keys.updateKey.bind(keys), req);
     // Hydra answers this one with the bare `jsonWebKey`, not a set.
@@ -95,12 +96,12 @@ export function registerKeyRoutes(app: FastifyInstance, keys: JwkServiceClient):
     return key;
   });
 
-  app.delete<{ Params: SetParams }>('/admin/keys/:set', { schema: { params: setParams } }, async (request, reply) => {
+  app.delete<{ Params: SetParams }>('/admin/keys/:set', { schema: operation({ id: 'deleteJsonWebKeySet', tag: 'jwk', summary: 'Delete JSON Web Key Set', params: setParams, responses: { 204: { empty: 'No Content' } } }) }, async (request, reply) => {
     await call(context(request), keys.deleteKeySet.bind(keys), { set: request.params.set });
     return reply.code(204).send();
   });
 
-  app.delete<{ Params: KeyParams }>('/admin/keys/:set/:kid', { schema: { params: keyParams } }, async (request, reply) => {
+  app.delete<{ Params: KeyParams }>('/admin/keys/:set/:kid', { schema: operation({ id: 'deleteJsonWebKey', tag: 'jwk', summary: 'Delete JSON Web Key', params: keyParams, responses: { 204: { empty: 'No Content' } } }) }, async (request, reply) => {
     await call(context(request), keys.deleteKey.bind(keys), { set: request.params.set, kid: request.params.kid });
     return reply.code(204).send();
   });

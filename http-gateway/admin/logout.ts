@@ -10,6 +10,7 @@ import { httpError } from '../errors/http-error.js';
 import { clientToJson } from './clients/hydra-json.js';
 import { queryValue } from './pagination.js';
 import { adminContext } from './api-key.js';
+import { operation } from '../openapi/schemas.js';
 
 const context = adminContext;
 
@@ -20,16 +21,16 @@ function challengeOf(request: FastifyRequest): { challenge: string } {
 }
 
 export function registerLogoutAdminRoutes(app: FastifyInstance, flows: FlowServiceClient): void {
-  app.get('/admin/oauth2/auth/requests/logout', async (request) => {
+  app.get('/admin/oauth2/auth/requests/logout', { schema: operation({ id: 'getOAuth2LogoutRequest', tag: 'oAuth2', summary: 'Get OAuth 2.0 Session Logout Request', responses: { 200: 'oAuth2LogoutRequest' } }) }, async (request) => {
     const res = await call(context(request), flows.getLogoutRequest.bind(flows), challengeOf(request));
     const document = JSON.parse(res.json) as Record<string, unknown>;
     return res.client ? { ...document, client: clientToJson(res.client) } : document;
   });
-  app.put('/admin/oauth2/auth/requests/logout/accept', async (request) => {
+  app.put('/admin/oauth2/auth/requests/logout/accept', { schema: operation({ id: 'acceptOAuth2LogoutRequest', tag: 'oAuth2', summary: 'Accept OAuth 2.0 Session Logout Request', responses: { 200: 'oAuth2RedirectTo' } }) }, async (request) => {
     const res = await call(context(request), flows.acceptLogoutRequest.bind(flows), challengeOf(request));
     return { redirect_to: res.redirect_to };
   });
-  app.put('/admin/oauth2/auth/requests/logout/reject', async (request, reply) => {
+  app.put('/admin/oauth2/auth/requests/logout/reject', { schema: operation({ id: 'rejectOAuth2LogoutRequest', tag: 'oAuth2', summary: 'Reject OAuth 2.0 Session Logout Request', responses: { 204: { empty: 'No Content' } } }) }, async (request, reply) => {
     await call(context(request), flows.rejectLogoutRequest.bind(flows), challengeOf(request));
     return reply.code(204).send();
   });

@@ -10,9 +10,10 @@ import { httpError } from '../errors/http-error.js';
 import { formParams } from '../public/form.js';
 import { queryValue } from './pagination.js';
 import { adminContext } from './api-key.js';
+import { operation } from '../openapi/schemas.js';
 
 export function registerTokenAdminRoutes(app: FastifyInstance, introspection: IntrospectionServiceClient, oauth2: OAuth2ServiceClient): void {
-  app.post('/admin/oauth2/introspect', async (request) => {
+  app.post('/admin/oauth2/introspect', { schema: operation({ id: 'introspectOAuth2Token', tag: 'oAuth2', summary: 'Introspect OAuth2 Access and Refresh Tokens', responses: { 200: 'introspectedOAuth2Token' } }) }, async (request) => {
     const params = formParams(request);
     if (!params.token) throw httpError('invalid_request', { hint: 'The "token" parameter is missing.' });
     const res = await call(adminContext(request), introspection.introspect.bind(introspection), {
@@ -38,7 +39,7 @@ export function registerTokenAdminRoutes(app: FastifyInstance, introspection: In
     return body;
   });
 
-  app.delete('/admin/oauth2/tokens', async (request, reply) => {
+  app.delete('/admin/oauth2/tokens', { schema: operation({ id: 'deleteOAuth2Token', tag: 'oAuth2', summary: 'Delete OAuth 2.0 Access Tokens from specific OAuth 2.0 Client', responses: { 204: { empty: 'No Content' } } }) }, async (request, reply) => {
     const clientId = queryValue((request.query as Record<string, unknown>).client_id);
     if (!clientId) throw httpError('invalid_request', { hint: 'The "client_id" query parameter is missing.' });
     await call(adminContext(request), oauth2.revokeClientTokens.bind(oauth2), { client_id: clientId });

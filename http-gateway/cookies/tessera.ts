@@ -3,6 +3,7 @@
  * starting `ory_hydra_`, as Hydra names them) and write the Set-Cookie headers core decides.
  * The gateway never reads or invents a value.
  */
+import { parseCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SetCookie } from '../../proto/gen/tessera/v1/oauth2.js';
 
@@ -13,15 +14,12 @@ const VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
 
 /** The request's Tessera cookies, name → value (first occurrence wins). */
 export function tesseraCookies(request: FastifyRequest): Record<string, string> {
-  const header = request.headers.cookie;
+  // RFC 6265 §5.4 parsing by the `cookie` package; values stay as sent (core minted them, and a
+  // value outside the cookie-octet alphabet is not one of them).
+  const parsed = parseCookie(request.headers.cookie ?? '', { decode: (value) => value });
   const out: Record<string, string> = {};
-  if (!header) return out;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (name.startsWith(PREFIX) && !(name in out) && VALUE.test(value)) out[name] = value;
+  for (const [name, value] of Object.entries(parsed)) {
+    if (name.startsWith(PREFIX) && value !== undefined && VALUE.test(value)) out[name] = value;
   }
   return out;
 }

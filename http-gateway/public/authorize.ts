@@ -12,6 +12,7 @@ import { call } from '../grpc-client/call.js';
 import { formParams } from './form.js';
 import { sendPage, sendRedirect } from './browser-response.js';
 import { errorPage, formPostPage } from './pages.js';
+import { operation } from '../openapi/schemas.js';
 
 /** Query parameters as single values; RFC 6749 §3.1: a parameter must not be repeated. */
 function queryParams(request: FastifyRequest): Record<string, string> {
@@ -50,6 +51,19 @@ export function registerAuthorizeRoutes(app: FastifyInstance, oauth2: OAuth2Serv
       return sendPage(request, reply, httpErr.status, errorPage({ error: httpErr.body.error, error_description: httpErr.body.error_description, error_hint: httpErr.body.error_hint ?? '' }));
     }
   };
-  app.get('/oauth2/auth', handler);
-  app.post('/oauth2/auth', handler);
+  const doc = (id: string) =>
+    operation({
+      id,
+      tag: 'oAuth2',
+      summary: 'OAuth 2.0 Authorize Endpoint',
+      errors: false,
+      responses: {
+        200: { media: 'text/html', description: 'The form_post page (OAuth 2.0 Form Post Response Mode)' },
+        302: { empty: 'To the login or consent app, or back to the client with the response' },
+        303: { empty: 'The same, after a POST' },
+        400: { media: 'text/html', description: 'An error that must not be sent to the client' },
+      },
+    });
+  app.get('/oauth2/auth', { schema: doc('oAuth2Authorize') }, handler);
+  app.post('/oauth2/auth', { schema: doc('oAuth2AuthorizeWithForm') }, handler);
 }

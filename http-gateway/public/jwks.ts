@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { JwkServiceClient } from '../../proto/gen/tessera/v1/keys.js';
 import { call } from '../grpc-client/call.js';
+import { operation } from '../openapi/schemas.js';
 
 /**
  * Short on purpose: a key created through the admin API signs at once, so relying parties must
@@ -15,7 +16,9 @@ export const JWKS_MAX_AGE_SECONDS = 60;
 
 /** Registers `/.well-known/jwks.json` on the public listener. */
 export function registerJwksRoute(app: FastifyInstance, keys: JwkServiceClient): void {
-  app.get('/.well-known/jwks.json', async (request, reply) => {
+  // Hydra wraps this with x/oauth2cors: a client's allowed_cors_origins count (http-gateway/cors.ts).
+  const schema = operation({ id: 'discoverJsonWebKeys', tag: 'wellknown', summary: 'Discover Well-Known JSON Web Keys', responses: { 200: 'jsonWebKeySet' } });
+  app.get('/.well-known/jwks.json', { schema, config: { perClientCors: true } }, async (request, reply) => {
     const res = await call({ requestId: request.id }, keys.getPublicJwks.bind(keys), {});
     return reply
       .header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`)

@@ -14,6 +14,7 @@ import { call } from '../grpc-client/call.js';
 import { formParams } from './form.js';
 import { sendPage, sendRedirect } from './browser-response.js';
 import { errorPage, frontChannelLogoutPage } from './pages.js';
+import { operation } from '../openapi/schemas.js';
 
 /** Query parameters as single values (a repeated one is invalid_request). */
 function queryParams(request: FastifyRequest): Record<string, string> {
@@ -52,6 +53,19 @@ export function registerLogoutRoutes(app: FastifyInstance, oauth2: OAuth2Service
       return sendPage(request, reply, httpErr.status, errorPage({ error: httpErr.body.error, error_description: httpErr.body.error_description, error_hint: httpErr.body.error_hint ?? '' }));
     }
   };
-  app.get('/oauth2/sessions/logout', handler);
-  app.post('/oauth2/sessions/logout', handler);
+  const doc = (id: string) =>
+    operation({
+      id,
+      tag: 'oidc',
+      summary: 'OpenID Connect Front- and Back-channel Enabled Logout',
+      errors: false,
+      responses: {
+        200: { media: 'text/html', description: 'The front-channel logout page' },
+        302: { empty: 'To the logout app, or to the post-logout redirect URI' },
+        303: { empty: 'The same, after a POST' },
+        400: { media: 'text/html', description: 'An error page' },
+      },
+    });
+  app.get('/oauth2/sessions/logout', { schema: doc('revokeOidcSession') }, handler);
+  app.post('/oauth2/sessions/logout', { schema: doc('revokeOidcSessionWithForm') }, handler);
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { HttpError } from '../errors/http-error.js';
-import { errorPage, formPostPage, frontChannelLogoutPage, type Page } from './pages.js';
+import { errorPage, fallbackErrorPage, fallbackPage, formPostPage, frontChannelLogoutPage, type Page } from './pages.js';
 
 /** The CSP's directives by name. */
 function directives(page: Page): Map<string, string> {
@@ -62,4 +62,21 @@ test('the front-channel page frames only http(s) relying parties and redirects o
   assertInlineAllowed(page, 'style', 'style-src');
   assert.equal(directives(page).get('frame-src'), 'https://rp.example http://127.0.0.1:9000');
   for (const uri of SCRIPT_URIS) assert.throws(() => frontChannelLogoutPage(['https://rp.example/fc'], uri), HttpError, uri);
+});
+
+test('fallback pages escape what they show and allow no script, frame or form', () => {
+  const pages = [
+    fallbackPage({ title: '<t>', heading: '"h" & <i>', key: 'urls.<login>' }),
+    fallbackErrorPage({ error: '<script>x</script>', error_description: '"d"', error_hint: "it's", error_debug: '</li><li>' }),
+  ];
+  for (const page of pages) {
+    assert.doesNotMatch(page.html, /<script>|<t>|<i>|<login>|<\/li><li>/);
+    const csp = directives(page);
+    assert.equal(csp.get('default-src'), "'none'");
+    assert.equal(csp.get('frame-ancestors'), "'none'");
+    assert.equal(csp.get('form-action'), "'none'");
+    assert.equal(csp.get('script-src'), undefined);
+  }
+  assert.match(pages[0]?.html ?? '', /<code>urls\.&lt;login&gt;<\/code>/);
+  assert.match(pages[1]?.html ?? '', /<li>Hint: it&#39;s<\/li>/);
 });

@@ -1,7 +1,7 @@
 /**
  * Every HTML page the gateway renders: the error page (when an error must not be redirected,
- * RFC 6749 §4.1.2.1), the OAuth 2.0 Form Post Response Mode auto-submitting form, and the
- * Front-Channel Logout page. Each comes with the Content-Security-Policy that fits it
+ * RFC 6749 §4.1.2.1), Hydra's fallback pages for unset `urls.*` keys, the OAuth 2.0 Form Post
+ * Response Mode auto-submitting form, and the Front-Channel Logout page. Each comes with the Content-Security-Policy that fits it
  * (public/browser-response.ts sends both).
  *
  * These are the sinks where a URI becomes an `action`, `src`, `href`, `location` or meta
@@ -57,6 +57,49 @@ export function errorPage(error: { error: string; error_description: string; err
     html: `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>An error occurred</title></head>
 <body><h1>An error occurred</h1><h2>${escapeHtml(error.error)}</h2><p>${escapeHtml(error.error_description)}</p>${hint}</body></html>
+`,
+    contentSecurityPolicy: policy("form-action 'none'"),
+  };
+}
+
+/** Where an operator reads how to set the URL a fallback page stands in for. */
+const FALLBACK_ADVICE =
+  '<p>If you are an administrator, set this key in the configuration (see the Configuration section of Tessera\'s README). If you are a user, please contact the administrator.</p>';
+
+/**
+ * Hydra's fallback page (oauth2/handler_fallback_endpoints.go): what the browser lands on when
+ * the URL configuration key `key` (urls.login, urls.consent, …) is not set.
+ */
+export function fallbackPage(page: { title: string; heading: string; key: string }): Page {
+  return {
+    html: `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(page.title)}</title></head>
+<body><h1>${escapeHtml(page.heading)}</h1>
+<p>You are seeing this page because configuration key <code>${escapeHtml(page.key)}</code> is not set.</p>
+${FALLBACK_ADVICE}</body></html>
+`,
+    contentSecurityPolicy: policy("form-action 'none'"),
+  };
+}
+
+/**
+ * Hydra's default error page (`/oauth2/fallbacks/error`, shown when `urls.error` is not set): the
+ * error fields of its query. They come from whoever wrote the link, so they are only ever text.
+ */
+export function fallbackErrorPage(error: { error: string; error_description: string; error_hint: string; error_debug: string }): Page {
+  const item = (label: string, value: string) => `<li>${label}: ${escapeHtml(value)}</li>`;
+  return {
+    html: `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>An OAuth 2.0 Error Occurred</title></head>
+<body><h1>The OAuth2 request resulted in an error.</h1>
+<ul>
+${item('Error', error.error)}
+${item('Description', error.error_description)}
+${item('Hint', error.error_hint)}
+${item('Debug', error.error_debug)}
+</ul>
+<p>You are seeing this page because configuration key <code>urls.error</code> is not set.</p>
+${FALLBACK_ADVICE}</body></html>
 `,
     contentSecurityPolicy: policy("form-action 'none'"),
   };

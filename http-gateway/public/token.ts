@@ -8,6 +8,7 @@ import type { OAuth2ServiceClient } from '../../proto/gen/tessera/v1/oauth2.js';
 import { sendError, toHttpError } from '../errors/handlers.js';
 import { call } from '../grpc-client/call.js';
 import { credentialsOf, formParams } from './form.js';
+import { operation } from '../openapi/schemas.js';
 
 /** RFC 6749 §5.1: responses with tokens or credentials must not be cached. */
 function noStore(reply: FastifyReply): FastifyReply {
@@ -29,7 +30,8 @@ function renderOAuthError(request: FastifyRequest, reply: FastifyReply, err: unk
 }
 
 export function registerTokenRoutes(app: FastifyInstance, oauth2: OAuth2ServiceClient): void {
-  app.post('/oauth2/token', async (request, reply) => {
+  const tokenSchema = operation({ id: 'oauth2TokenExchange', tag: 'oAuth2', summary: 'The OAuth 2.0 Token Endpoint', responses: { 200: 'oAuth2TokenExchange' } });
+  app.post('/oauth2/token', { schema: tokenSchema, config: { perClientCors: true } }, async (request, reply) => {
     try {
       const params = formParams(request);
       const res = await call({ requestId: request.id }, oauth2.token.bind(oauth2), {
@@ -51,7 +53,8 @@ export function registerTokenRoutes(app: FastifyInstance, oauth2: OAuth2ServiceC
     }
   });
 
-  app.post('/oauth2/revoke', async (request, reply) => {
+  const revokeSchema = operation({ id: 'revokeOAuth2Token', tag: 'oAuth2', summary: 'Revoke OAuth 2.0 Access or Refresh Token', responses: { 200: { empty: 'The token is revoked, or was not known (RFC 7009 §2.2)' } } });
+  app.post('/oauth2/revoke', { schema: revokeSchema, config: { perClientCors: true } }, async (request, reply) => {
     try {
       const params = formParams(request);
       await call({ requestId: request.id }, oauth2.revoke.bind(oauth2), {

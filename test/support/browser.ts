@@ -11,6 +11,7 @@ export interface Hop {
   setCookies: string[];
   contentType: string;
   body: string;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export class Browser {
@@ -48,7 +49,7 @@ export class Browser {
       else this.cookies.set(name, pair.slice(eq + 1).trim());
     }
     const location = res.headers.location;
-    return { status: res.statusCode, location: typeof location === 'string' ? location : '', setCookies, contentType: String(res.headers['content-type'] ?? ''), body };
+    return { status: res.statusCode, location: typeof location === 'string' ? location : '', setCookies, contentType: String(res.headers['content-type'] ?? ''), body, headers: res.headers };
   }
 }
 

@@ -11,6 +11,7 @@ import { linkHeader, parsePageSize, queryValue } from '../pagination.js';
 import { clientFromJson, clientToJson, lifespansFromJson, type ClientDocument } from './hydra-json.js';
 import { clientSchema, jsonPatchSchema, lifespansSchema } from './schemas.js';
 import { adminContext } from '../api-key.js';
+import { operation, ref } from '../../openapi/schemas.js';
 
 interface IdParams {
   id: string;
@@ -28,7 +29,7 @@ function present<T>(value: T | undefined): T {
 
 /** Registers the client routes on the admin listener. */
 export function registerClientRoutes(app: FastifyInstance, clients: ClientServiceClient): void {
-  app.get('/admin/clients', async (request, reply) => {
+  app.get('/admin/clients', { schema: operation({ id: 'listOAuth2Clients', tag: 'oAuth2', summary: 'List OAuth 2.0 Clients', responses: { 200: { json: { type: 'array', items: ref('oAuth2Client') }, description: 'Paginated OAuth2 Client List Response' } } }) }, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const pageSize = parsePageSize(queryValue(query.page_size) || undefined);
     const req = {
@@ -42,13 +43,13 @@ export function registerClientRoutes(app: FastifyInstance, clients: ClientServic
     return res.clients.map(clientToJson);
   });
 
-  app.post<{ Body: ClientDocument }>('/admin/clients', { schema: { body: clientSchema } }, async (request, reply) => {
+  app.post<{ Body: ClientDocument }>('/admin/clients', { schema: operation({ id: 'createOAuth2Client', tag: 'oAuth2', summary: 'Create OAuth 2.0 Client', body: clientSchema, responses: { 201: 'oAuth2Client' } }) }, async (request, reply) => {
     const req = { client: clientFromJson(request.body) };
     const res = await call(context(request), clients.createClient.bind(clients), req);
     return reply.code(201).send(clientToJson(present(res.client)));
   });
 
-  app.get<{ Params: IdParams }>('/admin/clients/:id', { schema: { params: idParams } }, async (request) => {
+  app.get<{ Params: IdParams }>('/admin/clients/:id', { schema: operation({ id: 'getOAuth2Client', tag: 'oAuth2', summary: 'Get an OAuth 2.0 Client', params: idParams, responses: { 200: 'oAuth2Client' } }) }, async (request) => {
     const req = { client_id: request.params.id };
     const res = await call(context(request), clients.getClient.bind(clients), req);
     return clientToJson(present(res.client));
@@ -56,7 +57,7 @@ export function registerClientRoutes(app: FastifyInstance, clients: ClientServic
 
   app.put<{ Params: IdParams; Body: ClientDocument }>(
     '/admin/clients/:id',
-    { schema: { params: idParams, body: clientSchema } },
+    { schema: operation({ id: 'setOAuth2Client', tag: 'oAuth2', summary: 'Set OAuth 2.0 Client', params: idParams, body: clientSchema, responses: { 200: 'oAuth2Client' } }) },
     async (request) => {
       // The path names the client, as in Hydra; an id in the body does not move it.
       const req = { client: { ...clientFromJson(request.body), client_id: request.params.id } };
@@ -67,7 +68,7 @@ export function registerClientRoutes(app: FastifyInstance, clients: ClientServic
 
   app.patch<{ Params: IdParams; Body: unknown[] }>(
     '/admin/clients/:id',
-    { schema: { params: idParams, body: jsonPatchSchema } },
+    { schema: operation({ id: 'patchOAuth2Client', tag: 'oAuth2', summary: 'Patch OAuth 2.0 Client', params: idParams, body: jsonPatchSchema, responses: { 200: 'oAuth2Client' } }) },
     async (request) => {
       const req = { client_id: request.params.id, json_patch: JSON.stringify(request.body) };
       const res = await call(context(request), clients.patchClient.bind(clients), req);
@@ -75,7 +76,7 @@ export function registerClientRoutes(app: FastifyInstance, clients: ClientServic
     },
   );
 
-  app.delete<{ Params: IdParams }>('/admin/clients/:id', { schema: { params: idParams } }, async (request, reply) => {
+  app.delete<{ Params: IdParams }>('/admin/clients/:id', { schema: operation({ id: 'deleteOAuth2Client', tag: 'oAuth2', summary: 'Delete OAuth 2.0 Client', params: idParams, responses: { 204: { empty: 'No Content' } } }) }, async (request, reply) => {
     const req = { client_id: request.params.id };
     await call(context(request), clients.deleteClient.bind(clients), req);
     return reply.code(204).send();
@@ -83,7 +84,7 @@ export function registerClientRoutes(app: FastifyInstance, clients: ClientServic
 
   app.put<{ Params: IdParams; Body: ClientDocument }>(
     '/admin/clients/:id/lifespans',
-    { schema: { params: idParams, body: lifespansSchema } },
+    { schema: operation({ id: 'setOAuth2ClientLifespans', tag: 'oAuth2', summary: 'Set OAuth2 Client Token Lifespans', params: idParams, body: lifespansSchema, responses: { 200: 'oAuth2Client' } }) },
     async (request) => {
       const req = { client_id: request.params.id, lifespans: lifespansFromJson(request.body) };
       const res = await call(context(request), clients.setClientLifespans.bind(clients), req);
@@ -91,13 +92,13 @@ export function registerClientRoutes(app: FastifyInstance, clients: ClientServic
     },
   );
 
-  app.post<{ Params: IdParams }>('/admin/clients/:id/secrets/rotate', { schema: { params: idParams } }, async (request) => {
+  app.post<{ Params: IdParams }>('/admin/clients/:id/secrets/rotate', { schema: operation({ id: 'rotateOAuth2ClientSecret', tag: 'oAuth2', summary: 'Rotate OAuth 2.0 Client Secret', params: idParams, responses: { 200: 'oAuth2Client' } }) }, async (request) => {
     const req = { client_id: request.params.id };
     const res = await call(context(request), clients.rotateClientSecret.bind(clients), req);
     return clientToJson(present(res.client));
   });
 
-  app.delete<{ Params: IdParams }>('/admin/clients/:id/secrets/rotate', { schema: { params: idParams } }, async (request) => {
+  app.delete<{ Params: IdParams }>('/admin/clients/:id/secrets/rotate', { schema: operation({ id: 'deleteRotatedOAuth2ClientSecrets', tag: 'oAuth2', summary: 'Delete Rotated OAuth 2.0 Client Secrets', params: idParams, responses: { 200: 'oAuth2Client' } }) }, async (request) => {
     const req = { client_id: request.params.id };
     await call(context(request), clients.deleteRotatedClientSecrets.bind(clients), req);
     // Hydra answers with the client; the RPC returns nothing, so read it back.

@@ -183,6 +183,22 @@ export interface DiscoveryResponse {
   metadata_json: string;
 }
 
+export interface CheckCorsOriginRequest {
+  /** The request's `Origin` header (RFC 6454 §7), e.g. `https://spa.example`. */
+  origin: string;
+  /** The raw `Authorization` header, if any (Basic client credentials or a Bearer access token). */
+  authorization_header: string;
+  /** `client_id` from the form body, if any. */
+  client_id: string;
+  /** `access_token` from the form body, if any (RFC 6750 §2.2). */
+  access_token: string;
+}
+
+export interface CheckCorsOriginResponse {
+  /** True when the client lists the origin (exactly, or through a pattern such as `https://*.example.com`). */
+  allowed: boolean;
+}
+
 function createBaseClientCredentials(): ClientCredentials {
   return {
     authorization_header: "",
@@ -2590,6 +2606,202 @@ export const DiscoveryResponse: MessageFns<DiscoveryResponse> = {
   },
 };
 
+function createBaseCheckCorsOriginRequest(): CheckCorsOriginRequest {
+  return { origin: "", authorization_header: "", client_id: "", access_token: "" };
+}
+
+export const CheckCorsOriginRequest: MessageFns<CheckCorsOriginRequest> = {
+  encode(message: CheckCorsOriginRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.origin !== "") {
+      writer.uint32(10).string(message.origin);
+    }
+    if (message.authorization_header !== "") {
+      writer.uint32(18).string(message.authorization_header);
+    }
+    if (message.client_id !== "") {
+      writer.uint32(26).string(message.client_id);
+    }
+    if (message.access_token !== "") {
+      writer.uint32(34).string(message.access_token);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckCorsOriginRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckCorsOriginRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.origin = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.authorization_header = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.client_id = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.access_token = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckCorsOriginRequest {
+    return {
+      origin: isSet(object.origin) ? globalThis.String(object.origin) : "",
+      authorization_header: isSet(object.authorizationHeader)
+        ? globalThis.String(object.authorizationHeader)
+        : isSet(object.authorization_header)
+        ? globalThis.String(object.authorization_header)
+        : "",
+      client_id: isSet(object.clientId)
+        ? globalThis.String(object.clientId)
+        : isSet(object.client_id)
+        ? globalThis.String(object.client_id)
+        : "",
+      access_token: isSet(object.accessToken)
+        ? globalThis.String(object.accessToken)
+        : isSet(object.access_token)
+        ? globalThis.String(object.access_token)
+        : "",
+    };
+  },
+
+  toJSON(message: CheckCorsOriginRequest): unknown {
+    const obj: any = {};
+    if (message.origin !== "") {
+      obj.origin = message.origin;
+    }
+    if (message.authorization_header !== "") {
+      obj.authorizationHeader = message.authorization_header;
+    }
+    if (message.client_id !== "") {
+      obj.clientId = message.client_id;
+    }
+    if (message.access_token !== "") {
+      obj.accessToken = message.access_token;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CheckCorsOriginRequest>): CheckCorsOriginRequest {
+    return CheckCorsOriginRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CheckCorsOriginRequest>): CheckCorsOriginRequest {
+    const message = createBaseCheckCorsOriginRequest();
+    message.origin = object.origin ?? "";
+    message.authorization_header = object.authorization_header ?? "";
+    message.client_id = object.client_id ?? "";
+    message.access_token = object.access_token ?? "";
+    return message;
+  },
+};
+
+function createBaseCheckCorsOriginResponse(): CheckCorsOriginResponse {
+  return { allowed: false };
+}
+
+export const CheckCorsOriginResponse: MessageFns<CheckCorsOriginResponse> = {
+  encode(message: CheckCorsOriginResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.allowed !== false) {
+      writer.uint32(8).bool(message.allowed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckCorsOriginResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckCorsOriginResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.allowed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckCorsOriginResponse {
+    return { allowed: isSet(object.allowed) ? globalThis.Boolean(object.allowed) : false };
+  },
+
+  toJSON(message: CheckCorsOriginResponse): unknown {
+    const obj: any = {};
+    if (message.allowed !== false) {
+      obj.allowed = message.allowed;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CheckCorsOriginResponse>): CheckCorsOriginResponse {
+    return CheckCorsOriginResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CheckCorsOriginResponse>): CheckCorsOriginResponse {
+    const message = createBaseCheckCorsOriginResponse();
+    message.allowed = object.allowed ?? false;
+    return message;
+  },
+};
+
 /**
  * OAuth2Service is the public OAuth 2.0 / OpenID Connect surface. The gateway forwards the
  * HTTP request's parameters and credentials untouched; every decision (client authentication,
@@ -2671,6 +2883,25 @@ export const OAuth2ServiceService = {
     responseSerialize: (value: DiscoveryResponse): Buffer => Buffer.from(DiscoveryResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DiscoveryResponse => DiscoveryResponse.decode(value),
   },
+  /**
+   * CheckCorsOrigin says whether a cross-origin request to the token, revocation, UserInfo,
+   * discovery or JWKS endpoint may be read by `origin` because the OAuth 2.0 client it speaks for
+   * lists that origin in `allowed_cors_origins` (Hydra's per-client CORS). The client is the
+   * form's `client_id`, else the HTTP Basic user name, else the client of the bearer access token
+   * (header or form). Nothing is authenticated here: the answer only lets a browser show the
+   * response, which the endpoint itself still guards.
+   */
+  checkCorsOrigin: {
+    path: "/tessera.v1.OAuth2Service/CheckCorsOrigin" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CheckCorsOriginRequest): Buffer =>
+      Buffer.from(CheckCorsOriginRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CheckCorsOriginRequest => CheckCorsOriginRequest.decode(value),
+    responseSerialize: (value: CheckCorsOriginResponse): Buffer =>
+      Buffer.from(CheckCorsOriginResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CheckCorsOriginResponse => CheckCorsOriginResponse.decode(value),
+  },
 } as const;
 
 export interface OAuth2ServiceServer extends UntypedServiceImplementation {
@@ -2691,6 +2922,15 @@ export interface OAuth2ServiceServer extends UntypedServiceImplementation {
   logout: handleUnaryCall<LogoutRequest, BrowserResponse>;
   /** Discovery returns the OpenID Provider metadata (`/.well-known/openid-configuration`). */
   discovery: handleUnaryCall<DiscoveryRequest, DiscoveryResponse>;
+  /**
+   * CheckCorsOrigin says whether a cross-origin request to the token, revocation, UserInfo,
+   * discovery or JWKS endpoint may be read by `origin` because the OAuth 2.0 client it speaks for
+   * lists that origin in `allowed_cors_origins` (Hydra's per-client CORS). The client is the
+   * form's `client_id`, else the HTTP Basic user name, else the client of the bearer access token
+   * (header or form). Nothing is authenticated here: the answer only lets a browser show the
+   * response, which the endpoint itself still guards.
+   */
+  checkCorsOrigin: handleUnaryCall<CheckCorsOriginRequest, CheckCorsOriginResponse>;
 }
 
 export interface OAuth2ServiceClient extends Client1 {
@@ -2808,6 +3048,29 @@ export interface OAuth2ServiceClient extends Client1 {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DiscoveryResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * CheckCorsOrigin says whether a cross-origin request to the token, revocation, UserInfo,
+   * discovery or JWKS endpoint may be read by `origin` because the OAuth 2.0 client it speaks for
+   * lists that origin in `allowed_cors_origins` (Hydra's per-client CORS). The client is the
+   * form's `client_id`, else the HTTP Basic user name, else the client of the bearer access token
+   * (header or form). Nothing is authenticated here: the answer only lets a browser show the
+   * response, which the endpoint itself still guards.
+   */
+  checkCorsOrigin(
+    request: CheckCorsOriginRequest,
+    callback: (error: ServiceError | null, response: CheckCorsOriginResponse) => void,
+  ): ClientUnaryCall;
+  checkCorsOrigin(
+    request: CheckCorsOriginRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CheckCorsOriginResponse) => void,
+  ): ClientUnaryCall;
+  checkCorsOrigin(
+    request: CheckCorsOriginRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CheckCorsOriginResponse) => void,
   ): ClientUnaryCall;
 }
 

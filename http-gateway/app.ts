@@ -90,7 +90,7 @@ async function listen(app: FastifyInstance, host: string, port: number, tls: Tls
 
 function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: CoreConnection, tls: TlsMaterial | undefined, life: ListenerLife): FastifyInstance {
   const logger: FastifyBaseLogger = opts.logger.child({ listener: name });
-  const app = createListener({ logger, leakSensitiveValues: opts.config.log.leakSensitiveValues, tls });
+  const app = createListener({ logger, leakSensitiveValues: opts.config.log.leakSensitiveValues, exposeInternalErrors: opts.config.oauth2.exposeInternalErrors, tls });
   instrumentListener(app, life.metrics);
   registerHealthRoutes(app, core, life.draining);
   if (name === 'admin') registerMetricsRoute(app, life.metrics);

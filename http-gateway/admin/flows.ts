@@ -8,8 +8,56 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FlowDocument, FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
 import { call, type CallContext } from '../grpc-client/call.js';
 import { httpError } from '../errors/http-error.js';
+import { withIgnoredBodies } from '../server.js';
 import { clientToJson } from './clients/hydra-json.js';
 import { linkHeader, parsePageSize, queryValue } from './pagination.js';
+
+type Schema = Record<string, unknown>;
+
+const text: Schema = { type: 'string' };
+const texts: Schema = { type: 'array', items: text };
+const flag: Schema = { type: 'boolean' };
+const seconds: Schema = { type: 'integer' };
+const claims: Schema = { type: 'object' };
+
+/**
+ * Request bodies as Hydra's Go structs type them (`acceptOAuth2LoginRequest`,
+ * `acceptOAuth2ConsentRequest`, `rejectOAuth2Request`): JSON types only, so a wrong type is 400
+ * naming the field; nulls decode to zero values first (go-json.ts). What the values mean is core's call.
+ */
+const BODY_SCHEMAS = {
+  login: {
+    accept: {
+      type: 'object',
+      properties: {
+        subject: text,
+        remember: flag,
+        remember_for: seconds,
+        acr: text,
+        amr: texts,
+        force_subject_identifier: text,
+        extend_session_lifespan: flag,
+        identity_provider_session_id: text,
+      },
+    },
+  },
+  consent: {
+    accept: {
+      type: 'object',
+      properties: {
+        grant_scope: texts,
+        grant_access_token_audience: texts,
+        remember: flag,
+        remember_for: seconds,
+        session: { type: 'object', properties: { access_token: claims, id_token: claims } },
+      },
+    },
+  },
+  reject: {
+    type: 'object',
+    properties: { error: text, error_description: text, error_hint: text, error_debug: text, status_code: seconds },
+  },
+} as const;
 
 const context = (request: FastifyRequest): CallContext => ({ requestId: request.id });
 const query = (request: FastifyRequest): Record<string, unknown> => request.query as Record<string, unknown>;
@@ -42,11 +90,11 @@ export function registerFlowRoutes(app: FastifyInstance, flows: FlowServiceClien
       if (res.handled) return reply.code(410).send(JSON.parse(res.json) as unknown);
       return document(res, 'client');
     });
-    app.put(`/admin/oauth2/auth/requests/${kind}/accept`, async (request) => {
+    app.put(`/admin/oauth2/auth/requests/${kind}/accept`, { schema: { body: BODY_SCHEMAS[kind].accept } }, async (request) => {
       const res = await call(context(request), accept, { challenge: challengeOf(request, param), body_json: JSON.stringify(request.body ?? {}) });
       return { redirect_to: res.redirect_to };
     });
-    app.put(`/admin/oauth2/auth/requests/${kind}/reject`, async (request) => {
+    app.put(`/admin/oauth2/auth/requests/${kind}/reject`, { schema: { body: BODY_SCHEMAS.reject } }, async (request) => {
       const res = await call(context(request), reject, { challenge: challengeOf(request, param), body_json: JSON.stringify(request.body ?? {}) });
       return { redirect_to: res.redirect_to };
     });
@@ -70,6 +118,11 @@ export function registerFlowRoutes(app: FastifyInstance, flows: FlowServiceClien
     return res.sessions.map((s) => document(s, 'consent_request'));
   });
 
+  // Hydra's revocation handlers read no body: any body, of any type, is ignored.
+  withIgnoredBodies(app, (scope) => registerRevocationRoutes(scope, flows));
+}
+
+function registerRevocationRoutes(app: FastifyInstance, flows: FlowServiceClient): void {
   app.delete('/admin/oauth2/auth/sessions/consent', async (request, reply) => {
     const q = query(request);
     await call(context(request), flows.revokeConsentSessions.bind(flows), {

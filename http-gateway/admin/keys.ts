@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { JwkServiceClient } from '../../proto/gen/tessera/v1/keys.js';
 import { call, type CallContext } from '../grpc-client/call.js';
 import { httpError } from '../errors/http-error.js';
+import { withIgnoredBodies } from '../server.js';
 
 interface SetParams {
   set: string;
@@ -94,6 +95,11 @@ export function registerKeyRoutes(app: FastifyInstance, keys: JwkServiceClient):
     return key;
   });
 
+  // Hydra's delete handlers read no body: any body, of any type, is ignored.
+  withIgnoredBodies(app, (scope) => registerDeleteRoutes(scope, keys));
+}
+
+function registerDeleteRoutes(app: FastifyInstance, keys: JwkServiceClient): void {
   app.delete<{ Params: SetParams }>('/admin/keys/:set', { schema: { params: setParams } }, async (request, reply) => {
     await call(context(request), keys.deleteKeySet.bind(keys), { set: request.params.set });
     return reply.code(204).send();

@@ -1,12 +1,13 @@
 /**
  * Hydra's logout admin API over tessera.v1.FlowService: `GET /admin/oauth2/auth/requests/logout`,
  * `PUT …/logout/accept` (→ `{redirect_to}`) and `PUT …/logout/reject` (→ 204; the logout app
- * then sends the user wherever it likes). No request bodies.
+ * then sends the user wherever it likes). A request body, of any type, is ignored, as Hydra does.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
 import { call, type CallContext } from '../grpc-client/call.js';
 import { httpError } from '../errors/http-error.js';
+import { withIgnoredBodies } from '../server.js';
 import { clientToJson } from './clients/hydra-json.js';
 import { queryValue } from './pagination.js';
 
@@ -18,7 +19,12 @@ function challengeOf(request: FastifyRequest): { challenge: string } {
   return { challenge };
 }
 
+/** Hydra's logout handlers read no body; Ory's SDK sends an empty form to accept and reject. */
 export function registerLogoutAdminRoutes(app: FastifyInstance, flows: FlowServiceClient): void {
+  withIgnoredBodies(app, (scope) => registerRoutes(scope, flows));
+}
+
+function registerRoutes(app: FastifyInstance, flows: FlowServiceClient): void {
   app.get('/admin/oauth2/auth/requests/logout', async (request) => {
     const res = await call(context(request), flows.getLogoutRequest.bind(flows), challengeOf(request));
     const document = JSON.parse(res.json) as Record<string, unknown>;

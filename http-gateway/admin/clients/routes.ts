@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ClientServiceClient } from '../../../proto/gen/tessera/v1/clients.js';
 import { call, type CallContext } from '../../grpc-client/call.js';
 import { httpError } from '../../errors/http-error.js';
+import { withIgnoredBodies } from '../../server.js';
 import { linkHeader, parsePageSize, queryValue } from '../pagination.js';
 import { clientFromJson, clientToJson, lifespansFromJson, type ClientDocument } from './hydra-json.js';
 import { clientSchema, jsonPatchSchema, lifespansSchema } from './schemas.js';
@@ -74,12 +75,6 @@ export function registerClientRoutes(app: FastifyInstance, clients: ClientServic
     },
   );
 
-  app.delete<{ Params: IdParams }>('/admin/clients/:id', { schema: { params: idParams } }, async (request, reply) => {
-    const req = { client_id: request.params.id };
-    await call(context(request), clients.deleteClient.bind(clients), req);
-    return reply.code(204).send();
-  });
-
   app.put<{ Params: IdParams; Body: ClientDocument }>(
     '/admin/clients/:id/lifespans',
     { schema: { params: idParams, body: lifespansSchema } },
@@ -89,6 +84,17 @@ export function registerClientRoutes(app: FastifyInstance, clients: ClientServic
       return clientToJson(present(res.client));
     },
   );
+
+  // Hydra's handlers of these read no body: any body, of any type, is ignored.
+  withIgnoredBodies(app, (scope) => registerBodilessRoutes(scope, clients));
+}
+
+function registerBodilessRoutes(app: FastifyInstance, clients: ClientServiceClient): void {
+  app.delete<{ Params: IdParams }>('/admin/clients/:id', { schema: { params: idParams } }, async (request, reply) => {
+    const req = { client_id: request.params.id };
+    await call(context(request), clients.deleteClient.bind(clients), req);
+    return reply.code(204).send();
+  });
 
   app.post<{ Params: IdParams }>('/admin/clients/:id/secrets/rotate', { schema: { params: idParams } }, async (request) => {
     const req = { client_id: request.params.id };

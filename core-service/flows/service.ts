@@ -18,7 +18,7 @@ import {
   type FlowError,
   type LoginResult,
 } from './flow.js';
-import type { ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from './store.js';
+import type { ConsentFilter, ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from './store.js';
 
 /** A Hydra JSON document plus the client it embeds (rendered to Hydra's client JSON at the edge). */
 export interface FlowDocument {
@@ -281,7 +281,7 @@ export function createFlowService(deps: FlowServiceDeps) {
 
     /** A subject's granted consents (Hydra lists those not skipped), newest first. */
     async listConsentSessions(query: { subject: string; loginSessionId: string; pageSize: number; offset: number }): Promise<FlowDocument[]> {
-      if (query.subject === '') throw errors.badRequest('The "subject" parameter is required.');
+      if (query.subject === '') throw errors.badRequest("Query parameter 'subject' is not defined but should have been.");
       const grants = await deps.consents.listConsents(query.subject, query.loginSessionId, query.pageSize, query.offset);
       const clients = new Map<string, StoredClient | undefined>();
       const out: FlowDocument[] = [];
@@ -292,22 +292,25 @@ export function createFlowService(deps: FlowServiceDeps) {
       return out;
     },
 
-    /** Forgets consents (one client's, or all with `all`) and revokes every token of those grants. */
+    /**
+     * Forgets consents and revokes every token of those grants. Hydra's revokeOAuth2ConsentSessions
+     * takes exactly one of: `consent_request_id` alone; `subject` with `client`; `subject` with
+     * `all=true`. Anything else is invalid_request; consents that do not exist are no error.
+     */
     async revokeConsentSessions(query: { subject: string; clientId: string; all: boolean; consentRequestId: string }): Promise<void> {
-      if (query.subject === '') throw errors.badRequest('The "subject" parameter is required.');
-      if (query.clientId === '' && !query.all && query.consentRequestId === '') {
-        throw errors.badRequest('Either "client", "consent_request_id" or "all=true" is required.');
-      }
-      const requestIds = await deps.consents.deleteConsents({
-        subject: query.subject,
-        ...(query.all ? {} : { clientId: query.clientId || undefined, consentRequestId: query.consentRequestId || undefined }),
-      });
+      const { subject, clientId, all, consentRequestId } = query;
+      let filter: ConsentFilter;
+      if (consentRequestId !== '' && subject === '' && clientId === '') filter = { consentRequestId };
+      else if (consentRequestId === '' && subject !== '' && clientId !== '' && !all) filter = { subject, clientId };
+      else if (consentRequestId === '' && subject !== '' && clientId === '' && all) filter = { subject };
+      else throw errors.badRequest('Invalid combination of query parameters.');
+      const requestIds = await deps.consents.deleteConsents(filter);
       for (const requestId of requestIds) await deps.tokens.revokeRequest(requestId);
     },
 
     /** Ends remembered login sessions by subject or sid (later authorizations must log in again). */
     async revokeLoginSessions(query: { subject: string; sid: string }): Promise<void> {
-      if (query.subject === '' && query.sid === '') throw errors.badRequest('Either "subject" or "sid" is required.');
+      if (query.subject === '' && query.sid === '') throw errors.badRequest("Either 'subject' or 'sid' query parameters need to be defined.");
       await deps.sessions.deleteLoginSessions({ subject: query.subject || undefined, id: query.sid || undefined });
     },
   };

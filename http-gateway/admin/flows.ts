@@ -71,9 +71,11 @@ function document(doc: FlowDocument, clientField: 'client' | 'consent_request'):
   return request ? { ...parsed, consent_request: { ...request, client } } : parsed;
 }
 
+/** Hydra reads `login_challenge` / `consent_challenge`, or the older `challenge`. */
 function challengeOf(request: FastifyRequest, name: string): string {
-  const value = queryValue(query(request)[name]);
-  if (value === '') throw httpError('invalid_request', { hint: `Query parameter "${name}" is required.` });
+  const q = query(request);
+  const value = queryValue(q[name]) || queryValue(q.challenge);
+  if (value === '') throw httpError('invalid_request', { hint: "Query parameter 'challenge' is not defined but should have been." });
   return value;
 }
 

@@ -14,8 +14,10 @@ import { queryValue } from './pagination.js';
 const context = (request: FastifyRequest): CallContext => ({ requestId: request.id });
 
 function challengeOf(request: FastifyRequest): { challenge: string } {
-  const challenge = queryValue((request.query as Record<string, unknown>).logout_challenge);
-  if (challenge === '') throw httpError('invalid_request', { hint: 'Query parameter "logout_challenge" is required.' });
+  const q = request.query as Record<string, unknown>;
+  // Hydra reads `logout_challenge`, or the older `challenge`.
+  const challenge = queryValue(q.logout_challenge) || queryValue(q.challenge);
+  if (challenge === '') throw httpError('invalid_request', { hint: "Query parameter 'challenge' is not defined but should have been." });
   return { challenge };
 }
 

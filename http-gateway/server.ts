@@ -24,10 +24,12 @@ export type FormBody = Record<string, string | string[]>;
 
 /**
  * Registers routes that take form bodies (the OAuth 2.0 endpoints: RFC 6749 §3.2, RFC 7009 §2.1,
- * RFC 7662 §2.1) in their own scope, so JSON-only routes keep answering 415 to a form.
+ * RFC 7662 §2.1) in their own scope, so JSON-only routes keep answering 415 to a form. As Go's
+ * ParseForm, the scope reads a form and ignores a body of any other type.
  */
 export function withFormBodies(app: FastifyInstance, register: (scope: FastifyInstance) => void): void {
   void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(FORM_TYPE, { parseAs: 'string' }, (_request, body, done) => {
       done(null, parseForm(String(body)));
     });

@@ -13,12 +13,15 @@ import type { FastifyInstance } from 'fastify';
 /** The part of a JSON schema that says what a value's zero is. */
 interface SchemaNode {
   type?: unknown;
+  /** A Go pointer or Null* type (Hydra's NullDuration): `null` leaves it unset. */
+  nullable?: boolean;
   properties?: Record<string, SchemaNode>;
   items?: SchemaNode;
 }
 
-/** Go's zero value for a schema type; undefined for objects and untyped values (a nil map or pointer: unset). */
+/** Go's zero value for a schema type; undefined (unset) for nullable, object and untyped values (a nil pointer or map). */
 function zeroOf(schema: SchemaNode | undefined): unknown {
+  if (schema?.nullable === true) return undefined;
   switch (schema?.type) {
     case 'string':
       return '';

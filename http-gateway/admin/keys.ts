@@ -19,18 +19,20 @@ interface KeyParams extends SetParams {
 }
 
 interface CreateBody {
-  alg: string;
-  use: string;
+  alg?: string;
+  use?: string;
   kid?: string;
 }
 
 const setParams = { type: 'object', required: ['set'], properties: { set: { type: 'string' } } };
 const keyParams = { type: 'object', required: ['set', 'kid'], properties: { set: { type: 'string' }, kid: { type: 'string' } } };
 
-/** Hydra's `createJsonWebKeySet`; `kid` may be left out (core then picks a UUID, as Hydra does). */
+/**
+ * Hydra's `createJsonWebKeySet`. Its Go struct makes nothing required: a missing `use` is the
+ * generator's default, a missing `kid` a UUID, a missing `alg` an unsupported algorithm (core decides).
+ */
 const createBody = {
   type: 'object',
-  required: ['alg', 'use'],
   properties: { alg: { type: 'string' }, use: { type: 'string' }, kid: { type: 'string' } },
 };
 
@@ -65,7 +67,7 @@ function jwks(json: string): { keys: unknown[] } {
 export function registerKeyRoutes(app: FastifyInstance, keys: JwkServiceClient): void {
   app.post<{ Params: SetParams; Body: CreateBody }>('/admin/keys/:set', { schema: { params: setParams, body: createBody } }, async (request, reply) => {
     const { set } = request.params;
-    const req = { set, alg: request.body.alg, use: request.body.use, kid: request.body.kid ?? '' };
+    const req = { set, alg: request.body.alg ?? '', use: request.body.use ?? '', kid: request.body.kid ?? '' };
     const res = await call(context(request), keys.createKeySet.bind(keys), req);
     return reply.code(201).header('location', `/admin/keys/${encodeURIComponent(set)}`).send(jwks(res.jwks_json));
   });

@@ -211,7 +211,8 @@ for (const db of testDatabases()) {
         frontchannel_logout_uri: 'https://app.example/frontchannel',
       });
       const errorPage = await get(authUrl({}));
-      assert.equal(errorPage.status, 400);
+      // No client_id: fosite's invalid_client, 401.
+      assert.equal(errorPage.status, 401);
       assertPageHeaders(errorPage.headers, 'authorization error page');
 
       // prompt=none without a session: login_required, delivered by the form_post page.

@@ -171,6 +171,7 @@ export function buildRegistry(deps: RegistryDeps) {
     uriPolicy,
     verifyIdTokenHint: createIdTokenHintVerifier({ issuer, verificationKeys: () => keys.verificationKeys(ID_TOKEN_KEY_SET) }),
     urls: { login: config.urls.login, consent: config.urls.consent, error: config.urls.error, publicBase: config.urls.self.public },
+    exposeInternalErrors: config.oauth2.exposeInternalErrors,
     ttl: { loginConsentRequest: config.ttl.loginConsentRequest, authenticationSession: config.ttl.authenticationSession },
     cookiePolicy: cookies,
     now,

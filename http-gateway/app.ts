@@ -89,7 +89,7 @@ async function listen(app: FastifyInstance, host: string, port: number, tls: Tls
 
 function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: CoreConnection, tls: TlsMaterial | undefined, life: ListenerLife): FastifyInstance {
   const logger: FastifyBaseLogger = opts.logger.child({ listener: name });
-  const app = createListener({ logger, leakSensitiveValues: opts.config.log.leakSensitiveValues, tls });
+  const app = createListener({ logger, leakSensitiveValues: opts.config.log.leakSensitiveValues, exposeInternalErrors: opts.config.oauth2.exposeInternalErrors, tls });
   registerCors(app, opts.config.serve[name].cors, name === 'public' ? coreClientOriginCheck(core.oauth2) : undefined);
   instrumentListener(app, life.metrics);
   // RFC 9112 §9.6: `Connection: close` ends the connection after this response, so a client

@@ -7,7 +7,8 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { requestSerializer } from './access-log.js';
-import { installErrorHandlers } from './errors/handlers.js';
+import { exposeInternalErrors, installErrorHandlers } from './errors/handlers.js';
+import { installGoJsonDecoding } from './go-json.js';
 import type { TlsMaterial } from './tls.js';
 
 /** Largest accepted request body; above it the answer is 413. */
@@ -23,15 +24,37 @@ export type FormBody = Record<string, string | string[]>;
 
 /**
  * Registers routes that take form bodies (the OAuth 2.0 endpoints: RFC 6749 §3.2, RFC 7009 §2.1,
- * RFC 7662 §2.1) in their own scope, so JSON-only routes keep answering 415 to a form.
+ * RFC 7662 §2.1) in their own scope, so JSON-only routes keep answering 415 to a form. As Go's
+ * ParseForm, the scope reads a form and ignores a body of any other type.
  */
 export function withFormBodies(app: FastifyInstance, register: (scope: FastifyInstance) => void): void {
   void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(FORM_TYPE, { parseAs: 'string' }, (_request, body, done) => {
       done(null, parseForm(String(body)));
     });
+    // Go's ParseForm reads only form bodies and ignores any other; the route then finds no form.
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, ignoreBody);
     register(scope);
   });
+}
+
+/**
+ * Registers routes whose Hydra handler reads no request body (DELETEs, the logout accept and
+ * reject, secret rotation) in a scope that takes any content type and discards the body: Go
+ * handlers never look at it, and Ory's SDK sends an empty form there (logout accept/reject).
+ */
+export function withIgnoredBodies(app: FastifyInstance, register: (scope: FastifyInstance) => void): void {
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, ignoreBody);
+    register(scope);
+  });
+}
+
+/** A body read (so the body limit still applies) and dropped. */
+function ignoreBody(_request: unknown, _body: unknown, done: (err: null, body?: undefined) => void): void {
+  done(null, undefined);
 }
 
 function parseForm(body: string): FormBody {
@@ -47,7 +70,7 @@ function parseForm(body: string): FormBody {
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Creates a listener (not yet listening). `tls` undefined means plain HTTP. */
-export function createListener(opts: { logger: FastifyBaseLogger; tls: TlsMaterial | undefined; leakSensitiveValues?: boolean }): FastifyInstance {
+export function createListener(opts: { logger: FastifyBaseLogger; tls: TlsMaterial | undefined; leakSensitiveValues?: boolean; exposeInternalErrors?: boolean }): FastifyInstance {
   const { tls } = opts;
   const app = Fastify({
     loggerInstance: opts.logger.child({}, { serializers: { req: requestSerializer(opts.leakSensitiveValues ?? false) } }),
@@ -73,6 +96,8 @@ export function createListener(opts: { logger: FastifyBaseLogger; tls: TlsMateri
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  exposeInternalErrors(app, opts.exposeInternalErrors ?? false);
+  installGoJsonDecoding(app);
   installErrorHandlers(app);
   return app;
 }

@@ -39,7 +39,8 @@ const BAD_URIS = ['javascript:alert(document.domain)//', 'data:text/html,<script
 /** Every URI field, the error its refusal carries (RFC 7591 §3.2.2), and whether it holds a list. */
 const URI_FIELDS: { field: string; error: string; list: boolean }[] = [
   { field: 'redirect_uris', error: 'invalid_redirect_uri', list: true },
-  { field: 'post_logout_redirect_uris', error: 'invalid_redirect_uri', list: true },
+  // Hydra's client/validator.go: only redirect_uris errors are invalid_redirect_uri.
+  { field: 'post_logout_redirect_uris', error: 'invalid_client_metadata', list: true },
   { field: 'request_uris', error: 'invalid_client_metadata', list: true },
   ...['frontchannel_logout_uri', 'backchannel_logout_uri', 'jwks_uri', 'policy_uri', 'tos_uri', 'logo_uri', 'client_uri', 'sector_identifier_uri'].map((field) => ({
     field,
@@ -210,7 +211,8 @@ for (const db of testDatabases()) {
         frontchannel_logout_uri: 'https://app.example/frontchannel',
       });
       const errorPage = await get(authUrl({}));
-      assert.equal(errorPage.status, 400);
+      // No client_id: fosite's invalid_client, 401.
+      assert.equal(errorPage.status, 401);
       assertPageHeaders(errorPage.headers, 'authorization error page');
 
       // prompt=none without a session: login_required, delivered by the form_post page.

@@ -216,7 +216,9 @@ for (const db of testDatabases()) {
       for (const [method, path, body] of calls) {
         const res = await api(method, path, 'error', body);
         assert.equal(res.status, 404, `${method} ${path}`);
-        assert.equal(asClient(res.body).error, 'not_found');
+        // Hydra's sqlcon.ErrNoRows, word for word.
+        assert.equal(asClient(res.body).error, 'Unable to locate the resource');
+        assert.equal(asClient(res.body).error_description, '');
       }
     });
 

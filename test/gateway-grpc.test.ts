@@ -36,7 +36,7 @@ function getClient(call: ServerUnaryCall<GetClientRequest, GetClientResponse>, c
     case 'ok':
       return callback(null, { client: Client.fromPartial({ client_id: 'ok', client_name: 'fine' }) });
     case 'forbidden':
-      return fail(callback, status.PERMISSION_DENIED, 'x', { error: 'request_forbidden', error_description: 'The request is not allowed.', error_hint: 'Owner mismatch.', status_code: 403 });
+      return fail(callback, status.PERMISSION_DENIED, 'x', { error: 'request_forbidden', error_description: 'The request is not allowed.', error_hint: 'Owner mismatch.', status_code: 403, error_debug: '' });
     default:
       return fail(callback, status.INTERNAL, 'TypeError: boom at /srv/core-service/clients/service.ts:42');
   }

@@ -72,12 +72,15 @@ function defaultMode(responseType: string): ResponseMode {
   return types.length === 1 && types[0] === 'code' ? 'query' : 'fragment';
 }
 
+/** fosite looks the client up by whatever client_id says, so a missing one is an unknown client too. */
+const UNKNOWN_CLIENT = 'The requested OAuth 2.0 Client does not exist.';
+
 function checkClient(ctx: Context): Promise<void> {
   const clientId = ctx.raw.get('client_id') ?? '';
-  if (clientId === '') throw invalid('The "client_id" parameter is missing.');
+  if (clientId === '') return Promise.reject(new OAuthError('invalid_client', { hint: UNKNOWN_CLIENT, debug: 'The "client_id" parameter is missing.' }));
   return ctx.deps.getClient(clientId).then((client) => {
     if (!client) {
-      throw new OAuthError('invalid_client', { hint: 'The requested OAuth 2.0 Client does not exist.' });
+      throw new OAuthError('invalid_client', { hint: UNKNOWN_CLIENT });
     }
     ctx.client = client;
     ctx.params.client_id = clientId;
@@ -103,7 +106,7 @@ function checkRedirectUri(ctx: Context): void {
     uri = only;
   } else {
     const matched = matchRedirectUri(given, client.redirect_uris);
-    if (matched === undefined) throw invalid('The "redirect_uri" parameter does not match any of the OAuth 2.0 Client\'s pre-registered redirect urls.');
+    if (matched === undefined) throw invalid("The 'redirect_uri' parameter does not match any of the OAuth 2.0 Client's pre-registered redirect urls.");
     uri = matched;
   }
   const problem = redirectUriProblem(uri, { public: client.token_endpoint_auth_method === 'none' }, ctx.deps.uriPolicy);
@@ -136,25 +139,26 @@ export const SUPPORTED_RESPONSE_TYPES: readonly string[] = ['code', 'token', 'co
 function checkResponseType(ctx: Context): void {
   const client = clientOf(ctx);
   const raw = ctx.raw.get('response_type') ?? '';
-  if (raw === '') throw new OAuthError('unsupported_response_type', { hint: 'The "response_type" parameter is missing.' });
+  if (raw === '') throw new OAuthError('unsupported_response_type', { hint: "The request is missing the 'response_type' parameter." });
   const types = sortedSet(raw);
   const key = types.join(' ');
   if (!SUPPORTED_RESPONSE_TYPES.includes(key)) {
     throw new OAuthError('unsupported_response_type', { hint: `The response_type "${raw}" is not supported; use one of: ${SUPPORTED_RESPONSE_TYPES.join(', ')}.` });
   }
   if (!client.response_types.some((registered) => sortedSet(registered).join(' ') === key)) {
-    throw new OAuthError('unsupported_response_type', { hint: `The client is not allowed to request response_type "${raw}".` });
+    throw new OAuthError('unsupported_response_type', { hint: `The client is not allowed to request response_type '${raw}'.` });
   }
+  // fosite's authorize handlers (handler/openid/flow_hybrid.go, handler/oauth2/flow_authorize_implicit.go): invalid_grant.
   if (types.includes('code') && !client.grant_types.includes('authorization_code')) {
-    throw new OAuthError('unauthorized_client', { hint: 'The client is not allowed to use the authorization_code grant.' });
+    throw new OAuthError('invalid_grant', { hint: "The OAuth 2.0 Client is not allowed to use authorization grant 'authorization_code'." });
   }
   if ((types.includes('token') || types.includes('id_token')) && !client.grant_types.includes('implicit')) {
-    throw new OAuthError('unauthorized_client', { hint: 'The client is not allowed to use the implicit grant.' });
+    throw new OAuthError('invalid_grant', { hint: "The OAuth 2.0 Client is not allowed to use the authorization grant 'implicit'." });
   }
   if (types.includes('id_token')) {
     // OIDC Core §3.2.2.1 / §3.3.2.11: an ID token from the authorization endpoint needs openid and a nonce.
     if (!splitScope(ctx.raw.get('scope')).includes('openid')) throw invalid('The response_type "id_token" requires the "openid" scope.');
-    if ((ctx.raw.get('nonce') ?? '') === '') throw invalid('Parameter "nonce" must be set when requesting an ID token from the authorization endpoint.');
+    if ((ctx.raw.get('nonce') ?? '') === '') throw invalid("Parameter 'nonce' must be set when using the OpenID Connect Implicit Flow.");
   }
   ctx.params.response_type = types;
 }
@@ -163,7 +167,7 @@ function checkResponseType(ctx: Context): void {
 function checkResponseMode(ctx: Context): void {
   const raw = ctx.raw.get('response_mode');
   if (raw !== undefined && !(RESPONSE_MODES as readonly string[]).includes(raw)) {
-    throw invalid(`The response_mode "${raw}" is not supported; use query, fragment or form_post.`);
+    throw new OAuthError('unsupported_response_mode', { hint: `Request with unsupported response_mode '${raw}'.` });
   }
   const mode = (raw as ResponseMode | undefined) ?? defaultMode(ctx.raw.get('response_type') ?? '');
   // OAuth 2.0 Multiple Response Types §2: tokens must not travel in the query (logs, Referer).
@@ -174,12 +178,16 @@ function checkResponseMode(ctx: Context): void {
   ctx.params.response_mode = mode;
 }
 
+/** fosite's codes and words for each: invalid_state for `state`, insufficient_entropy for `nonce`. */
+const WEAK: Record<'state' | 'nonce', () => OAuthError> = {
+  state: () => new OAuthError('invalid_state', { hint: `Request parameter 'state' must be at least be ${MIN_ENTROPY_LENGTH} characters long to ensure sufficient entropy.` }),
+  nonce: () => new OAuthError('insufficient_entropy', { hint: `Parameter 'nonce' is set but does not satisfy the minimum entropy of ${MIN_ENTROPY_LENGTH} characters.` }),
+};
+
 function minimumEntropy(name: 'state' | 'nonce'): Check {
   return (ctx) => {
     const value = ctx.raw.get(name) ?? '';
-    if (value !== '' && value.length < MIN_ENTROPY_LENGTH) {
-      throw invalid(`Request parameter "${name}" must be at least be ${MIN_ENTROPY_LENGTH} characters long to ensure sufficient entropy.`);
-    }
+    if (value !== '' && value.length < MIN_ENTROPY_LENGTH) throw WEAK[name]();
     ctx.params[name] = value;
   };
 }
@@ -190,7 +198,7 @@ function checkScope(ctx: Context): void {
   const scope = splitScope(ctx.raw.get('scope'));
   const missing = uncoveredScopes(ctx.deps.scopeStrategy, splitScope(client.scope), scope);
   if (missing.length > 0) {
-    throw new OAuthError('invalid_scope', { hint: `The OAuth 2.0 Client is not allowed to request scope "${missing.join(' ')}".` });
+    throw new OAuthError('invalid_scope', { hint: `The OAuth 2.0 Client is not allowed to request scope '${missing[0] ?? ''}'.` });
   }
   ctx.params.scope = [...new Set(scope)];
 }
@@ -220,12 +228,18 @@ function checkPkce(ctx: Context): void {
   if (challenge === '') {
     if (method !== '') throw invalid('The "code_challenge_method" parameter was given without "code_challenge".');
     const isPublic = client.token_endpoint_auth_method === 'none';
-    if (ctx.deps.pkce.enforced || (isPublic && ctx.deps.pkce.enforcedForPublicClients)) {
-      throw invalid(
-        isPublic
-          ? 'Clients must include a code_challenge when performing the authorize code flow, but it is missing. The server is configured in a way that enforces PKCE for this client.'
-          : 'Clients must include a code_challenge when performing the authorize code flow, but it is missing. The server is configured in a way that enforces PKCE for clients.',
-      );
+    // fosite's pkce handler: the hint for everyone, the configuration only in the debug detail.
+    if (ctx.deps.pkce.enforced) {
+      throw new OAuthError('invalid_request', {
+        hint: 'Clients must include a code_challenge when performing the authorize code flow, but it is missing.',
+        debug: 'The server is configured in a way that enforces PKCE for clients.',
+      });
+    }
+    if (isPublic && ctx.deps.pkce.enforcedForPublicClients) {
+      throw new OAuthError('invalid_request', {
+        hint: 'This client must include a code_challenge when performing the authorize code flow, but it is missing.',
+        debug: 'The server is configured in a way that enforces PKCE for this client.',
+      });
     }
     ctx.params.code_challenge = '';
     ctx.params.code_challenge_method = '';
@@ -233,9 +247,13 @@ function checkPkce(ctx: Context): void {
   }
   // RFC 7636 §4.3: an absent method means `plain`, which this server refuses.
   const effective = method || 'plain';
-  if (effective !== 'S256') {
-    throw invalid(`The code_challenge_method "${effective}" is not supported; use S256.`);
+  if (effective === 'plain') {
+    throw new OAuthError('invalid_request', {
+      hint: 'Clients must use code_challenge_method=S256, plain is not allowed.',
+      debug: 'The server is configured in a way that enforces PKCE S256 as challenge method for clients.',
+    });
   }
+  if (effective !== 'S256') throw invalid('The code_challenge_method is not supported, use S256 instead.');
   if (!PKCE_CHALLENGE.test(challenge)) throw invalid('The "code_challenge" must be 43 to 128 characters of [A-Za-z0-9-._~].');
   ctx.params.code_challenge = challenge;
   ctx.params.code_challenge_method = 'S256';
@@ -245,9 +263,9 @@ function checkPkce(ctx: Context): void {
 function checkPrompt(ctx: Context): void {
   const prompt = [...new Set(splitScope(ctx.raw.get('prompt')))];
   const unknown = prompt.filter((p) => !PROMPTS.includes(p));
-  if (unknown.length > 0) throw invalid(`Used unknown value "${unknown.join(' ')}" for prompt parameter.`);
+  if (unknown.length > 0) throw invalid(`Used unknown value '${unknown.join(' ')}' for prompt parameter`);
   if (prompt.includes('none') && prompt.length > 1) {
-    throw invalid('Parameter "prompt" was set to "none", but contains other values as well which is not allowed.');
+    throw invalid("Parameter 'prompt' was set to 'none', but contains other values as well which is not allowed.");
   }
   ctx.params.prompt = prompt;
 }

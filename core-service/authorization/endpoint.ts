@@ -19,14 +19,14 @@ import {
   type CookieNames,
   type CookiePolicy,
 } from '../flows/cookies.js';
-import { consentOf, initiateConsent, initiateFlow, loginOf, type ExistingSession, type Flow } from '../flows/flow.js';
+import { consentOf, initiateConsent, initiateFlow, loginOf, type ExistingSession, type Flow, type FlowError } from '../flows/flow.js';
 import type { ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from '../flows/store.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { OAuthError } from '../shared/errors.js';
 import type { GrantSession, GrantTokenIssuer } from '../tokens/grant-session.js';
 import { AuthorizationRequestError, checkAuthorizationRequest, type CheckDeps, type RedirectTarget } from './checks.js';
 import { clientIdentityAssured } from './client-identity.js';
-import { flowErrorOf, respond, respondWithError, showError, type BrowserOutcome } from './response.js';
+import { flowErrorOf, respond, respondWithError as redirectError, showError as shownError, type BrowserOutcome } from './response.js';
 
 export interface AuthorizationEndpointDeps {
   getClient(clientId: string): Promise<StoredClient | undefined>;
@@ -46,6 +46,8 @@ export interface AuthorizationEndpointDeps {
   verifyIdTokenHint: CheckDeps['verifyIdTokenHint'];
   uriPolicy: CheckDeps['uriPolicy'];
   urls: { login: string; consent: string; error: string; publicBase: string };
+  /** `oauth2.expose_internal_errors`: error redirects carry the debug detail too. */
+  exposeInternalErrors?: boolean;
   /** `ttl.login_consent_request` and `ttl.authentication_session` in ms. */
   ttl: { loginConsentRequest: number; authenticationSession: number };
   /** Secure and SameSite of every cookie (flows/cookies.ts cookiePolicy). */
@@ -68,6 +70,9 @@ function coveredBy(grant: ConsentGrant, flow: Flow, now: number): boolean {
 
 export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
   const nowMs = () => deps.now().getTime();
+  const expose = deps.exposeInternalErrors ?? false;
+  const respondWithError = (target: RedirectTarget, error: FlowError, cookies: BrowserCookie[] = []) => redirectError(target, error, cookies, expose);
+  const showError = (error: FlowError, errorUrl: string) => shownError(error, errorUrl, expose);
   const csrfMaxAge = Math.max(1, Math.round(deps.ttl.loginConsentRequest / 1000));
   const cookie = (name: string, value: string, maxAge: number): BrowserCookie => browserCookie(deps.cookiePolicy, name, value, maxAge);
   const fallback = (url: string, path: string) => url || new URL(path, deps.urls.publicBase.endsWith('/') ? deps.urls.publicBase : `${deps.urls.publicBase}/`).toString();
@@ -122,7 +127,7 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
     });
     // OIDC Core §3.1.2.1: prompt=none must not show any page; without a usable session that is login_required.
     if (params.prompt.includes('none') && !flow.login_skip) {
-      return respondWithError(redirect, flowErrorOf(new OAuthError('login_required', { hint: 'Prompt "none" was requested, but no existing login session was found.' })));
+      return respondWithError(redirect, flowErrorOf(new OAuthError('login_required', { hint: "Prompt 'none' was requested, but no existing login session was found." })));
     }
     const url = new URL(fallback(deps.urls.login, 'oauth2/fallbacks/login'));
     url.searchParams.set('login_challenge', deps.codec.seal('login_challenge', flow.login_challenge_id, flow));
@@ -144,7 +149,8 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
       });
     }
     if (!(await deps.used.markUsed(opened.id, new Date(flow.expires_at)))) {
-      throw new OAuthError('invalid_request', { hint: `The ${login ? 'login' : 'consent'} verifier has been used already.` });
+      // Hydra's consent strategy: a replayed verifier is access_denied.
+      throw new OAuthError('access_denied', { hint: `The ${login ? 'login' : 'consent'} verifier has already been used.` });
     }
   }
 
@@ -195,7 +201,7 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
     }
     // OIDC Core §3.1.2.6: prompt=none cannot ask for consent.
     if (!skip && flow.params.prompt.includes('none')) {
-      return respondWithError(target, flowErrorOf(new OAuthError('consent_required', { hint: 'Prompt "none" was requested, but no previous consent was found.' })), cookies);
+      return respondWithError(target, flowErrorOf(new OAuthError('consent_required', { hint: "Prompt 'none' was requested, but no previous consent was found." })), cookies);
     }
     const next = initiateConsent(flow, { consentChallengeId: randomId(), consentCsrf: randomId(), skip });
     const url = new URL(fallback(deps.urls.consent, 'oauth2/fallbacks/consent'));
@@ -298,8 +304,13 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
     try {
       opened = deps.codec.open(kind, verifier, nowMs());
     } catch (err) {
-      if (err instanceof OAuthError) return showError(flowErrorOf(err), deps.urls.error);
-      throw err;
+      if (!(err instanceof OAuthError)) throw err;
+      // Hydra's decodeVerifier: a verifier it cannot read is access_denied, not a missing resource.
+      const shown =
+        err.code === 'Not Found'
+          ? new OAuthError('access_denied', { hint: `The ${kind === 'login_verifier' ? 'login' : 'consent'} verifier has already been used, has not been granted, or is invalid.`, debug: err.debug })
+          : err;
+      return showError(flowErrorOf(shown), deps.urls.error);
     }
     try {
       await admitVerifier(kind, opened, cookies);

@@ -32,26 +32,34 @@ export function respond(target: RedirectTarget, fields: Record<string, string>, 
 }
 
 export function flowErrorOf(err: OAuthError): FlowError {
-  return { error: err.code, error_description: err.description, error_hint: err.hint, status_code: err.status };
+  return { error: err.code, error_description: err.description, error_hint: err.hint, status_code: err.status, ...(err.debug ? { error_debug: err.debug } : {}) };
+}
+
+/**
+ * The parameters of an error response as fosite's current (non-legacy) format sends them
+ * (RFC6749Error.ToValues): `error` and `error_description`, the hint folded into the description
+ * and the debug detail too, but only with `oauth2.expose_internal_errors`; never `error_hint` or
+ * `error_debug` of their own (those were the legacy format).
+ */
+export function errorFields(error: FlowError, exposeDebug: boolean): Record<string, string> {
+  const parts = [error.error_description, error.error_hint, exposeDebug ? (error.error_debug ?? '') : ''];
+  return { error: error.error, error_description: parts.filter((part) => part !== '').join(' ') };
 }
 
 /** RFC 6749 §4.1.2.1: the error goes to the verified redirect URI, with state. */
-export function respondWithError(target: RedirectTarget, error: FlowError, cookies: BrowserCookie[] = []): BrowserOutcome {
-  const fields: Record<string, string> = { error: error.error, error_description: error.error_description };
-  if (error.error_hint) fields.error_hint = error.error_hint;
-  return respond(target, fields, cookies);
+export function respondWithError(target: RedirectTarget, error: FlowError, cookies: BrowserCookie[] = [], exposeDebug = false): BrowserOutcome {
+  return respond(target, errorFields(error, exposeDebug), cookies);
 }
 
 /**
  * RFC 6749 §4.1.2.1: with no verified redirect URI the error must not be redirected to the
  * client; it goes to `urls.error` when configured (Hydra), else it is shown.
  */
-export function showError(error: FlowError, errorUrl: string): BrowserOutcome {
+export function showError(error: FlowError, errorUrl: string, exposeDebug = false): BrowserOutcome {
   if (errorUrl !== '') {
+    // Hydra's forwardError: the same fields as a redirect to the client.
     const url = new URL(errorUrl);
-    url.searchParams.set('error', error.error);
-    url.searchParams.set('error_description', error.error_description);
-    if (error.error_hint) url.searchParams.set('error_hint', error.error_hint);
+    for (const [name, value] of Object.entries(errorFields(error, exposeDebug))) url.searchParams.set(name, value);
     return { redirect_to: url.toString(), cookies: [] };
   }
   return { error, cookies: [] };

@@ -84,7 +84,7 @@ test('every other URI field accepts only https and loopback http, naming the fie
     for (const field of single) refusedAs({ [field]: uri }, 'invalid_client_metadata', field);
     refusedAs({ request_uris: [uri] }, 'invalid_client_metadata', 'request_uris');
     refusedAs({ sector_identifier_uri: uri }, 'invalid_client_metadata', 'sector_identifier_uri');
-    refusedAs({ post_logout_redirect_uris: [uri] }, 'invalid_redirect_uri', 'post_logout_redirect_uris');
+    refusedAs({ post_logout_redirect_uris: [uri] }, 'invalid_client_metadata', 'post_logout_redirect_uris');
   }
   const ok = read({
     frontchannel_logout_uri: 'https://app.example/fc',

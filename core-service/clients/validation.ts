@@ -77,8 +77,9 @@ function oneOf<T extends string>(field: string, value: string, allowed: readonly
 }
 
 /**
- * RFC 7591 §3.2.2: a bad redirection URI is `invalid_redirect_uri` (Hydra's ErrInvalidRedirectURI);
- * post-logout redirect URIs are redirection URIs too.
+ * RFC 7591 §3.2.2: a bad redirection URI is `invalid_redirect_uri` (Hydra's ErrInvalidRedirectURI).
+ * Hydra's client validator uses it for `redirect_uris` only; every other URI field, the
+ * post-logout redirect URIs included, is `invalid_client_metadata`.
  */
 function invalidRedirect(field: string, uri: string, problem: string): Error {
   return errors.invalidRedirectUri(`Field "${field}" contains "${uri}", which ${problem}.`);
@@ -148,7 +149,7 @@ export function readClientDocument(input: unknown, opts: UriPolicyOptions): Clie
   const postLogout = strList(doc, 'post_logout_redirect_uris');
   for (const uri of postLogout) {
     const problem = postLogoutRedirectUriProblem(uri, opts);
-    if (problem !== undefined) throw invalidRedirect('post_logout_redirect_uris', uri, problem);
+    if (problem !== undefined) throw invalid('post_logout_redirect_uris', `contains "${uri}", which ${problem}`);
   }
   const requestUris = strList(doc, 'request_uris');
   for (const uri of requestUris) checkWebUri('request_uris', uri, opts);

@@ -25,10 +25,10 @@ test('a sealed challenge opens to its id and flow, and only as its own kind', ()
   assert.equal(statusOf(() => codec.open('consent_challenge', sealed, 1_000)), 404);
 });
 
-test('past the flow expiry it is 410; tampered or foreign it is 404', () => {
+test("past the flow expiry it is 401 (Hydra's request_unauthorized); tampered or foreign it is 404", () => {
   const codec = createChallengeCodec([SECRET]);
   const sealed = codec.seal('consent_verifier', 'id-2', flow);
-  assert.equal(statusOf(() => codec.open('consent_verifier', sealed, 2_000)), 410);
+  assert.equal(statusOf(() => codec.open('consent_verifier', sealed, 2_000)), 401);
   const tampered = `${sealed.slice(0, -2)}${sealed.endsWith('A') ? 'B' : 'A'}A`;
   assert.equal(statusOf(() => codec.open('consent_verifier', tampered, 1_000)), 404);
   assert.equal(statusOf(() => createChallengeCodec(['another-secret-0123456789']).open('consent_verifier', sealed, 1_000)), 404);

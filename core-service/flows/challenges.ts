@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { createSecretBox, type SecretBox } from '../keys/secret-box.js';
-import { OAuthError } from '../shared/errors.js';
+import { OAuthError, errors } from '../shared/errors.js';
 import type { Flow } from './flow.js';
 
 export type ChallengeKind = 'login_challenge' | 'login_verifier' | 'consent_challenge' | 'consent_verifier';
@@ -24,8 +24,8 @@ export interface OpenedChallenge {
 export interface ChallengeCodec {
   seal(kind: ChallengeKind, id: string, flow: Flow): string;
   /**
-   * Opens a challenge of `kind`. Unreadable → 404 not_found (unknown to us); past the flow's
-   * expiry → 410 (Hydra: the request expired and must be started again).
+   * Opens a challenge of `kind`. Unreadable → 404 (unknown to us); past the flow's expiry → 401
+   * request_unauthorized (Hydra: the request expired and must be started again).
    */
   open(kind: ChallengeKind, sealed: string, now: number): OpenedChallenge;
 }
@@ -62,13 +62,14 @@ export function createChallengeCodec(systemSecrets: string[]): ChallengeCodec {
         const packed = box(kind).open(sealed);
         opened = JSON.parse(inflateRawSync(Buffer.from(packed, 'base64url')).toString('utf8')) as OpenedChallenge;
       } catch {
-        throw new OAuthError('not_found', { hint: `The ${NAMES[kind]} is unknown, malformed or was issued by another server.` });
+        // Hydra's answer to a challenge it cannot decrypt (flow.decodeFlow: x.ErrNotFound).
+        throw errors.resourceNotFound(`The ${NAMES[kind]} is unknown, malformed or was issued by another server.`);
       }
       if (now >= opened.flow.expires_at) {
-        throw new OAuthError('invalid_request', {
-          status: 410,
-          description: `The ${NAMES[kind].split(' ')[0]} request has expired.`,
-          hint: `The ${NAMES[kind]} expired (ttl.login_consent_request); the authorization must be started again.`,
+        // Hydra's flow.decodeFlow: ErrRequestUnauthorized, "The login request has expired, please try again."
+        throw new OAuthError('request_unauthorized', {
+          hint: `The ${NAMES[kind].split(' ')[0]} request has expired, please try again.`,
+          debug: `The ${NAMES[kind]} expired (ttl.login_consent_request); the authorization must be started again.`,
         });
       }
       return opened;

@@ -94,6 +94,8 @@ export interface FlowError {
   error_description: string;
   error_hint: string;
   status_code: number;
+  /** Shown only with `oauth2.expose_internal_errors` (fosite's error_debug). */
+  error_debug?: string;
 }
 
 export interface Flow {

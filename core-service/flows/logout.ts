@@ -126,10 +126,12 @@ export function createLogout(deps: LogoutDeps) {
     try {
       opened = JSON.parse(Buffer.from(box.open(sealed), 'base64url').toString('utf8')) as Opened;
     } catch {
-      throw new OAuthError('not_found', { hint: `The ${what} is unknown, malformed or was issued by another server.` });
+      // Hydra's answer to a logout challenge it cannot decrypt (x.ErrNotFound with this hint).
+      throw errors.resourceNotFound(`The ${what} is unknown, malformed or was issued by another server.`, `Failed to decrypt the ${what}.`);
     }
     if (nowMs() >= opened.request.expires_at) {
-      throw new OAuthError('invalid_request', { status: 410, description: 'The logout request has expired.', hint: `The ${what} expired (ttl.login_consent_request).` });
+      // Hydra's flow.ErrorLogoutFlowExpired.
+      throw new OAuthError('request_unauthorized', { hint: 'The logout request has expired, please try the flow again.', debug: `The ${what} expired (ttl.login_consent_request).` });
     }
     return opened;
   }

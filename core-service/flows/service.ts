@@ -18,7 +18,7 @@ import {
   type FlowError,
   type LoginResult,
 } from './flow.js';
-import type { ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from './store.js';
+import type { ConsentFilter, ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from './store.js';
 
 /** A Hydra JSON document plus the client it embeds (rendered to Hydra's client JSON at the edge). */
 export interface FlowDocument {
@@ -61,11 +61,20 @@ function field<T>(body: Json, name: string, kind: 'string' | 'boolean' | 'number
   return value as T;
 }
 
+/** Go's []string: null is empty, and a null element is "" (Hydra decodes with encoding/json). */
 function stringList(body: Json, name: string): string[] {
   const value = body[name];
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw errors.badRequest(`Field "${name}" must be an array of strings.`);
-  return value as string[];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' && v !== null)) throw errors.badRequest(`Field "${name}" must be an array of strings.`);
+  return value.map((v: string | null) => v ?? '');
+}
+
+/**
+ * Granted scope or audience: empty values name nothing and are dropped, so Ory's reference
+ * login app's `grant_scope: [null]` (every scope unticked) grants no scope, as in Hydra.
+ */
+function grantList(body: Json, name: string): string[] {
+  return stringList(body, name).filter((v) => v !== '');
 }
 
 function object(value: unknown, name: string): Record<string, unknown> {
@@ -100,8 +109,8 @@ function readConsent(json: string, now: Date): ConsentResult {
   if (!Number.isInteger(rememberFor) || rememberFor < 0) throw errors.badRequest('Field "remember_for" must be a non-negative integer.');
   const session = object(body.session, 'session');
   return {
-    grant_scope: stringList(body, 'grant_scope'),
-    grant_access_token_audience: stringList(body, 'grant_access_token_audience'),
+    grant_scope: grantList(body, 'grant_scope'),
+    grant_access_token_audience: grantList(body, 'grant_access_token_audience'),
     remember: field(body, 'remember', 'boolean', false),
     remember_for: rememberFor,
     session: { access_token: object(session.access_token, 'session.access_token'), id_token: object(session.id_token, 'session.id_token') },
@@ -113,13 +122,16 @@ function readConsent(json: string, now: Date): ConsentResult {
 function readReject(json: string): FlowError {
   const body = parseBody(json);
   const status = field(body, 'status_code', 'number', 0);
-  // Hydra's RequestDeniedError defaults: `request_denied`, 400.
+  // Hydra's RequestDeniedError.ToRFCError: `request_denied` and 400 by default; the description
+  // is what the app sent (Hydra adds none).
   const error = field(body, 'error', 'string', '') || 'request_denied';
+  const debug = field(body, 'error_debug', 'string', '');
   return {
     error,
-    error_description: field(body, 'error_description', 'string', '') || 'The resource owner denied the request',
+    error_description: field(body, 'error_description', 'string', ''),
     error_hint: field(body, 'error_hint', 'string', ''),
     status_code: status >= 400 && status <= 599 ? status : 400,
+    ...(debug ? { error_debug: debug } : {}),
   };
 }
 
@@ -269,7 +281,7 @@ export function createFlowService(deps: FlowServiceDeps) {
 
     /** A subject's granted consents (Hydra lists those not skipped), newest first. */
     async listConsentSessions(query: { subject: string; loginSessionId: string; pageSize: number; offset: number }): Promise<FlowDocument[]> {
-      if (query.subject === '') throw errors.badRequest('The "subject" parameter is required.');
+      if (query.subject === '') throw errors.badRequest("Query parameter 'subject' is not defined but should have been.");
       const grants = await deps.consents.listConsents(query.subject, query.loginSessionId, query.pageSize, query.offset);
       const clients = new Map<string, StoredClient | undefined>();
       const out: FlowDocument[] = [];
@@ -280,22 +292,25 @@ export function createFlowService(deps: FlowServiceDeps) {
       return out;
     },
 
-    /** Forgets consents (one client's, or all with `all`) and revokes every token of those grants. */
+    /**
+     * Forgets consents and revokes every token of those grants. Hydra's revokeOAuth2ConsentSessions
+     * takes exactly one of: `consent_request_id` alone; `subject` with `client`; `subject` with
+     * `all=true`. Anything else is invalid_request; consents that do not exist are no error.
+     */
     async revokeConsentSessions(query: { subject: string; clientId: string; all: boolean; consentRequestId: string }): Promise<void> {
-      if (query.subject === '') throw errors.badRequest('The "subject" parameter is required.');
-      if (query.clientId === '' && !query.all && query.consentRequestId === '') {
-        throw errors.badRequest('Either "client", "consent_request_id" or "all=true" is required.');
-      }
-      const requestIds = await deps.consents.deleteConsents({
-        subject: query.subject,
-        ...(query.all ? {} : { clientId: query.clientId || undefined, consentRequestId: query.consentRequestId || undefined }),
-      });
+      const { subject, clientId, all, consentRequestId } = query;
+      let filter: ConsentFilter;
+      if (consentRequestId !== '' && subject === '' && clientId === '') filter = { consentRequestId };
+      else if (consentRequestId === '' && subject !== '' && clientId !== '' && !all) filter = { subject, clientId };
+      else if (consentRequestId === '' && subject !== '' && clientId === '' && all) filter = { subject };
+      else throw errors.badRequest('Invalid combination of query parameters.');
+      const requestIds = await deps.consents.deleteConsents(filter);
       for (const requestId of requestIds) await deps.tokens.revokeRequest(requestId);
     },
 
     /** Ends remembered login sessions by subject or sid (later authorizations must log in again). */
     async revokeLoginSessions(query: { subject: string; sid: string }): Promise<void> {
-      if (query.subject === '' && query.sid === '') throw errors.badRequest('Either "subject" or "sid" is required.');
+      if (query.subject === '' && query.sid === '') throw errors.badRequest("Either 'subject' or 'sid' query parameters need to be defined.");
       await deps.sessions.deleteLoginSessions({ subject: query.subject || undefined, id: query.sid || undefined });
     },
   };

@@ -64,6 +64,9 @@ export interface ConsentStore {
   rememberedConsents(subject: string, clientId: string): Promise<ConsentGrant[]>;
   /** Granted, not skipped consents of a subject (optionally of one login session), newest first. */
   listConsents(subject: string, loginSessionId: string, limit: number, offset: number): Promise<ConsentGrant[]>;
-  /** Deletes consents (all of a subject, or one client's) and returns their request ids, skipped ones included. */
-  deleteConsents(filter: { subject: string; clientId?: string; consentRequestId?: string }): Promise<string[]>;
+  /** Deletes consents (all of a subject, one client's, or one by id) and returns their request ids, skipped ones included. */
+  deleteConsents(filter: ConsentFilter): Promise<string[]>;
 }
+
+/** Which consents a revocation ends: a subject's (all, or one client's), or one consent request. */
+export type ConsentFilter = { subject: string; clientId?: string } | { consentRequestId: string };

@@ -61,6 +61,7 @@ export function toServiceError(err: unknown, logger: Logger, method: string): Se
         error_description: oauth.description,
         error_hint: oauth.hint,
         status_code: oauth.status,
+        error_debug: oauth.debug,
       }).finish(),
     ),
   );

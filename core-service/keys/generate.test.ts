@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SignJWT, importJWK, jwtVerify, type JWK } from 'jose';
-import { SUPPORTED_ALGS, generateSigningKey, isSupportedAlg, publicPart } from './generate.js';
+import { CompactEncrypt, SignJWT, compactDecrypt, importJWK, jwtVerify, type JWK } from 'jose';
+import { ASYMMETRIC_SIGNING_ALGS, SYMMETRIC_SIGNING_ALGS, generateSigningKey, isSupportedAlg, publicPart } from './generate.js';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth', 'priv'];
 
-for (const alg of SUPPORTED_ALGS) {
+for (const alg of ASYMMETRIC_SIGNING_ALGS) {
   test(`${alg}: a JWT signed with the private JWK verifies with the public JWK only`, async () => {
     const { privateJwk, publicJwk } = await generateSigningKey(alg);
     const jwt = await new SignJWT({ sub: 'alice' })
@@ -51,8 +51,30 @@ test('publicPart strips the private members of any key type and leaves the input
   assert.deepEqual(publicPart({ kty: 'oct', kid: 'o', k: 'secret' }), { kty: 'oct', kid: 'o' });
 });
 
-test('isSupportedAlg accepts exactly the supported algorithms', () => {
-  assert.ok(isSupportedAlg('ES256'));
-  assert.ok(!isSupportedAlg('HS256'));
+for (const alg of SYMMETRIC_SIGNING_ALGS) {
+  test(`${alg}: an oct key as long as the hash, use sig, that signs and verifies`, async () => {
+    const { privateJwk, publicJwk } = await generateSigningKey(alg);
+    assert.equal(privateJwk.kty, 'oct');
+    assert.equal(privateJwk.use, 'sig');
+    assert.equal(Buffer.from(privateJwk.k ?? '', 'base64url').length * 8, Number(alg.slice(2)));
+    const key = await importJWK(privateJwk, alg);
+    const jwt = await new SignJWT({ sub: 'alice' }).setProtectedHeader({ alg }).sign(key);
+    assert.equal((await jwtVerify(jwt, key)).payload.sub, 'alice');
+    assert.equal(publicJwk.k, undefined, 'the secret never leaves in the public part');
+  });
+}
+
+test('RSA-OAEP: an encryption key (use enc) whose public part encrypts for the private part', async () => {
+  const { privateJwk, publicJwk } = await generateSigningKey('RSA-OAEP');
+  assert.equal(privateJwk.use, 'enc');
+  assert.equal(publicJwk.d, undefined);
+  const jwe = await new CompactEncrypt(new TextEncoder().encode('secret')).setProtectedHeader({ alg: 'RSA-OAEP', enc: 'A256GCM' }).encrypt(await importJWK(publicJwk, 'RSA-OAEP'));
+  const { plaintext } = await compactDecrypt(jwe, await importJWK(privateJwk, 'RSA-OAEP'));
+  assert.equal(new TextDecoder().decode(plaintext), 'secret');
+});
+
+test('isSupportedAlg accepts exactly the algorithms of Hydra\'s generator plus HS* and RSA-OAEP', () => {
+  for (const alg of ['RS384', 'PS512', 'ES384', 'EdDSA', 'HS512', 'RSA-OAEP']) assert.ok(isSupportedAlg(alg), alg);
   assert.ok(!isSupportedAlg('none'));
+  assert.ok(!isSupportedAlg('A256GCM'));
 });

@@ -11,7 +11,7 @@
 import { createPublicKey } from 'node:crypto';
 import { importJWK, type JWK } from 'jose';
 import { OAuthError, errors } from '../shared/errors.js';
-import { generateSigningKey, isSupportedAlg, publicPart, SUPPORTED_ALGS } from './generate.js';
+import { defaultUse, generateSigningKey, isSupportedAlg, publicPart, SUPPORTED_ALGS } from './generate.js';
 import { createSecretBox, SecretBoxError, type SecretBox } from './secret-box.js';
 import type { KeyStore, StoredKey } from './store.js';
 
@@ -85,9 +85,9 @@ export interface KeyService {
   replaceKeySet(set: string, jwks: unknown): Promise<JsonWebKeySet>;
   /** Creates or replaces the key named by the JWK's own `kid` (Hydra ignores the path's kid). */
   putKey(set: string, jwk: unknown): Promise<JWK>;
-  /** Deletes a whole set; not_found when it holds no key. */
+  /** Deletes a whole set; nothing to delete is no error (Hydra). */
   deleteKeySet(set: string): Promise<void>;
-  /** Deletes one key; not_found when unknown. */
+  /** Deletes one key; nothing to delete is no error (Hydra). */
   deleteKey(set: string, kid: string): Promise<void>;
 }
 
@@ -196,11 +196,12 @@ export function createKeyService(deps: KeyServiceDeps): KeyService {
     return { set, kid: jwk.kid ?? '', alg: jwk.alg ?? '', use: jwk.use ?? '', sealedJwk: secretBox().seal(JSON.stringify(jwk)), createdAt };
   }
 
-  async function generateInto(set: string, alg: string, use: 'sig' | 'enc', kid: string | undefined): Promise<JWK> {
+  async function generateInto(set: string, alg: string, use: 'sig' | 'enc' | undefined, kid: string | undefined): Promise<JWK> {
     if (!isSupportedAlg(alg)) {
-      throw errors.badRequest(`The alg "${alg}" is not supported; use one of ${SUPPORTED_ALGS.join(', ')}.`);
+      // Hydra's jwk.ErrUnsupportedKeyAlgorithm.
+      throw new OAuthError('Bad Request', { description: 'Unsupported key algorithm', debug: `The alg "${alg}" is not supported; use one of ${SUPPORTED_ALGS.join(', ')}.` });
     }
-    const { privateJwk } = await generateSigningKey(alg, { use, ...(kid ? { kid } : {}) });
+    const { privateJwk } = await generateSigningKey(alg, { use: use ?? defaultUse(alg), ...(kid ? { kid } : {}) });
     await changing(set, () => store.add(seal(set, privateJwk, now())));
     return privateJwk;
   }
@@ -246,8 +247,9 @@ export function createKeyService(deps: KeyServiceDeps): KeyService {
 
     async createKey(set, request) {
       checkSetName(set);
-      const use = request.use || 'sig';
-      if (!isUse(use)) throw errors.badRequest(`The use "${use}" is not supported; use "sig" or "enc".`);
+      // Hydra's generator: an empty use is `sig` (RSA-OAEP keys are for `enc`, RFC 7517 §4.2).
+      const use = request.use || undefined;
+      if (use !== undefined && !isUse(use)) throw errors.badRequest(`The use "${use}" is not supported; use "sig" or "enc".`);
       if (request.kid !== undefined) checkLength('kid', request.kid, MAX_ID_LENGTH);
       return { keys: [await generateInto(set, request.alg, use, request.kid)] };
     },
@@ -255,7 +257,8 @@ export function createKeyService(deps: KeyServiceDeps): KeyService {
     async getKeySet(set) {
       // Admin reads go to the store: another replica's change must show at once, not after the TTL.
       const { keys } = await readSet(set);
-      if (keys.length === 0) throw errors.notFound(`The JSON Web Key set "${set}" does not exist.`);
+      // Hydra: an empty set is x.ErrNotFound (SQLDataRows.ToJWK).
+      if (keys.length === 0) throw errors.resourceNotFound(`The JSON Web Key set "${set}" does not exist.`);
       return { keys: [...keys] };
     },
 
@@ -290,14 +293,13 @@ export function createKeyService(deps: KeyServiceDeps): KeyService {
       return jwk;
     },
 
+    // Hydra's deletes are idempotent: deleting what is not there is 204, like a DELETE that worked.
     async deleteKeySet(set) {
-      const deleted = await changing(set, () => store.deleteSet(set));
-      if (!deleted) throw errors.notFound(`The JSON Web Key set "${set}" does not exist.`);
+      await changing(set, () => store.deleteSet(set));
     },
 
     async deleteKey(set, kid) {
-      const deleted = await changing(set, () => store.delete(set, kid));
-      if (!deleted) throw errors.notFound(`The JSON Web Key set "${set}" holds no key with kid "${kid}".`);
+      await changing(set, () => store.delete(set, kid));
     },
   };
 }
@@ -335,7 +337,8 @@ function checkSetName(set: string): void {
 /**
  * A JWK from an admin request: Hydra's `jsonWebKey` requires kty, kid, alg and use, and the key
  * must import with its alg (so a key that could never sign or verify is refused now, not at the
- * first token). Symmetric keys are refused: key sets hold signing keys whose public part is published.
+ * first token). Symmetric (`oct`) keys are kept like any other and never published or used to
+ * sign tokens (see isAsymmetric).
  */
 async function readJwk(value: unknown, where: string): Promise<JWK> {
   if (!isObject(value)) throw errors.badRequest(`Field "${where}" must be a JSON Web Key object.`);
@@ -347,7 +350,6 @@ async function readJwk(value: unknown, where: string): Promise<JWK> {
   checkLength(`${where}.kid`, jwk.kid, MAX_ID_LENGTH);
   checkLength(`${where}.alg`, jwk.alg, MAX_ALG_LENGTH);
   if (!isUse(jwk.use)) throw errors.badRequest(`Field "${where}.use" must be "sig" or "enc".`);
-  if (jwk.kty === 'oct') throw errors.badRequest(`Field "${where}.kty": symmetric keys (oct) are not supported in key sets.`);
   try {
     await importJWK(jwk, jwk.alg);
   } catch (err) {

@@ -14,6 +14,11 @@ export type ErrorCode =
   | 'unsupported_grant_type'
   | 'unsupported_response_type'
   | 'invalid_scope'
+  // OAuth 2.0 Multiple Response Types §2 (fosite's ErrUnsupportedResponseMode)
+  | 'unsupported_response_mode'
+  // fosite: `state` or `nonce` shorter than the minimum entropy
+  | 'invalid_state'
+  | 'insufficient_entropy'
   | 'access_denied'
   | 'server_error'
   | 'temporarily_unavailable'
@@ -34,10 +39,15 @@ export type ErrorCode =
   | 'unsupported_token_type'
   // Admin API (Hydra's error shape)
   | 'not_found'
+  // fosite's ErrRequestUnauthorized: an expired challenge, or a caller of core without valid credentials
+  | 'request_unauthorized'
+  // Hydra renders these Go errors with their message as `error` (x.ErrNotFound, sqlcon.ErrNoRows,
+  // jwk.ErrUnsupportedKeyAlgorithm); clients of Hydra's admin API see exactly these strings.
+  | 'Not Found'
+  | 'Unable to locate the resource'
+  | 'Bad Request'
   | 'conflict'
   | 'request_forbidden'
-  // fosite's ErrRequestUnauthorized: a caller of core without valid credentials
-  | 'request_unauthorized'
   | 'invalid_client_metadata'
   | 'invalid_redirect_uri';
 
@@ -49,6 +59,9 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   unsupported_grant_type: 400,
   unsupported_response_type: 400,
   invalid_scope: 400,
+  unsupported_response_mode: 400,
+  invalid_state: 400,
+  insufficient_entropy: 400,
   access_denied: 403,
   server_error: 500,
   temporarily_unavailable: 503,
@@ -65,15 +78,22 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   request_uri_not_supported: 400,
   unsupported_token_type: 400,
   not_found: 404,
+  request_unauthorized: 401,
+  'Not Found': 404,
+  'Unable to locate the resource': 404,
+  'Bad Request': 400,
   conflict: 409,
   request_forbidden: 403,
-  request_unauthorized: 401,
   invalid_client_metadata: 400,
   invalid_redirect_uri: 400,
 };
 
-/** Descriptions Hydra uses for the codes, so clients that match on them keep working. */
-const DEFAULT_DESCRIPTION: Partial<Record<ErrorCode, string>> = {
+/**
+ * The descriptions fosite (ory/fosite errors.go) and Hydra give each code, so no response ever
+ * carries a placeholder such as `error_description=login_required`, and clients that match on
+ * the text keep working. A hint, when there is one, is appended to these (fosite's GetDescription).
+ */
+const DEFAULT_DESCRIPTION: Record<ErrorCode, string> = {
   invalid_request:
     'The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.',
   invalid_client:
@@ -82,15 +102,37 @@ const DEFAULT_DESCRIPTION: Partial<Record<ErrorCode, string>> = {
     'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
   unauthorized_client: 'The client is not authorized to request a token using this method.',
   unsupported_grant_type: 'The authorization grant type is not supported by the authorization server.',
+  unsupported_response_type: 'The authorization server does not support obtaining a token using this method.',
+  unsupported_response_mode: 'The authorization server does not support obtaining a response using this response mode.',
   invalid_scope: 'The requested scope is invalid, unknown, or malformed.',
+  invalid_state: 'The state is missing or does not have enough characters and is therefore considered too weak.',
+  insufficient_entropy: 'The request used a security parameter (e.g., anti-replay, anti-csrf) with insufficient entropy.',
   access_denied: 'The resource owner or authorization server denied the request.',
   server_error: 'The authorization server encountered an unexpected condition that prevented it from fulfilling the request.',
   temporarily_unavailable:
-    'The authorization server is currently unable to handle the request due to a temporary overloading or maintenance of the authorization server.',
-  not_found: 'Unable to locate the resource',
+    'The authorization server is currently unable to handle the request due to a temporary overloading or maintenance of the server.',
+  invalid_token: 'Invalid token format.',
+  insufficient_scope: 'The request requires higher privileges than provided by the access token.',
+  login_required: 'The Authorization Server requires End-User authentication.',
+  consent_required: 'The Authorization Server requires End-User consent.',
+  interaction_required: 'The Authorization Server requires End-User interaction of some form to proceed.',
+  account_selection_required: 'The End-User is required to select a session at the Authorization Server.',
+  invalid_request_uri: 'The request_uri in the Authorization Request returns an error or contains invalid data.',
+  invalid_request_object: 'The request parameter contains an invalid Request Object.',
+  registration_not_supported: 'The OP does not support use of the registration parameter.',
+  request_not_supported: 'The OP does not support use of the request parameter.',
+  request_uri_not_supported: 'The OP does not support use of the request_uri parameter.',
+  unsupported_token_type: 'The authorization server does not support the revocation of the presented token type.',
+  not_found: 'Could not find the requested resource(s).',
+  request_unauthorized: 'The request could not be authorized.',
+  'Not Found': 'Unable to locate the requested resource',
+  'Unable to locate the resource': '',
+  'Bad Request': 'The request was malformed or contained invalid parameters',
   conflict: 'Unable to process the requested resource because of conflict in the current state',
   request_forbidden: 'The request is not allowed.',
-  request_unauthorized: 'The request could not be authorized.',
+  invalid_client_metadata:
+    "The value of one of the Client Metadata fields is invalid and the server has rejected this request. Note that an Authorization Server MAY choose to substitute a valid value for any requested parameter of a Client's Metadata.",
+  invalid_redirect_uri: 'The value of one or more redirect_uris is invalid.',
 };
 
 export class OAuthError extends Error {
@@ -98,25 +140,33 @@ export class OAuthError extends Error {
   readonly description: string;
   readonly hint: string;
   readonly status: number;
+  /**
+   * Detail for whoever debugs the server (which id was not found, what failed inside). Logged;
+   * shown to clients only with `oauth2.expose_internal_errors` (fosite's error_debug).
+   */
+  readonly debug: string;
 
-  constructor(code: ErrorCode, opts: { description?: string; hint?: string; status?: number; cause?: unknown } = {}) {
-    const description = opts.description ?? DEFAULT_DESCRIPTION[code] ?? code;
+  constructor(code: ErrorCode, opts: { description?: string; hint?: string; debug?: string; status?: number; cause?: unknown } = {}) {
+    const description = opts.description ?? DEFAULT_DESCRIPTION[code];
     super(opts.hint ? `${description} ${opts.hint}` : description, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'OAuthError';
     this.code = code;
     this.description = description;
     this.hint = opts.hint ?? '';
     this.status = opts.status ?? DEFAULT_STATUS[code];
+    this.debug = opts.debug ?? '';
   }
 }
 
 /** Shorthand constructors for the errors raised most often. */
 export const errors = {
-  notFound: (what: string) => new OAuthError('not_found', { hint: what }),
+  /** Hydra's answer for a row that does not exist (sqlcon.ErrNoRows): unknown client, unknown kid. */
+  notFound: (debug: string) => new OAuthError('Unable to locate the resource', { debug }),
+  /** Hydra's x.ErrNotFound: an unknown or undecryptable challenge, an empty key set. */
+  resourceNotFound: (debug: string, hint = '') => new OAuthError('Not Found', { hint, debug }),
   conflict: (what: string) => new OAuthError('conflict', { hint: what }),
   badRequest: (hint: string) => new OAuthError('invalid_request', { hint }),
-  invalidClientMetadata: (hint: string) =>
-    new OAuthError('invalid_client_metadata', { description: 'The value of one of the Client Metadata fields is invalid and the server has rejected this request.', hint }),
-  invalidRedirectUri: (hint: string) => new OAuthError('invalid_redirect_uri', { description: 'The value of one or more redirect_uris is invalid.', hint }),
+  invalidClientMetadata: (hint: string) => new OAuthError('invalid_client_metadata', { hint }),
+  invalidRedirectUri: (hint: string) => new OAuthError('invalid_redirect_uri', { hint }),
   unavailable: (hint: string, cause?: unknown) => new OAuthError('temporarily_unavailable', { hint, cause }),
 };

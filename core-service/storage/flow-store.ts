@@ -3,7 +3,7 @@
  * primary-key insert, login sessions, and granted consents. Direct statements on a fresh fork.
  */
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { ConsentGrant, ConsentStore, LoginSession, LoginSessionStore, UsedChallengeStore } from '../flows/store.js';
+import type { ConsentFilter, ConsentGrant, ConsentStore, LoginSession, LoginSessionStore, UsedChallengeStore } from '../flows/store.js';
 import type { Orm } from './orm.js';
 import { ConsentSessionSchema, LoginSessionSchema, UsedChallengeSchema } from './flow-entities.js';
 
@@ -77,10 +77,11 @@ export class SqlFlowStore implements UsedChallengeStore, LoginSessionStore, Cons
     return rows.map(toGrant);
   }
 
-  async deleteConsents(filter: { subject: string; clientId?: string; consentRequestId?: string }): Promise<string[]> {
-    const where: { subject: string; client_id?: string; id?: string } = { subject: filter.subject };
-    if (filter.clientId) where.client_id = filter.clientId;
-    if (filter.consentRequestId) where.id = filter.consentRequestId;
+  async deleteConsents(filter: ConsentFilter): Promise<string[]> {
+    const where: { subject?: string; client_id?: string; id?: string } = {};
+    if ('subject' in filter) where.subject = filter.subject;
+    if ('clientId' in filter && filter.clientId) where.client_id = filter.clientId;
+    if ('consentRequestId' in filter) where.id = filter.consentRequestId;
     const em = this.em();
     const rows = await em.find(ConsentSessionSchema, where, { fields: ['request_id'], disableIdentityMap: true });
     await em.nativeDelete(ConsentSessionSchema, where);

@@ -8,10 +8,58 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FlowDocument, FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
 import { call } from '../grpc-client/call.js';
 import { httpError } from '../errors/http-error.js';
+import { withIgnoredBodies } from '../server.js';
 import { clientToJson } from './clients/hydra-json.js';
 import { linkHeader, parsePageSize, queryValue } from './pagination.js';
 import { adminContext } from './api-key.js';
 import { operation } from '../openapi/schemas.js';
+
+type Schema = Record<string, unknown>;
+
+const text: Schema = { type: 'string' };
+const texts: Schema = { type: 'array', items: text };
+const flag: Schema = { type: 'boolean' };
+const seconds: Schema = { type: 'integer' };
+const claims: Schema = { type: 'object' };
+
+/**
+ * Request bodies as Hydra's Go structs type them (`acceptOAuth2LoginRequest`,
+ * `acceptOAuth2ConsentRequest`, `rejectOAuth2Request`): JSON types only, so a wrong type is 400
+ * naming the field; nulls decode to zero values first (go-json.ts). What the values mean is core's call.
+ */
+const BODY_SCHEMAS = {
+  login: {
+    accept: {
+      type: 'object',
+      properties: {
+        subject: text,
+        remember: flag,
+        remember_for: seconds,
+        acr: text,
+        amr: texts,
+        force_subject_identifier: text,
+        extend_session_lifespan: flag,
+        identity_provider_session_id: text,
+      },
+    },
+  },
+  consent: {
+    accept: {
+      type: 'object',
+      properties: {
+        grant_scope: texts,
+        grant_access_token_audience: texts,
+        remember: flag,
+        remember_for: seconds,
+        session: { type: 'object', properties: { access_token: claims, id_token: claims } },
+      },
+    },
+  },
+  reject: {
+    type: 'object',
+    properties: { error: text, error_description: text, error_hint: text, error_debug: text, status_code: seconds },
+  },
+} as const;
 
 const context = adminContext;
 const query = (request: FastifyRequest): Record<string, unknown> => request.query as Record<string, unknown>;
@@ -25,9 +73,11 @@ function document(doc: FlowDocument, clientField: 'client' | 'consent_request'):
   return request ? { ...parsed, consent_request: { ...request, client } } : parsed;
 }
 
+/** Hydra reads `login_challenge` / `consent_challenge`, or the older `challenge`. */
 function challengeOf(request: FastifyRequest, name: string): string {
-  const value = queryValue(query(request)[name]);
-  if (value === '') throw httpError('invalid_request', { hint: `Query parameter "${name}" is required.` });
+  const q = query(request);
+  const value = queryValue(q[name]) || queryValue(q.challenge);
+  if (value === '') throw httpError('invalid_request', { hint: "Query parameter 'challenge' is not defined but should have been." });
   return value;
 }
 
@@ -47,8 +97,8 @@ export function registerFlowRoutes(app: FastifyInstance, flows: FlowServiceClien
   for (const kind of ['login', 'consent'] as const) {
     const param = `${kind}_challenge`;
     const { Name, document: requestDocument } = OPERATIONS[kind];
-    const doc = (verb: 'get' | 'accept' | 'reject', responses: Parameters<typeof operation>[0]['responses']) =>
-      operation({ id: `${verb}OAuth2${Name}Request`, tag: 'oAuth2', summary: `${verb[0]?.toUpperCase()}${verb.slice(1)} OAuth 2.0 ${Name} Request`, responses });
+    const doc = (verb: 'get' | 'accept' | 'reject', responses: Parameters<typeof operation>[0]['responses'], body?: Schema) =>
+      operation({ id: `${verb}OAuth2${Name}Request`, tag: 'oAuth2', summary: `${verb[0]?.toUpperCase()}${verb.slice(1)} OAuth 2.0 ${Name} Request`, responses, ...(body ? { body } : {}) });
     const get = kind === 'login' ? flows.getLoginRequest.bind(flows) : flows.getConsentRequest.bind(flows);
     const accept = kind === 'login' ? flows.acceptLoginRequest.bind(flows) : flows.acceptConsentRequest.bind(flows);
     const reject = kind === 'login' ? flows.rejectLoginRequest.bind(flows) : flows.rejectConsentRequest.bind(flows);
@@ -59,11 +109,11 @@ export function registerFlowRoutes(app: FastifyInstance, flows: FlowServiceClien
       if (res.handled) return reply.code(410).send(JSON.parse(res.json) as unknown);
       return document(res, 'client');
     });
-    app.put(`/admin/oauth2/auth/requests/${kind}/accept`, { schema: doc('accept', { 200: 'oAuth2RedirectTo' }) }, async (request) => {
+    app.put(`/admin/oauth2/auth/requests/${kind}/accept`, { schema: doc('accept', { 200: 'oAuth2RedirectTo' }, BODY_SCHEMAS[kind].accept) }, async (request) => {
       const res = await call(context(request), accept, { challenge: challengeOf(request, param), body_json: JSON.stringify(request.body ?? {}) });
       return { redirect_to: res.redirect_to };
     });
-    app.put(`/admin/oauth2/auth/requests/${kind}/reject`, { schema: doc('reject', { 200: 'oAuth2RedirectTo' }) }, async (request) => {
+    app.put(`/admin/oauth2/auth/requests/${kind}/reject`, { schema: doc('reject', { 200: 'oAuth2RedirectTo' }, BODY_SCHEMAS.reject) }, async (request) => {
       const res = await call(context(request), reject, { challenge: challengeOf(request, param), body_json: JSON.stringify(request.body ?? {}) });
       return { redirect_to: res.redirect_to };
     });
@@ -87,6 +137,11 @@ export function registerFlowRoutes(app: FastifyInstance, flows: FlowServiceClien
     return res.sessions.map((s) => document(s, 'consent_request'));
   });
 
+  // Hydra's revocation handlers read no body: any body, of any type, is ignored.
+  withIgnoredBodies(app, (scope) => registerRevocationRoutes(scope, flows));
+}
+
+function registerRevocationRoutes(app: FastifyInstance, flows: FlowServiceClient): void {
   app.delete('/admin/oauth2/auth/sessions/consent', { schema: REVOKE_CONSENT_SESSIONS }, async (request, reply) => {
     const q = query(request);
     await call(context(request), flows.revokeConsentSessions.bind(flows), {

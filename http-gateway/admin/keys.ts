@@ -10,6 +10,7 @@ import { call } from '../grpc-client/call.js';
 import { httpError } from '../errors/http-error.js';
 import { adminContext } from './api-key.js';
 import { operation } from '../openapi/schemas.js';
+import { withIgnoredBodies } from '../server.js';
 
 interface SetParams {
   set: string;
@@ -20,18 +21,20 @@ interface KeyParams extends SetParams {
 }
 
 interface CreateBody {
-  alg: string;
-  use: string;
+  alg?: string;
+  use?: string;
   kid?: string;
 }
 
 const setParams = { type: 'object', required: ['set'], properties: { set: { type: 'string' } } };
 const keyParams = { type: 'object', required: ['set', 'kid'], properties: { set: { type: 'string' }, kid: { type: 'string' } } };
 
-/** Hydra's `createJsonWebKeySet`; `kid` may be left out (core then picks a UUID, as Hydra does). */
+/**
+ * Hydra's `createJsonWebKeySet`. Its Go struct makes nothing required: a missing `use` is the
+ * generator's default, a missing `kid` a UUID, a missing `alg` an unsupported algorithm (core decides).
+ */
 const createBody = {
   type: 'object',
-  required: ['alg', 'use'],
   properties: { alg: { type: 'string' }, use: { type: 'string' }, kid: { type: 'string' } },
 };
 
@@ -66,7 +69,7 @@ function jwks(json: string): { keys: unknown[] } {
 export function registerKeyRoutes(app: FastifyInstance, keys: JwkServiceClient): void {
   app.post<{ Params: SetParams; Body: CreateBody }>('/admin/keys/:set', { schema: operation({ id: 'createJsonWebKeySet', tag: 'jwk', summary: 'Create JSON Web Key', params: setParams, body: createBody, responses: { 201: 'jsonWebKeySet' } }) }, async (request, reply) => {
     const { set } = request.params;
-    const req = { set, alg: request.body.alg, use: request.body.use, kid: request.body.kid ?? '' };
+    const req = { set, alg: request.body.alg ?? '', use: request.body.use ?? '', kid: request.body.kid ?? '' };
     const res = await call(context(request), keys.createKeySet.bind(keys), req);
     return reply.code(201).header('location', `/admin/keys/${encodeURIComponent(set)}`).send(jwks(res.jwks_json));
   });
@@ -96,6 +99,11 @@ export function registerKeyRoutes(app: FastifyInstance, keys: JwkServiceClient):
     return key;
   });
 
+  // Hydra's delete handlers read no body: any body, of any type, is ignored.
+  withIgnoredBodies(app, (scope) => registerDeleteRoutes(scope, keys));
+}
+
+function registerDeleteRoutes(app: FastifyInstance, keys: JwkServiceClient): void {
   app.delete<{ Params: SetParams }>('/admin/keys/:set', { schema: operation({ id: 'deleteJsonWebKeySet', tag: 'jwk', summary: 'Delete JSON Web Key Set', params: setParams, responses: { 204: { empty: 'No Content' } } }) }, async (request, reply) => {
     await call(context(request), keys.deleteKeySet.bind(keys), { set: request.params.set });
     return reply.code(204).send();

@@ -1,12 +1,13 @@
 /**
  * Hydra's logout admin API over tessera.v1.FlowService: `GET /admin/oauth2/auth/requests/logout`,
  * `PUT …/logout/accept` (→ `{redirect_to}`) and `PUT …/logout/reject` (→ 204; the logout app
- * then sends the user wherever it likes). No request bodies.
+ * then sends the user wherever it likes). A request body, of any type, is ignored, as Hydra does.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
 import { call } from '../grpc-client/call.js';
 import { httpError } from '../errors/http-error.js';
+import { withIgnoredBodies } from '../server.js';
 import { clientToJson } from './clients/hydra-json.js';
 import { queryValue } from './pagination.js';
 import { adminContext } from './api-key.js';
@@ -15,12 +16,19 @@ import { operation } from '../openapi/schemas.js';
 const context = adminContext;
 
 function challengeOf(request: FastifyRequest): { challenge: string } {
-  const challenge = queryValue((request.query as Record<string, unknown>).logout_challenge);
-  if (challenge === '') throw httpError('invalid_request', { hint: 'Query parameter "logout_challenge" is required.' });
+  const q = request.query as Record<string, unknown>;
+  // Hydra reads `logout_challenge`, or the older `challenge`.
+  const challenge = queryValue(q.logout_challenge) || queryValue(q.challenge);
+  if (challenge === '') throw httpError('invalid_request', { hint: "Query parameter 'challenge' is not defined but should have been." });
   return { challenge };
 }
 
+/** Hydra's logout handlers read no body; Ory's SDK sends an empty form to accept and reject. */
 export function registerLogoutAdminRoutes(app: FastifyInstance, flows: FlowServiceClient): void {
+  withIgnoredBodies(app, (scope) => registerRoutes(scope, flows));
+}
+
+function registerRoutes(app: FastifyInstance, flows: FlowServiceClient): void {
   app.get('/admin/oauth2/auth/requests/logout', { schema: operation({ id: 'getOAuth2LogoutRequest', tag: 'oAuth2', summary: 'Get OAuth 2.0 Session Logout Request', responses: { 200: 'oAuth2LogoutRequest' } }) }, async (request) => {
     const res = await call(context(request), flows.getLogoutRequest.bind(flows), challengeOf(request));
     const document = JSON.parse(res.json) as Record<string, unknown>;

@@ -12,19 +12,28 @@ function serviceError(code: status, details: string, trailer?: OAuthError): Serv
 
 test('renders the OAuthError core put in the trailer, with its status and hint', () => {
   const err = fromGrpcError(
-    serviceError(status.NOT_FOUND, 'x', { error: 'not_found', error_description: 'Unable to locate the resource', error_hint: 'client "abc"', status_code: 404 }),
+    serviceError(status.NOT_FOUND, 'x', { error: 'Not Found', error_description: 'Unable to locate the requested resource', error_hint: 'Failed to decrypt the logout challenge.', status_code: 404, error_debug: '' }),
   );
   assert.equal(err.status, 404);
+  // fosite's GetDescription: description and hint joined by a space, as Hydra sends them.
   assert.deepEqual(err.body, {
-    error: 'not_found',
-    error_description: 'Unable to locate the resource. client "abc"',
-    error_hint: 'client "abc"',
+    error: 'Not Found',
+    error_description: 'Unable to locate the requested resource Failed to decrypt the logout challenge.',
+    error_hint: 'Failed to decrypt the logout challenge.',
     status_code: 404,
   });
 });
 
+test('an empty description stays empty (Hydra\'s unknown client), and the debug detail shows only when exposed', () => {
+  const err = fromGrpcError(
+    serviceError(status.NOT_FOUND, 'x', { error: 'Unable to locate the resource', error_description: '', error_hint: '', status_code: 404, error_debug: 'client "abc" does not exist' }),
+  );
+  assert.deepEqual(err.bodyFor(false), { error: 'Unable to locate the resource', error_description: '', status_code: 404 });
+  assert.equal(err.bodyFor(true).error_description, 'client "abc" does not exist');
+});
+
 test('falls back to the gRPC code for the status when the trailer has none', () => {
-  const err = fromGrpcError(serviceError(status.ALREADY_EXISTS, 'x', { error: 'conflict', error_description: 'taken', error_hint: '', status_code: 0 }));
+  const err = fromGrpcError(serviceError(status.ALREADY_EXISTS, 'x', { error: 'conflict', error_description: 'taken', error_hint: '', status_code: 0, error_debug: '' }));
   assert.equal(err.status, 409);
   assert.equal(err.body.error_hint, undefined);
 });

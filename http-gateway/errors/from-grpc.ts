@@ -41,7 +41,7 @@ export function fromGrpcError(err: ServiceError): HttpError {
   const decided = decodeTrailer(err);
   if (decided) {
     const status = decided.status_code >= 400 && decided.status_code <= 599 ? decided.status_code : (STATUS_FOR_CODE[err.code] ?? 500);
-    return new HttpError(errorBody(decided.error, decided.error_description || decided.error, decided.error_hint, status), { cause: err });
+    return new HttpError(errorBody(decided.error, decided.error_description, decided.error_hint, status), { cause: err, debug: decided.error_debug });
   }
   if (err.code === GrpcStatus.UNAVAILABLE || err.code === GrpcStatus.DEADLINE_EXCEEDED) {
     // Core down, restarting or overloaded: the request may simply be retried (RFC 6749 §4.1.2.1).

@@ -59,7 +59,18 @@ export function toHttpError(err: unknown): HttpError {
 /** Writes an HttpError; 503 carries Retry-After so clients back off instead of failing. */
 export function sendError(reply: FastifyReply, err: HttpError): FastifyReply {
   if (err.status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-  return reply.code(err.status).type('application/json; charset=utf-8').send(err.body);
+  return reply.code(err.status).type('application/json; charset=utf-8').send(err.bodyFor(exposesInternalErrors(reply.server)));
+}
+
+const EXPOSE_INTERNAL_ERRORS = Symbol('oauth2.expose_internal_errors');
+
+/** `oauth2.expose_internal_errors` for one listener: error bodies then carry the debug detail. */
+export function exposeInternalErrors(app: FastifyInstance, expose: boolean): void {
+  app.decorate(EXPOSE_INTERNAL_ERRORS, expose);
+}
+
+function exposesInternalErrors(app: FastifyInstance): boolean {
+  return (app as FastifyInstance & { [EXPOSE_INTERNAL_ERRORS]?: boolean })[EXPOSE_INTERNAL_ERRORS] === true;
 }
 
 /** Installs the Hydra-shaped error and 404 handlers on one listener. */

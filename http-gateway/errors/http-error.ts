@@ -19,11 +19,20 @@ export const RETRY_AFTER_SECONDS = 5;
 /** An error ready to render; thrown by routes and the gRPC layer, rendered once by the error handler. */
 export class HttpError extends Error {
   readonly body: ErrorBody;
+  /** fosite's error_debug: appended to the description only with `oauth2.expose_internal_errors`. */
+  readonly debug: string;
 
-  constructor(body: ErrorBody, options?: { cause?: unknown }) {
+  constructor(body: ErrorBody, options?: { cause?: unknown; debug?: string }) {
     super(body.error_description, options);
     this.name = 'HttpError';
     this.body = body;
+    this.debug = options?.debug ?? '';
+  }
+
+  /** The body to send: with the debug detail folded into the description when exposing is on (fosite's GetDescription). */
+  bodyFor(exposeInternalErrors: boolean): ErrorBody {
+    if (!exposeInternalErrors || this.debug === '') return this.body;
+    return { ...this.body, error_description: joined(this.body.error_description, this.debug) };
   }
 
   get status(): number {
@@ -31,7 +40,8 @@ export class HttpError extends Error {
   }
 }
 
-const sentence = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
+/** fosite's GetDescription: the parts joined by one space, empty ones left out. */
+const joined = (...parts: string[]): string => parts.filter((part) => part !== '').join(' ');
 
 /**
  * Builds the body Hydra sends: like fosite, the hint is appended to the description (clients
@@ -40,7 +50,7 @@ const sentence = (text: string): string => (/[.!?]$/.test(text) ? text : `${text
 export function errorBody(error: string, description: string, hint: string, status: number): ErrorBody {
   const body: ErrorBody = {
     error,
-    error_description: hint && !description.includes(hint) ? `${sentence(description)} ${hint}` : description,
+    error_description: hint && !description.includes(hint) ? joined(description, hint) : description,
     status_code: status,
   };
   if (hint) body.error_hint = hint;
@@ -53,5 +63,5 @@ export function errorBody(error: string, description: string, hint: string, stat
  */
 export function httpError(code: ErrorCode, opts: { hint?: string; description?: string; status?: number; cause?: unknown } = {}): HttpError {
   const err = new OAuthError(code, opts);
-  return new HttpError(errorBody(err.code, err.description, err.hint, err.status), { cause: opts.cause });
+  return new HttpError(errorBody(err.code, err.description, err.hint, err.status), { cause: opts.cause, debug: err.debug });
 }

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ClientServiceClient } from '../../../proto/gen/tessera/v1/clients.js';
 import { call } from '../../grpc-client/call.js';
 import { httpError } from '../../errors/http-error.js';
+import { withIgnoredBodies } from '../../server.js';
 import { linkHeader, parsePageSize, queryValue } from '../pagination.js';
 import { clientFromJson, clientToJson, lifespansFromJson, type ClientDocument } from './hydra-json.js';
 import { clientSchema, jsonPatchSchema, lifespansSchema } from './schemas.js';
@@ -76,12 +77,6 @@ export function registerClientRoutes(app: FastifyInstance, clients: ClientServic
     },
   );
 
-  app.delete<{ Params: IdParams }>('/admin/clients/:id', { schema: operation({ id: 'deleteOAuth2Client', tag: 'oAuth2', summary: 'Delete OAuth 2.0 Client', params: idParams, responses: { 204: { empty: 'No Content' } } }) }, async (request, reply) => {
-    const req = { client_id: request.params.id };
-    await call(context(request), clients.deleteClient.bind(clients), req);
-    return reply.code(204).send();
-  });
-
   app.put<{ Params: IdParams; Body: ClientDocument }>(
     '/admin/clients/:id/lifespans',
     { schema: operation({ id: 'setOAuth2ClientLifespans', tag: 'oAuth2', summary: 'Set OAuth2 Client Token Lifespans', params: idParams, body: lifespansSchema, responses: { 200: 'oAuth2Client' } }) },
@@ -91,6 +86,17 @@ export function registerClientRoutes(app: FastifyInstance, clients: ClientServic
       return clientToJson(present(res.client));
     },
   );
+
+  // Hydra's handlers of these read no body: any body, of any type, is ignored.
+  withIgnoredBodies(app, (scope) => registerBodilessRoutes(scope, clients));
+}
+
+function registerBodilessRoutes(app: FastifyInstance, clients: ClientServiceClient): void {
+  app.delete<{ Params: IdParams }>('/admin/clients/:id', { schema: operation({ id: 'deleteOAuth2Client', tag: 'oAuth2', summary: 'Delete OAuth 2.0 Client', params: idParams, responses: { 204: { empty: 'No Content' } } }) }, async (request, reply) => {
+    const req = { client_id: request.params.id };
+    await call(context(request), clients.deleteClient.bind(clients), req);
+    return reply.code(204).send();
+  });
 
   app.post<{ Params: IdParams }>('/admin/clients/:id/secrets/rotate', { schema: operation({ id: 'rotateOAuth2ClientSecret', tag: 'oAuth2', summary: 'Rotate OAuth 2.0 Client Secret', params: idParams, responses: { 200: 'oAuth2Client' } }) }, async (request) => {
     const req = { client_id: request.params.id };

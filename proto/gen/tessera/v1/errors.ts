@@ -26,10 +26,15 @@ export interface OAuthError {
   error_hint: string;
   /** The HTTP status the gateway answers with (400, 401, 403, 404, 409, 410, 503...). */
   status_code: number;
+  /**
+   * Detail for whoever debugs the server (which id was unknown, what failed inside). The gateway
+   * shows it to HTTP clients only when `oauth2.expose_internal_errors` is on (fosite's error_debug).
+   */
+  error_debug: string;
 }
 
 function createBaseOAuthError(): OAuthError {
-  return { error: "", error_description: "", error_hint: "", status_code: 0 };
+  return { error: "", error_description: "", error_hint: "", status_code: 0, error_debug: "" };
 }
 
 export const OAuthError: MessageFns<OAuthError> = {
@@ -45,6 +50,9 @@ export const OAuthError: MessageFns<OAuthError> = {
     }
     if (message.status_code !== 0) {
       writer.uint32(32).int32(message.status_code);
+    }
+    if (message.error_debug !== "") {
+      writer.uint32(42).string(message.error_debug);
     }
     return writer;
   },
@@ -94,6 +102,14 @@ export const OAuthError: MessageFns<OAuthError> = {
             message.status_code = reader.int32();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.error_debug = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -124,6 +140,11 @@ export const OAuthError: MessageFns<OAuthError> = {
         : isSet(object.status_code)
         ? globalThis.Number(object.status_code)
         : 0,
+      error_debug: isSet(object.errorDebug)
+        ? globalThis.String(object.errorDebug)
+        : isSet(object.error_debug)
+        ? globalThis.String(object.error_debug)
+        : "",
     };
   },
 
@@ -141,6 +162,9 @@ export const OAuthError: MessageFns<OAuthError> = {
     if (message.status_code !== 0) {
       obj.statusCode = Math.round(message.status_code);
     }
+    if (message.error_debug !== "") {
+      obj.errorDebug = message.error_debug;
+    }
     return obj;
   },
 
@@ -153,6 +177,7 @@ export const OAuthError: MessageFns<OAuthError> = {
     message.error_description = object.error_description ?? "";
     message.error_hint = object.error_hint ?? "";
     message.status_code = object.status_code ?? 0;
+    message.error_debug = object.error_debug ?? "";
     return message;
   },
 };

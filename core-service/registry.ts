@@ -77,6 +77,13 @@ export function buildRegistry(deps: RegistryDeps) {
     signingKey: (set) => keys.signingKey(set),
     issuer,
     defaultStrategy: config.strategies.accessToken,
+    claimsLayout: {
+      allowedTopLevelClaims: config.oauth2.allowedTopLevelClaims,
+      mirrorTopLevelClaims: config.oauth2.mirrorTopLevelClaims,
+      preserveExtClaims: config.oauth2.preserveExtClaims,
+      excludeNotBeforeClaim: config.oauth2.excludeNotBeforeClaim,
+      scopeClaim: config.strategies.jwt.scopeClaim,
+    },
     now,
   });
   const grantTokenIssuer = createGrantTokenIssuer({

@@ -70,7 +70,7 @@ export function buildRegistry(deps: RegistryDeps) {
 
   const keys = createKeyService({ store: new SqlKeyStore(orm), secrets: config.secrets.system, now });
 
-  const tokenStore = new SqlTokenStore(orm);
+  const tokenStore = new SqlTokenStore(orm, { box: createSecretBox(config.secrets.system, 'oauth2_session'), encrypt: config.oauth2.session.encryptAtRest });
   const codec = createOpaqueTokenCodec(config.secrets.system);
   const minter = createAccessTokenMinter({
     codec,
@@ -118,6 +118,7 @@ export function buildRegistry(deps: RegistryDeps) {
       tokens: tokenStore,
       scopeStrategy: config.strategies.scope,
       accessTokenTtlMs: config.ttl.accessToken,
+      defaultGrantAllowedScope: config.oauth2.clientCredentials.defaultGrantAllowedScope,
     }),
     refreshTokenGrant({
       codec,

@@ -16,6 +16,8 @@ export interface ClientCredentialsDeps {
   scopeStrategy: ScopeStrategy;
   /** `ttl.access_token` in ms. */
   accessTokenTtlMs: number;
+  /** `oauth2.client_credentials.default_grant_allowed_scope`: no `scope` asked means every scope the client may request. */
+  defaultGrantAllowedScope?: boolean;
 }
 
 export function clientCredentialsGrant(deps: ClientCredentialsDeps): Grant {
@@ -28,7 +30,9 @@ export function clientCredentialsGrant(deps: ClientCredentialsDeps): Grant {
       if (client.token_endpoint_auth_method === 'none') {
         throw new OAuthError('invalid_grant', { hint: 'The client is public and thus not allowed to use grant type client_credentials.' });
       }
-      const scope = splitScope(params.get('scope'));
+      const requested = splitScope(params.get('scope'));
+      // Hydra (for MITREid compatibility): with the option on, asking for nothing grants the client's whole scope.
+      const scope = requested.length === 0 && deps.defaultGrantAllowedScope ? splitScope(client.scope) : requested;
       const missingScopes = uncoveredScopes(deps.scopeStrategy, splitScope(client.scope), scope);
       if (missingScopes.length > 0) {
         throw new OAuthError('invalid_scope', { hint: `The client is not allowed to request scope "${missingScopes.join(' ')}".` });

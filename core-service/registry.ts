@@ -40,6 +40,7 @@ import { createOpaqueTokenCodec } from './tokens/opaque.js';
 import { createRevoker } from './tokens/revocation.js';
 import { createTokenEndpoint } from './tokens/token-endpoint.js';
 import { createClientOriginCheck } from './cors/client-origins.js';
+import { createTokenHooks } from './tokens/token-hooks.js';
 
 export interface RegistryDeps {
   config: Config;
@@ -72,13 +73,21 @@ export function buildRegistry(deps: RegistryDeps) {
 
   const keys = createKeyService({ store: new SqlKeyStore(orm), secrets: config.secrets.system, now });
 
-  const tokenStore = new SqlTokenStore(orm);
+  const tokenStore = new SqlTokenStore(orm, { box: createSecretBox(config.secrets.system, 'oauth2_session'), encrypt: config.oauth2.session.encryptAtRest });
   const codec = createOpaqueTokenCodec(config.secrets.system);
+  const claimsLayout = {
+    allowedTopLevelClaims: config.oauth2.allowedTopLevelClaims,
+    mirrorTopLevelClaims: config.oauth2.mirrorTopLevelClaims,
+    preserveExtClaims: config.oauth2.preserveExtClaims,
+    excludeNotBeforeClaim: config.oauth2.excludeNotBeforeClaim,
+    scopeClaim: config.strategies.jwt.scopeClaim,
+  };
   const minter = createAccessTokenMinter({
     codec,
     signingKey: (set) => keys.signingKey(set),
     issuer,
     defaultStrategy: config.strategies.accessToken,
+    claimsLayout,
     now,
   });
   const grantTokenIssuer = createGrantTokenIssuer({
@@ -107,12 +116,29 @@ export function buildRegistry(deps: RegistryDeps) {
     replay: tokenStore,
     now,
   });
+  // Hydra's token hooks go through the same outgoing-call rules (Hydra uses one HTTP client for all).
+  const hooks = createTokenHooks({
+    tokenHook: config.oauth2.tokenHook,
+    refreshTokenHook: config.oauth2.refreshTokenHook,
+    timeoutMs: config.oauth2.hookTimeout,
+    http: outboundHttp,
+    issuer,
+    claimsLayout,
+    logger,
+    observe: (hook, outcome, seconds) => {
+      metrics.tokenHookCalls.inc({ hook, outcome });
+      metrics.tokenHookSeconds.observe({ hook }, seconds);
+    },
+    now,
+  });
   const grants = [
     clientCredentialsGrant({
       minter,
       tokens: tokenStore,
       scopeStrategy: config.strategies.scope,
       accessTokenTtlMs: config.ttl.accessToken,
+      defaultGrantAllowedScope: config.oauth2.clientCredentials.defaultGrantAllowedScope,
+      hooks,
     }),
     refreshTokenGrant({
       codec,
@@ -120,10 +146,11 @@ export function buildRegistry(deps: RegistryDeps) {
       issuer: grantTokenIssuer,
       scopeStrategy: config.strategies.scope,
       grace: config.oauth2.refreshTokenRotation,
+      hooks,
       now,
       onReuseDetected: () => metrics.refreshTokenReuse.inc(),
     }),
-    authorizationCodeGrant({ codec, tokens: tokenStore, issuer: grantTokenIssuer, now }),
+    authorizationCodeGrant({ codec, tokens: tokenStore, issuer: grantTokenIssuer, hooks, now }),
   ];
   const tokenEndpoint = createTokenEndpoint({
     authenticator,

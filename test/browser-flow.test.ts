@@ -288,7 +288,7 @@ for (const db of testDatabases()) {
       inFragment(await browser.go(url({ response_type: 'id_token token', nonce: '' })), 'invalid_request');
       inFragment(await browser.go(url({ response_type: 'id_token token', scope: 'profile' })), 'invalid_request');
       inFragment(await browser.go(url({ response_type: 'token', response_mode: 'query' })), 'invalid_request');
-      inFragment(await browser.go(url({ response_type: 'id_token' })), 'unsupported_response_type');
+      inFragment(await browser.go(url({ response_type: 'code id_token' })), 'unsupported_response_type');
     });
 
     test('form_post response mode renders an auto-submitting form to the redirect URI', async () => {

@@ -128,12 +128,11 @@ function checkUnsupportedParameters(ctx: Context): void {
 }
 
 /**
- * The response types served (sorted): the code flow, the implicit flow and the hybrid flows that
- * deliver an access token (RFC 6749 §4.2, OIDC Core §3.2/§3.3). `id_token` and `code id_token`
- * (an ID token without an access token) are not served yet. Discovery advertises this list
- * (oidc/discovery.ts, wired in registry.ts), so what is advertised is what is accepted.
+ * The response types served, each as its values sorted and space-joined: the code flow, the
+ * implicit flow (RFC 6749 §4.2; OIDC Core §3.2, including `id_token` alone) and every hybrid
+ * flow (OIDC Core §3.3). Discovery advertises exactly this list.
  */
-export const SUPPORTED_RESPONSE_TYPES: readonly string[] = ['code', 'token', 'code token', 'id_token token', 'code id_token token'];
+export const SUPPORTED_RESPONSE_TYPES = ['code', 'code id_token', 'code id_token token', 'code token', 'id_token', 'id_token token', 'token'];
 
 /** RFC 6749 §3.1.1: a served response type the client registered, with the grants it implies. */
 function checkResponseType(ctx: Context): void {
@@ -152,13 +151,21 @@ function checkResponseType(ctx: Context): void {
   if (types.includes('code') && !client.grant_types.includes('authorization_code')) {
     throw new OAuthError('invalid_grant', { hint: "The OAuth 2.0 Client is not allowed to use authorization grant 'authorization_code'." });
   }
-  if ((types.includes('token') || types.includes('id_token')) && !client.grant_types.includes('implicit')) {
+  // fosite: a token from the authorization endpoint is the implicit grant, and so is an ID
+  // token without a code; `code id_token` is the code grant alone (its hybrid handler).
+  const implicit = types.includes('token') || (types.includes('id_token') && !types.includes('code'));
+  if (implicit && !client.grant_types.includes('implicit')) {
     throw new OAuthError('invalid_grant', { hint: "The OAuth 2.0 Client is not allowed to use the authorization grant 'implicit'." });
   }
   if (types.includes('id_token')) {
     // OIDC Core §3.2.2.1 / §3.3.2.11: an ID token from the authorization endpoint needs openid and a nonce.
     if (!splitScope(ctx.raw.get('scope')).includes('openid')) throw invalid('The response_type "id_token" requires the "openid" scope.');
     if ((ctx.raw.get('nonce') ?? '') === '') throw invalid("Parameter 'nonce' must be set when using the OpenID Connect Implicit Flow.");
+  }
+  // OIDC Core §3.2.2.1 and §3.3.2.1 (fosite's implicit and hybrid handlers): redirect_uri is
+  // REQUIRED, even when the client registered only one.
+  if ((types.includes('id_token') || (types.includes('code') && types.length > 1)) && (ctx.raw.get('redirect_uri') ?? '') === '') {
+    throw invalid('The "redirect_uri" parameter is required when using OpenID Connect 1.0.');
   }
   ctx.params.response_type = types;
 }

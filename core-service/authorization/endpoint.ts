@@ -227,6 +227,11 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
     if (foreign.length > 0) {
       return respondWithError(target, flowErrorOf(new OAuthError('invalid_request', { hint: `The consent granted audience "${foreign.join(' ')}" the client may not request.` })), cookies);
     }
+    const types = flow.params.response_type;
+    // fosite: without a code, an ID token response needs openid granted, else nothing answers it.
+    if (types.includes('id_token') && !types.includes('code') && !consent.grant_scope.includes('openid')) {
+      return respondWithError(target, flowErrorOf(new OAuthError('unsupported_response_type', { hint: 'The consent did not grant the "openid" scope, which an ID token response needs.' })), cookies);
+    }
 
     await deps.consents.insertConsent({
       id: flow.consent_challenge_id,
@@ -266,7 +271,6 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
       sid: flow.session_id,
       consent_challenge_id: flow.consent_challenge_id,
     };
-    const types = flow.params.response_type;
     // Hydra adds the granted scope to the response (RFC 6749 §5.1 allows it for the token response).
     const fields: Record<string, string> = { scope: consent.grant_scope.join(' ') };
     if (types.includes('code')) {
@@ -294,6 +298,9 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
       fields.token_type = body.token_type;
       fields.expires_in = String(body.expires_in);
       if (body.id_token) fields.id_token = body.id_token;
+    } else if (types.includes('id_token') && consent.grant_scope.includes('openid')) {
+      // OIDC Core §3.2.2.5 / §3.3.2.5: `id_token` and `code id_token` answer with an ID token and no access token.
+      fields.id_token = await deps.tokens.issueIdToken({ client, session, ...(fields.code !== undefined ? { code: fields.code } : {}) });
     }
     return respond(target, fields, cookies);
   }

@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { StoredClient } from '../clients/client.js';
 import { OAuthError } from '../shared/errors.js';
 import type { GrantSession, GrantTokenIssuer } from '../tokens/grant-session.js';
+import { hookedSession, type TokenHooks } from '../tokens/token-hooks.js';
 import { storageKey, type OpaqueTokenCodec } from '../tokens/opaque.js';
 import type { TokenRecord, TokenStore } from '../tokens/store.js';
 import type { Grant } from './grant.js';
@@ -85,6 +86,8 @@ export interface AuthorizationCodeDeps {
   codec: OpaqueTokenCodec;
   tokens: Pick<TokenStore, 'get' | 'deactivate' | 'revokeRequest'>;
   issuer: GrantTokenIssuer;
+  /** Hydra's token hooks, asked before the code is consumed. */
+  hooks?: TokenHooks;
   now: () => Date;
 }
 
@@ -130,6 +133,8 @@ export function authorizationCodeGrant(deps: AuthorizationCodeDeps): Grant {
         throw invalidGrant('A code_verifier was sent but the authorization request had no code_challenge.');
       }
 
+      // Hydra runs its token hooks on the valid request before consuming the code: a refusal leaves it usable.
+      const grant = await hookedSession(deps.hooks, { grantType: 'authorization_code', client, form: params, session: session.grant });
       // The conditional deactivate decides concurrent redemptions: exactly one caller wins.
       if (!(await deps.tokens.deactivate(key))) {
         await deps.tokens.revokeRequest(record.request_id);
@@ -138,7 +143,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeDeps): Grant {
       const granted = session.grant.granted_scope;
       return deps.issuer.issue({
         client,
-        session: session.grant,
+        session: grant,
         requestId: record.request_id,
         grantType: 'authorization_code',
         // RFC 6749 §1.5 / OIDC Core §11: refresh tokens only for offline access, to clients allowed to refresh.

@@ -7,6 +7,7 @@ import { parseGoDuration } from '../shared/durations.js';
 import { OAuthError } from '../shared/errors.js';
 import type { AccessTokenMinter } from '../tokens/access-token.js';
 import type { TokenStore } from '../tokens/store.js';
+import type { TokenHooks } from '../tokens/token-hooks.js';
 import type { Grant } from './grant.js';
 import { splitScope, uncoveredScopes, type ScopeStrategy } from './scope.js';
 
@@ -16,6 +17,10 @@ export interface ClientCredentialsDeps {
   scopeStrategy: ScopeStrategy;
   /** `ttl.access_token` in ms. */
   accessTokenTtlMs: number;
+  /** `oauth2.client_credentials.default_grant_allowed_scope`: no `scope` asked means every scope the client may request. */
+  defaultGrantAllowedScope?: boolean;
+  /** Hydra's token_hook, which runs for this grant too: it may set the token's `ext` claims. */
+  hooks?: TokenHooks;
 }
 
 export function clientCredentialsGrant(deps: ClientCredentialsDeps): Grant {
@@ -28,7 +33,9 @@ export function clientCredentialsGrant(deps: ClientCredentialsDeps): Grant {
       if (client.token_endpoint_auth_method === 'none') {
         throw new OAuthError('invalid_grant', { hint: 'The client is public and thus not allowed to use grant type client_credentials.' });
       }
-      const scope = splitScope(params.get('scope'));
+      const requested = splitScope(params.get('scope'));
+      // Hydra (for MITREid compatibility): with the option on, asking for nothing grants the client's whole scope.
+      const scope = requested.length === 0 && deps.defaultGrantAllowedScope ? splitScope(client.scope) : requested;
       const missingScopes = uncoveredScopes(deps.scopeStrategy, splitScope(client.scope), scope);
       if (missingScopes.length > 0) {
         throw new OAuthError('invalid_scope', { hint: `The client is not allowed to request scope "${missingScopes.join(' ')}".` });
@@ -41,6 +48,12 @@ export function clientCredentialsGrant(deps: ClientCredentialsDeps): Grant {
           hint: `The client is not allowed to request audience "${foreign.join(' ')}".`,
         });
       }
+      const claims = deps.hooks
+        ? await deps.hooks.run(
+            { grantType: 'client_credentials', client, form: params, requestedScope: requested, grantedScope: scope, grantedAudience: audience },
+            { accessToken: {}, idToken: {} },
+          )
+        : undefined;
       const lifespan = client.lifespans.client_credentials_grant_access_token_lifespan;
       const minted = await deps.minter.mint({
         client,
@@ -49,6 +62,7 @@ export function clientCredentialsGrant(deps: ClientCredentialsDeps): Grant {
         audience,
         requestId: randomUUID(),
         lifespanMs: (lifespan ? parseGoDuration(lifespan) : undefined) ?? deps.accessTokenTtlMs,
+        ...(claims ? { ext: claims.accessToken } : {}),
       });
       await deps.tokens.insert([minted.record]);
       return { access_token: minted.token, token_type: 'bearer', expires_in: minted.expiresIn, scope: scope.join(' ') };

@@ -6,6 +6,7 @@
 import { OAuthError } from '../shared/errors.js';
 import { grantSessionOf } from '../tokens/grant-issuer.js';
 import type { GrantTokenIssuer } from '../tokens/grant-session.js';
+import { hookedSession, type TokenHooks } from '../tokens/token-hooks.js';
 import { storageKey, type OpaqueTokenCodec } from '../tokens/opaque.js';
 import type { TokenStore } from '../tokens/store.js';
 import { checkRefreshAllowed } from './client-registration.js';
@@ -19,6 +20,8 @@ export interface RefreshTokenDeps {
   scopeStrategy: ScopeStrategy;
   /** `oauth2.refreshTokenRotation`: grace period in ms (0: none) and how many reuses it allows (0: no limit). */
   grace: { gracePeriod: number; graceReuseCount: number };
+  /** Hydra's token hooks (refresh_token_hook, then token_hook), asked before the refresh token is rotated. */
+  hooks?: TokenHooks;
   now: () => Date;
   /** Told of every detected reuse (the refresh-token reuse metric). */
   onReuseDetected?: () => void;
@@ -51,6 +54,9 @@ export function refreshTokenGrant(deps: RefreshTokenDeps): Grant {
         throw new OAuthError('invalid_scope', { hint: `The scope "${widened.join(' ')}" was not granted to this refresh token.` });
       }
 
+      const scope = requested.length > 0 ? requested : record.scope;
+      // Hydra runs its hooks on the valid request before rotating: a refusal leaves the refresh token usable.
+      const hooked = await hookedSession(deps.hooks, { grantType: 'refresh_token', client, form: params, session, scope });
       const { gracePeriod, graceReuseCount } = deps.grace;
       const outcome = await deps.tokens.useRefreshToken(
         record.signature,
@@ -71,10 +77,9 @@ export function refreshTokenGrant(deps: RefreshTokenDeps): Grant {
         throw invalidGrant('The refresh token was already used or revoked; every token of its grant has been revoked.');
       }
 
-      const scope = requested.length > 0 ? requested : record.scope;
       return deps.issuer.issue({
         client,
-        session,
+        session: hooked,
         requestId: record.request_id,
         grantType: 'refresh_token',
         refresh: true,

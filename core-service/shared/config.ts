@@ -20,6 +20,16 @@ export type SameSiteMode = 'Strict' | 'Lax' | 'None';
 /** A duration in milliseconds, or `null` for "never expires" (Hydra's `-1`). */
 export type Lifespan = number | null;
 
+/** Hydra's `strategies.jwt.scope_claim`: how JWT access tokens carry the scope (`scp` array, `scope` string, or both). */
+export type JwtScopeClaim = 'list' | 'string' | 'both';
+
+/** Hydra's webhook_config (`oauth2.token_hook`, `oauth2.refresh_token_hook`): where to POST, and the credential to send. */
+export interface WebhookConfig {
+  url: string;
+  /** Hydra's only auth type, `api_key`: a header or a cookie with the given name and value. */
+  auth?: { type: 'api_key'; name: string; value: string; in: 'header' | 'cookie' };
+}
+
 export interface TlsSource {
   certPath?: string;
   keyPath?: string;
@@ -114,7 +124,7 @@ export interface Config {
     error: string;
     postLogoutRedirect: string;
   };
-  strategies: { accessToken: AccessTokenStrategy; scope: 'exact' | 'wildcard' };
+  strategies: { accessToken: AccessTokenStrategy; scope: 'exact' | 'wildcard'; jwt: { scopeClaim: JwtScopeClaim } };
   ttl: {
     loginConsentRequest: number;
     authenticationSession: number;
@@ -128,6 +138,24 @@ export interface Config {
     hashers: { algorithm: 'pbkdf2' | 'bcrypt'; pbkdf2Iterations: number; bcryptCost: number };
     pkce: { enforced: boolean; enforcedForPublicClients: boolean };
     exposeInternalErrors: boolean;
+    /** Claims of the consent's `session.access_token` also set at the top level of JWT access tokens. */
+    allowedTopLevelClaims: string[];
+    /** JWT access tokens keep every such claim under `ext` too. */
+    mirrorTopLevelClaims: boolean;
+    /** Without mirroring, `ext` still carries the claims not promoted to the top level. */
+    preserveExtClaims: boolean;
+    /** JWT access tokens carry no `nbf`. */
+    excludeNotBeforeClaim: boolean;
+    /** Token rows' session JSON is sealed with the system secret (AES-256-GCM) before it is stored. */
+    session: { encryptAtRest: boolean };
+    /** client_credentials without `scope` is granted every scope the client may request (MITREid compatibility). */
+    clientCredentials: { defaultGrantAllowedScope: boolean };
+    /** Called at the token endpoint for every grant; undefined when unset. */
+    tokenHook: WebhookConfig | undefined;
+    /** The older hook, called for the refresh_token grant only (before tokenHook). */
+    refreshTokenHook: WebhookConfig | undefined;
+    /** How long one hook call may take, retries included (Tessera's; Hydra waits up to 30 s per attempt). */
+    hookTimeout: number;
   };
   /** Hydra's `clients.http`: outgoing calls core makes (jwks_uri, back-channel logout). */
   clients: { http: { disallowPrivateIpRanges: boolean; privateIpExceptionUrls: string[] } };
@@ -293,6 +321,24 @@ function corsKeys(listener: 'public' | 'admin'): KeySpec[] {
   ];
 }
 
+/**
+ * A hook runs inside the token request, which the gateway gives up on after 10 s (its gRPC
+ * deadline); the hook must end first, with time left to store the tokens.
+ */
+const MAX_HOOK_TIMEOUT_MS = 8_000;
+
+/** Hydra's webhook_config: the key itself as a URL string, or an object with `url` and `auth`. */
+function webhookKeys(path: string): KeySpec[] {
+  return [
+    key(path, text, 'a URL, or an object with url and auth', ''),
+    key(`${path}.url`, text, 'a URL', ''),
+    key(`${path}.auth.type`, text, 'api_key', ''),
+    key(`${path}.auth.config.name`, text, 'a header or cookie name', ''),
+    key(`${path}.auth.config.value`, text, 'the header or cookie value', ''),
+    key(`${path}.auth.config.in`, text, 'header, cookie', ''),
+  ];
+}
+
 /** Every key Tessera reads, with its default and what it accepts (for error messages). */
 const KEYS: KeySpec[] = [
   key('dsn', text, 'a DSN: postgres://…, mysql://…, sqlite://path, or memory', ''),
@@ -361,6 +407,16 @@ const KEYS: KeySpec[] = [
   key('oauth2.pkce.enforced', boolean, 'true or false', false),
   key('oauth2.pkce.enforced_for_public_clients', boolean, 'true or false', true),
   key('oauth2.expose_internal_errors', boolean, 'true or false', false),
+  key('strategies.jwt.scope_claim', text, 'list, string, both', 'list', ['list', 'string', 'both']),
+  key('oauth2.allowed_top_level_claims', list, 'a list of claim names', []),
+  key('oauth2.mirror_top_level_claims', boolean, 'true or false', true),
+  key('oauth2.preserve_ext_claims', boolean, 'true or false', false),
+  key('oauth2.exclude_not_before_claim', boolean, 'true or false', false),
+  key('oauth2.session.encrypt_at_rest', boolean, 'true or false', true),
+  key('oauth2.client_credentials.default_grant_allowed_scope', boolean, 'true or false', false),
+  ...webhookKeys('oauth2.token_hook'),
+  ...webhookKeys('oauth2.refresh_token_hook'),
+  key('oauth2.hooks.timeout', duration(), `a Go duration such as 5s, at most ${MAX_HOOK_TIMEOUT_MS / 1000}s`, 5_000),
   key('oidc.subject_identifiers.supported_types', list, 'a list of public, pairwise', ['public']),
   key('oidc.subject_identifiers.pairwise.salt', text, 'a secret salt for pairwise subject identifiers', ''),
   key('db.stuck_pool_timeout', duration(), 'a Go duration such as 2m; 0s never restarts', 120_000),
@@ -480,6 +536,43 @@ function corsConfig(get: (path: string) => unknown, listener: 'public' | 'admin'
   };
 }
 
+/** The webhook configured at `path`, undefined when none; a half-configured one is refused. */
+function webhook(get: (path: string) => unknown, path: string): WebhookConfig | undefined {
+  const s = (sub: string) => get(`${path}${sub}`) as string;
+  const env = envName(path);
+  const bare = s('');
+  const nested = s('.url');
+  if (bare !== '' && nested !== '' && bare !== nested) {
+    throw new ConfigError(`${path} (env ${env}) and ${path}.url (env ${env}_URL) name different URLs; set one`);
+  }
+  const url = bare || nested;
+  const auth = { type: s('.auth.type'), name: s('.auth.config.name'), value: s('.auth.config.value'), in: s('.auth.config.in') };
+  if (url === '') {
+    if (Object.values(auth).some((v) => v !== '')) throw new ConfigError(`${path}.auth is set but ${path}.url (env ${env}_URL) is not`);
+    return undefined;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`${path} (env ${env}) is invalid: ${JSON.stringify(url)}; allowed: an absolute http(s) URL`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new ConfigError(`${path} (env ${env}) is invalid: ${JSON.stringify(url)}; allowed: an absolute http(s) URL`);
+  }
+  if (Object.values(auth).every((v) => v === '')) return { url };
+  // Hydra's schema: auth.type is the constant api_key (HTTP Basic is an api_key header named Authorization).
+  if (auth.type !== 'api_key') {
+    throw new ConfigError(`${path}.auth.type (env ${env}_AUTH_TYPE) is invalid: ${JSON.stringify(auth.type)}; allowed: api_key (for HTTP Basic, an api_key header named Authorization with value "Basic <base64>")`);
+  }
+  if (auth.name === '') throw new ConfigError(`${path}.auth.config.name (env ${env}_AUTH_CONFIG_NAME) is required with auth.type api_key`);
+  // Hydra sends no credential at all when `in` is missing; refusing says so instead of failing at the hook.
+  if (auth.in !== 'header' && auth.in !== 'cookie') {
+    throw new ConfigError(`${path}.auth.config.in (env ${env}_AUTH_CONFIG_IN) is invalid: ${JSON.stringify(auth.in)}; allowed: header, cookie`);
+  }
+  return { url, auth: { type: 'api_key', name: auth.name, value: auth.value, in: auth.in } };
+}
+
 function toConfig(get: (path: string) => unknown): Config {
   const s = (path: string) => get(path) as string;
   const n = (path: string) => get(path) as number;
@@ -506,6 +599,13 @@ function toConfig(get: (path: string) => unknown): Config {
   if (gracePeriod > MAX_GRACE_WITHOUT_REUSE_COUNT && graceReuseCount === 0) {
     throw new ConfigError(
       'oauth2.grant.refresh_token.rotation_grace_period (env OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_PERIOD) is invalid: at most 5m unless rotation_grace_reuse_count is set',
+    );
+  }
+
+  const hookTimeout = n('oauth2.hooks.timeout');
+  if (hookTimeout === 0 || hookTimeout > MAX_HOOK_TIMEOUT_MS) {
+    throw new ConfigError(
+      `oauth2.hooks.timeout (env OAUTH2_HOOKS_TIMEOUT) is invalid: more than 0s and at most ${MAX_HOOK_TIMEOUT_MS / 1000}s, as the gateway gives up on a token request after 10s`,
     );
   }
 
@@ -592,6 +692,7 @@ function toConfig(get: (path: string) => unknown): Config {
     strategies: {
       accessToken: s('strategies.access_token') as AccessTokenStrategy,
       scope: s('strategies.scope') as 'exact' | 'wildcard',
+      jwt: { scopeClaim: s('strategies.jwt.scope_claim') as JwtScopeClaim },
     },
     ttl: {
       loginConsentRequest: n('ttl.login_consent_request'),
@@ -613,6 +714,15 @@ function toConfig(get: (path: string) => unknown): Config {
         enforcedForPublicClients: b('oauth2.pkce.enforced_for_public_clients'),
       },
       exposeInternalErrors: b('oauth2.expose_internal_errors'),
+      allowedTopLevelClaims: get('oauth2.allowed_top_level_claims') as string[],
+      mirrorTopLevelClaims: b('oauth2.mirror_top_level_claims'),
+      preserveExtClaims: b('oauth2.preserve_ext_claims'),
+      excludeNotBeforeClaim: b('oauth2.exclude_not_before_claim'),
+      session: { encryptAtRest: b('oauth2.session.encrypt_at_rest') },
+      clientCredentials: { defaultGrantAllowedScope: b('oauth2.client_credentials.default_grant_allowed_scope') },
+      tokenHook: webhook(get, 'oauth2.token_hook'),
+      refreshTokenHook: webhook(get, 'oauth2.refresh_token_hook'),
+      hookTimeout,
     },
     clients: {
       http: {

@@ -3,13 +3,28 @@
  * conditional updates whose row counts decide races (DESIGN.md, Storage).
  */
 import { UniqueConstraintViolationException, raw, type EntityData, type FilterQuery } from '@mikro-orm/core';
+import type { SecretBox } from '../keys/secret-box.js';
 import type { JtiStore, RotationGrace, RotationOutcome, TokenRecord, TokenStore } from '../tokens/store.js';
 import type { Orm } from './orm.js';
 import { JsonTextType } from './json-text-type.js';
 import { JtiSchema, TokenSchema } from './token-entities.js';
 
+/**
+ * Hydra's `oauth2.session.encrypt_at_rest`: the session column (claims, nonce, PKCE challenge)
+ * sealed with the system secret. `box` opens sealed rows whatever `encrypt` says, so the
+ * setting can be turned off (or on) with rows of both kinds in the table.
+ */
+export interface SessionEncryption {
+  box: SecretBox;
+  /** Seal the sessions of new rows. */
+  encrypt: boolean;
+}
+
 export class SqlTokenStore implements TokenStore, JtiStore {
-  constructor(private readonly orm: Orm) {}
+  constructor(
+    private readonly orm: Orm,
+    private readonly sessions?: SessionEncryption,
+  ) {}
 
   async insert(records: TokenRecord[]): Promise<void> {
     if (records.length === 0) return;
@@ -32,7 +47,7 @@ export class SqlTokenStore implements TokenStore, JtiStore {
       requested_at: date(r.requested_at),
       expires_at: date(r.expires_at),
       active: r.active,
-      session: jsonText(r.session),
+      session: this.sealSession(r.session),
       used_at: date(r.used_at ?? null),
       reuse_count: r.reuse_count ?? 0,
     }));
@@ -49,7 +64,18 @@ export class SqlTokenStore implements TokenStore, JtiStore {
     // the ORM's own per-dialect conversion (em.map): 456 → 160 µs per lookup (test/bench).
     const em = this.em();
     const row = await em.getConnection().execute<EntityData<TokenRecord>>('select * from oauth2_tokens where signature = ? limit 1', [signature], 'get');
-    return row ? toRecord(em.map(TokenSchema, row)) : undefined;
+    return row ? toRecord(em.map(TokenSchema, Object.assign(row, { session: this.openSession(row.session as unknown) }))) : undefined;
+  }
+
+  private sealSession(session: Record<string, unknown>): string | null {
+    const json = jsonText(session);
+    return json !== null && this.sessions?.encrypt ? this.sessions.box.seal(json) : json;
+  }
+
+  /** The session column as JSON text: rows written in the clear (before encryption, or with it off) are JSON already, as Hydra tells them apart. */
+  private openSession(stored: unknown): unknown {
+    if (typeof stored !== 'string' || stored.startsWith('{') || stored === 'null' || !this.sessions) return stored;
+    return this.sessions.box.open(stored);
   }
 
   async revokeRequest(requestId: string): Promise<number> {

@@ -8,7 +8,7 @@ import type { JWK } from 'jose';
 import type { StoredClient } from '../clients/client.js';
 import { ACCESS_TOKEN_KEY_SET } from '../keys/service.js';
 import type { AccessTokenStrategy } from '../shared/config.js';
-import { signAccessToken } from './jwt-access-token.js';
+import { signAccessToken, type JwtClaimsLayout } from './jwt-access-token.js';
 import { storageKey, type OpaqueTokenCodec } from './opaque.js';
 import type { TokenRecord } from './store.js';
 
@@ -37,6 +37,8 @@ export interface AccessTokenMinterDeps {
   signingKey: (set: string) => Promise<JWK>;
   issuer: string;
   defaultStrategy: AccessTokenStrategy;
+  /** How JWT access tokens lay out scope and extra claims (Hydra's `oauth2.*_claims`, `strategies.jwt.scope_claim`). */
+  claimsLayout?: JwtClaimsLayout;
   now: () => Date;
 }
 
@@ -68,6 +70,7 @@ export function createAccessTokenMinter(deps: AccessTokenMinterDeps) {
           iat: Math.floor(requestedAt.getTime() / 1000),
           exp: Math.floor(expiresAt.getTime() / 1000),
           ext,
+          ...deps.claimsLayout,
         });
         signature = jti;
       } else {

@@ -1,7 +1,7 @@
 /**
  * The GrantTokenIssuer (tokens/grant-session.ts): mints the access token, the optional refresh
  * token and the optional ID token of one grant, and stores every row in one insert, so a
- * failure leaves no half-issued grant behind.
+ * failure leaves no half-issued grant behind; or an ID token alone, for the front channel.
  */
 import type { JWK } from 'jose';
 import type { LifespanField, StoredClient } from '../clients/client.js';
@@ -70,7 +70,30 @@ export function grantSessionOf(record: TokenRecord): GrantSession | undefined {
  *   refresh: session.granted_scope.includes('offline_access'), idToken: session.granted_scope.includes('openid') });
  */
 export function createGrantTokenIssuer(deps: GrantTokenIssuerDeps): GrantTokenIssuer {
+  /** The ID token of `session` for `client`, hashing what was issued with it (at_hash, c_hash). */
+  async function idToken(client: StoredClient, session: GrantSession, grantType: GrantType, issuedWith: { accessToken?: string; code?: string }): Promise<string> {
+    const iat = Math.floor(deps.now().getTime() / 1000);
+    const lifespanMs = clientLifespan(client, LIFESPAN_FIELD[grantType].id) ?? deps.ttl.idToken;
+    return signIdToken(await deps.signingKey(ID_TOKEN_KEY_SET), {
+      issuer: deps.issuer,
+      subject: session.obfuscated_subject || session.subject,
+      clientId: client.client_id,
+      iat,
+      exp: iat + Math.round(lifespanMs / 1000),
+      authTime: session.auth_time,
+      // OIDC Core §12.2: an ID token from a refresh does not repeat the authentication's nonce.
+      nonce: grantType === 'refresh_token' ? '' : session.nonce,
+      acr: session.acr,
+      amr: session.amr,
+      sid: session.sid,
+      ...issuedWith,
+      extra: session.id_token_claims,
+    });
+  }
+
   return {
+    issueIdToken: ({ client, session, code }) => idToken(client, session, 'implicit', code === undefined ? {} : { code }),
+
     async issue(request) {
       const { client, session, requestId, grantType } = request;
       const fields = LIFESPAN_FIELD[grantType];
@@ -119,24 +142,7 @@ export function createGrantTokenIssuer(deps: GrantTokenIssuerDeps): GrantTokenIs
       }
 
       if (request.idToken) {
-        const iat = Math.floor(deps.now().getTime() / 1000);
-        const lifespanMs = clientLifespan(client, fields.id) ?? deps.ttl.idToken;
-        body.id_token = await signIdToken(await deps.signingKey(ID_TOKEN_KEY_SET), {
-          issuer: deps.issuer,
-          subject: session.obfuscated_subject || session.subject,
-          clientId: client.client_id,
-          iat,
-          exp: iat + Math.round(lifespanMs / 1000),
-          authTime: session.auth_time,
-          // OIDC Core §12.2: an ID token from a refresh does not repeat the authentication's nonce.
-          nonce: grantType === 'refresh_token' ? '' : session.nonce,
-          acr: session.acr,
-          amr: session.amr,
-          sid: session.sid,
-          accessToken: access.token,
-          ...(request.code !== undefined ? { code: request.code } : {}),
-          extra: session.id_token_claims,
-        });
+        body.id_token = await idToken(client, session, grantType, { accessToken: access.token, ...(request.code !== undefined ? { code: request.code } : {}) });
       }
 
       await deps.tokens.insert(records);

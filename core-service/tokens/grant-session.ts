@@ -49,6 +49,14 @@ export interface IssueForGrant {
   scope?: string[];
 }
 
+/** An ID token alone from the authorization endpoint (`id_token`, `code id_token`). */
+export interface IdTokenForGrant {
+  client: StoredClient;
+  session: GrantSession;
+  /** The authorization code issued with it, for c_hash (OIDC Core §3.3.2.11). */
+  code?: string;
+}
+
 /**
  * Mints and stores the tokens of one grant: access token (opaque or JWT), optional refresh
  * token (opaque `ory_rt_`, its row carrying the GrantSession), optional ID token.
@@ -56,4 +64,10 @@ export interface IssueForGrant {
  */
 export interface GrantTokenIssuer {
   issue(request: IssueForGrant): Promise<TokenResponseBody>;
+  /**
+   * Mints an ID token without an access token (OIDC Core §3.2.2.5 `id_token`, §3.3.2.5
+   * `code id_token`): nothing is stored, so it has no at_hash; it lives as long as the
+   * client's implicit ID token lifespan says (fosite uses the implicit one for hybrid flows too).
+   */
+  issueIdToken(request: IdTokenForGrant): Promise<string>;
 }

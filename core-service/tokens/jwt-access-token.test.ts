@@ -89,3 +89,36 @@ test('a signing key without kid or alg is refused rather than producing an unsel
   const { kid: _kid, ...withoutKid } = privateJwk;
   await assert.rejects(signAccessToken(input(withoutKid)), /kid/);
 });
+
+/** The payload as signed, without verification (to see exactly which claims are present). */
+function payloadOf(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+test('strategies.jwt.scope_claim: scp array (list), space-separated scope (string), or both; verification reads either', async () => {
+  const key = await generateSigningKey('ES256');
+  const list = payloadOf(await signAccessToken(input(key.privateJwk, { scopeClaim: 'list' })));
+  assert.deepEqual([list.scp, list.scope], [['openid', 'offline'], undefined]);
+  const string = await signAccessToken(input(key.privateJwk, { scopeClaim: 'string' }));
+  assert.deepEqual([payloadOf(string).scp, payloadOf(string).scope], [undefined, 'openid offline']);
+  assert.deepEqual((await verifyAccessToken(string, [key.publicJwk], ISSUER, { currentDate: AT }))?.scp, ['openid', 'offline']);
+  const both = payloadOf(await signAccessToken(input(key.privateJwk, { scopeClaim: 'both', ext: { scope: 'admin' }, allowedTopLevelClaims: ['scope'] })));
+  assert.deepEqual([both.scp, both.scope], [['openid', 'offline'], 'openid offline'], 'an extra claim named scope never replaces it');
+});
+
+test('mirror_top_level_claims false drops ext; preserve_ext_claims keeps only what was not promoted; exclude_not_before_claim drops nbf', async () => {
+  const key = await generateSigningKey('ES256');
+  const ext = { tenant: 't1', role: 'admin' };
+  const mirrored = payloadOf(await signAccessToken(input(key.privateJwk, { ext, allowedTopLevelClaims: ['tenant'] })));
+  assert.deepEqual([mirrored.tenant, mirrored.ext, mirrored.nbf], ['t1', ext, NOW]);
+  const unmirrored = payloadOf(await signAccessToken(input(key.privateJwk, { ext, allowedTopLevelClaims: ['tenant'], mirrorTopLevelClaims: false })));
+  assert.equal(unmirrored.tenant, 't1');
+  assert.equal('ext' in unmirrored, false);
+  const preserved = payloadOf(await signAccessToken(input(key.privateJwk, { ext, allowedTopLevelClaims: ['tenant'], mirrorTopLevelClaims: false, preserveExtClaims: true })));
+  assert.deepEqual([preserved.tenant, preserved.ext], ['t1', { role: 'admin' }]);
+  const allPromoted = payloadOf(await signAccessToken(input(key.privateJwk, { ext, allowedTopLevelClaims: ['tenant', 'role'], mirrorTopLevelClaims: false, preserveExtClaims: true })));
+  assert.equal('ext' in allPromoted, false, 'an empty ext is left out');
+  const noNbf = await signAccessToken(input(key.privateJwk, { excludeNotBeforeClaim: true }));
+  assert.equal('nbf' in payloadOf(noNbf), false);
+  assert.ok(await verifyAccessToken(noNbf, [key.publicJwk], ISSUER, { currentDate: AT }), 'a token without nbf still verifies');
+});

@@ -4,12 +4,30 @@
  * the session's extra claims under `ext`, `aud` always an array.
  */
 import { SignJWT, createLocalJWKSet, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import type { JwtScopeClaim } from '../shared/config.js';
 
 /** RFC 9068 §2.1: the `typ` header that tells access tokens apart from ID tokens signed by the same keys. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';
 
+/** How the claims are laid out: Hydra's `oauth2.*_claims` and `strategies.jwt.scope_claim` settings. */
+export interface JwtClaimsLayout {
+  /**
+   * Extra claims also copied to the top level (Hydra's `oauth2.allowed_top_level_claims`); the
+   * registered claims are never overwritten.
+   */
+  allowedTopLevelClaims?: string[];
+  /** Keep every extra claim under `ext` as well (`oauth2.mirror_top_level_claims`, default true). */
+  mirrorTopLevelClaims?: boolean;
+  /** Without mirroring, `ext` still holds the claims not promoted, when there are any (`oauth2.preserve_ext_claims`). */
+  preserveExtClaims?: boolean;
+  /** Leave `nbf` out (`oauth2.exclude_not_before_claim`). */
+  excludeNotBeforeClaim?: boolean;
+  /** `scp` array (`list`, the default), space-separated `scope` (`string`), or both. */
+  scopeClaim?: JwtScopeClaim;
+}
+
 /** What an access token says; times are NumericDate (seconds since the epoch, RFC 7519 §2). */
-export interface AccessTokenInput {
+export interface AccessTokenInput extends JwtClaimsLayout {
   /** The signing key; it must carry `kid` and `alg`. */
   privateJwk: JWK;
   issuer: string;
@@ -22,11 +40,6 @@ export interface AccessTokenInput {
   exp: number;
   /** The session's extra claims (Hydra's `session.access_token`), placed under `ext`. */
   ext?: Record<string, unknown>;
-  /**
-   * Extra claims also copied to the top level (Hydra's `oauth2.allowed_top_level_claims`); the
-   * registered claims above are never overwritten.
-   */
-  allowedTopLevelClaims?: string[];
 }
 
 /** The claims of a verified access token. */
@@ -43,8 +56,9 @@ export interface AccessTokenClaims extends JWTPayload {
   ext: Record<string, unknown>;
 }
 
-// The claims this module sets itself; extra claims can never replace them (Hydra's reserved list).
-const RESERVED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'client_id', 'scp', 'ext']);
+// The claims this module sets itself; extra claims can never replace them (Hydra's reserved list,
+// plus `scope`, which the scope_claim setting may emit).
+const RESERVED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'client_id', 'scp', 'scope', 'ext']);
 
 /**
  * Signs an RFC 9068 access token with `privateJwk`.
@@ -59,24 +73,33 @@ export async function signAccessToken(input: AccessTokenInput): Promise<string> 
     throw new Error('signAccessToken: the signing JWK must carry "alg" and "kid" so resource servers can select the key');
   }
   const ext = input.ext ?? {};
+  const promoted = (input.allowedTopLevelClaims ?? []).filter((claim) => !RESERVED_CLAIMS.has(claim));
   const topLevel: Record<string, unknown> = {};
-  for (const claim of input.allowedTopLevelClaims ?? []) {
-    if (!RESERVED_CLAIMS.has(claim) && Object.hasOwn(ext, claim)) topLevel[claim] = ext[claim];
+  for (const claim of promoted) {
+    if (Object.hasOwn(ext, claim)) topLevel[claim] = ext[claim];
   }
-  const claims: AccessTokenClaims = {
+  const scopeClaim = input.scopeClaim ?? 'list';
+  const claims: JWTPayload = {
     ...topLevel,
     iss: input.issuer,
     sub: input.subject,
     aud: input.audience,
     exp: input.exp,
     iat: input.iat,
-    // Hydra sets nbf = iat: the token is valid from the moment it is issued.
-    nbf: input.iat,
+    // Hydra sets nbf = iat (the token is valid from the moment it is issued) unless told to leave it out.
+    ...(input.excludeNotBeforeClaim ? {} : { nbf: input.iat }),
     jti: input.jti,
     client_id: input.clientId,
-    scp: input.scope,
-    ext,
+    ...(scopeClaim === 'string' ? {} : { scp: input.scope }),
+    ...(scopeClaim === 'list' ? {} : { scope: input.scope.join(' ') }),
   };
+  // Hydra's Session.GetJWTClaims: ext mirrors every extra claim, or (preserve_ext_claims) only those not promoted.
+  if (input.mirrorTopLevelClaims ?? true) {
+    claims.ext = ext;
+  } else if (input.preserveExtClaims) {
+    const rest = Object.fromEntries(Object.entries(ext).filter(([name]) => !promoted.includes(name)));
+    if (Object.keys(rest).length > 0) claims.ext = rest;
+  }
   return new SignJWT(claims)
     .setProtectedHeader({ alg: privateJwk.alg, kid: privateJwk.kid, typ: ACCESS_TOKEN_TYP })
     .sign(await importJWK(privateJwk, privateJwk.alg));
@@ -123,7 +146,9 @@ export async function verifyAccessToken(
   } catch {
     return undefined;
   }
-  const { sub, exp, iat, jti, client_id: clientId, scp, ext } = payload;
+  const { sub, exp, iat, jti, client_id: clientId, ext } = payload;
+  // strategies.jwt.scope_claim `string` issues only the space-separated `scope`.
+  const scp = payload.scp ?? (typeof payload.scope === 'string' ? payload.scope.split(' ').filter((s) => s !== '') : undefined);
   // RFC 7519 §4.1.3: aud may be a single string; callers always get an array.
   const aud = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
   if (

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseDsn } from '../core-service/storage/dsn.js';
-import { TEST_SYSTEM_SECRET } from './support/cluster.js';
+import { TEST_CALLERS_ENV, TEST_SYSTEM_SECRET } from './support/cluster.js';
 import { testDatabases, type CreatedDatabase } from './support/databases.js';
 import { runProgram, type Program } from './support/processes.js';
 
@@ -42,7 +42,7 @@ for (const db of testDatabases().filter((d) => d.name !== 'sqlite')) {
     });
 
     test('neither the migrator nor core logs any part of the password at start', async () => {
-      const env = { DSN: dsn, LOG_LEVEL: 'trace', SECRETS_SYSTEM: TEST_SYSTEM_SECRET, SERVE_GRPC_PORT: '0', SERVE_METRICS_PORT: '0' };
+      const env = { DSN: dsn, LOG_LEVEL: 'trace', SECRETS_SYSTEM: TEST_SYSTEM_SECRET, SERVE_GRPC_PORT: '0', SERVE_METRICS_PORT: '0', ...TEST_CALLERS_ENV };
       const migrator = await runToEnd(runProgram('migrator/main.ts', ['sql', 'up', '-e', '--yes'], env));
       const core = await runToEnd(runProgram('core-service/main.ts', ['serve'], env), /core gRPC listening|exit|refus|fail/i);
       assert.match(core, /opening database/, core);

@@ -146,6 +146,9 @@ export function callerPolicy(grpc: Config['serve']['grpc'], opts: { dev: boolean
   };
 }
 
+/** Trailer set on every refusal by the caller check (and on nothing else). */
+export const CALLER_REFUSED_TRAILER = 'tessera-caller-refused';
+
 const unauthenticated = (hint: string) => new OAuthError('request_unauthorized', { hint });
 
 /** RFC 6750 §2.1's syntax, as gRPC's own bearer credentials send it. */
@@ -204,6 +207,9 @@ export function callerInterceptor(policy: CallerPolicy, logger: Logger, metrics:
               return;
             }
             const err = toServiceError(refusal.error, logger, method.path);
+            // Marks the refusal as core's caller check, so the gateway can tell its own rejected
+            // credentials from a flow's request_unauthorized (an expired challenge is also 401).
+            err.metadata.set(CALLER_REFUSED_TRAILER, '1');
             const labels = { grpc_service: service, grpc_method: rpc, grpc_code: status[err.code] };
             metrics?.grpcHandled.inc(labels);
             metrics?.grpcHandlingSeconds.observe(labels, 0);

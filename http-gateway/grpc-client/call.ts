@@ -6,7 +6,7 @@
 import { Metadata, type CallOptions, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
 import { fromGrpcError } from '../errors/from-grpc.js';
 import { httpError, type HttpError } from '../errors/http-error.js';
-import { AUTHORIZATION_METADATA } from './credentials.js';
+import { AUTHORIZATION_METADATA, CALLER_REFUSED_TRAILER } from './credentials.js';
 
 /** Default per-call deadline. */
 export const CALL_TIMEOUT_MS = 10_000;
@@ -41,7 +41,7 @@ export function unary<Res>(ctx: CallContext, invoke: Invoke<Res>): Promise<Res> 
   const deadline = Date.now() + (ctx.timeoutMs ?? CALL_TIMEOUT_MS);
   return new Promise((resolve, reject) => {
     invoke(metadata, { deadline }, (error, response) => {
-      if (error) reject(refusedGateway(fromGrpcError(error), ctx));
+      if (error) reject(refusedGateway(error, ctx));
       else if (response === undefined) reject(httpError('server_error'));
       else resolve(response);
     });
@@ -53,8 +53,10 @@ export function unary<Res>(ctx: CallContext, invoke: Invoke<Res>): Promise<Res> 
  * misconfiguration, not the HTTP client's fault: a 500 whose logged cause names the refusal,
  * rather than a 401 that would tell an OAuth client its own credentials were wrong.
  */
-function refusedGateway(err: HttpError, ctx: CallContext): HttpError {
-  return !ctx.apiKey && err.body.error === 'request_unauthorized' ? httpError('server_error', { cause: err }) : err;
+function refusedGateway(error: ServiceError, ctx: CallContext): HttpError {
+  const err = fromGrpcError(error);
+  const byCallerCheck = error.metadata?.get(CALLER_REFUSED_TRAILER).length > 0;
+  return !ctx.apiKey && byCallerCheck ? httpError('server_error', { cause: err }) : err;
 }
 
 /** A generated grpc-js unary method in its 4-argument form. */

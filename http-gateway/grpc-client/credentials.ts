@@ -51,6 +51,9 @@ export function coreChannelSecurity(tls: CoreClientTls): CoreChannelSecurity {
   return { credentials: credentials.createSsl(ca, key, cert), options, tls: true };
 }
 
+/** Trailer core sets when its caller check refused the call (core-service/grpc/callers.ts). */
+export const CALLER_REFUSED_TRAILER = 'tessera-caller-refused';
+
 /** The metadata key core reads a caller's API key from (`Bearer <key>`, as gRPC's own token credentials send it). */
 export const AUTHORIZATION_METADATA = 'authorization';
 

@@ -10,7 +10,7 @@ import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-
 import type { Logger } from '../shared/logger.js';
 import { PROJECT_ROOT } from '../shared/paths.js';
 import { callerInterceptor, type CallerPolicy } from './callers.js';
-import { instrumentService, type GrpcMetrics } from './unary.js';
+import { instrumentService, tolerantDefinition, type GrpcMetrics } from './unary.js';
 
 export interface ServiceBinding {
   /** Fully-qualified name, e.g. `tessera.v1.ClientService`, as the health service reports it. */
@@ -63,7 +63,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   });
 
   for (const service of options.services) {
-    server.addService(service.definition, instrumentService(service.definition, service.implementation, logger, options.metrics));
+    server.addService(tolerantDefinition(service.definition), instrumentService(service.definition, service.implementation, logger, options.metrics));
   }
 
   const names = ['', ...options.services.map((s) => s.name)];

@@ -16,7 +16,49 @@ import {
 } from '@grpc/grpc-js';
 import type { Counter, Histogram } from 'prom-client';
 import { withRequestId, type Logger } from '../shared/logger.js';
+import { OAuthError } from '../shared/errors.js';
 import { toServiceError } from './errors.js';
+
+/** What a request that could not be decoded becomes, so the handler wrapper can refuse it. */
+class UndecodableRequest {
+  constructor(readonly reason: string) {}
+}
+
+/**
+ * The service definition with a deserializer that never throws. grpc-js answers a request whose
+ * bytes do not decode with INTERNAL; the caller sent them, so it is INVALID_ARGUMENT here
+ * (instrumentService refuses the marker before any handler sees it).
+ */
+export function tolerantDefinition(definition: ServiceDefinition): ServiceDefinition {
+  return Object.fromEntries(
+    Object.entries(definition).map(([name, method]) => {
+      const decode = method.requestDeserialize;
+      const requestDeserialize = (bytes: Buffer): unknown => {
+        try {
+          return decode(bytes);
+        } catch (err) {
+          return new UndecodableRequest(err instanceof Error ? err.message : String(err));
+        }
+      };
+      return [name, { ...method, requestDeserialize }];
+    }),
+  );
+}
+
+/**
+ * True when any string in the decoded message holds U+0000. No stored identifier or value can
+ * contain one, and databases refuse or mangle it (PostgreSQL text rejects it, SQLite ends the
+ * literal there), so it is refused at the edge as the caller's error rather than failing deep
+ * in storage as a 500.
+ */
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  if (depth > 64 || value === null || typeof value !== 'object' || value instanceof Uint8Array) return false;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    if (holdsNul(item, depth + 1)) return true;
+  }
+  return false;
+}
 
 export function unary<Req, Res>(
   logger: Logger,
@@ -66,17 +108,22 @@ export function instrumentService(
       const sent = call.metadata.get('x-request-id')[0];
       const requestId = typeof sent === 'string' && SAFE_REQUEST_ID.test(sent) ? sent : randomUUID();
       const started = process.hrtime.bigint();
-      withRequestId(requestId, () =>
-        handler(call, (err, value, trailer, flags) => {
-          const code = err ? (err.code ?? status.UNKNOWN) : status.OK;
-          const labels = { grpc_service: service, grpc_method: rpc, grpc_code: status[code] ?? String(code) };
-          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          metrics?.grpcHandled.inc(labels);
-          metrics?.grpcHandlingSeconds.observe(labels, seconds);
-          logger.debug({ grpc_method: method.path, grpc_code: labels.grpc_code, took_ms: Math.round(seconds * 1000) }, 'grpc call finished');
-          callback(err, value, trailer, flags);
-        }),
-      );
+      const refusal =
+        call.request instanceof UndecodableRequest
+          ? new OAuthError('invalid_request', { hint: `The request message is not a valid ${method.path} request: it could not be decoded.` })
+          : holdsNul(call.request)
+            ? new OAuthError('invalid_request', { hint: 'The request contains a NUL character, which no identifier or value may hold.' })
+            : undefined;
+      const finish: sendUnaryData<unknown> = (err, value, trailer, flags) => {
+        const code = err ? (err.code ?? status.UNKNOWN) : status.OK;
+        const labels = { grpc_service: service, grpc_method: rpc, grpc_code: status[code] ?? String(code) };
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        metrics?.grpcHandled.inc(labels);
+        metrics?.grpcHandlingSeconds.observe(labels, seconds);
+        logger.debug({ grpc_method: method.path, grpc_code: labels.grpc_code, took_ms: Math.round(seconds * 1000) }, 'grpc call finished');
+        callback(err, value, trailer, flags);
+      };
+      withRequestId(requestId, () => (refusal ? finish(toServiceError(refusal, logger, method.path)) : handler(call, finish)));
     };
     wrapped[name] = instrumented as UntypedServiceImplementation[string];
   }

@@ -3,6 +3,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { PROJECT_ROOT } from '../../core-service/shared/paths.js';
 
 export interface Program {
@@ -19,6 +20,19 @@ export interface Program {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** Children still running: a test that fails between start and stop must not leave one behind. */
+const running = new Set<ChildProcess>();
+
+function killRunning(): void {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+// After the file's last test (whatever its outcome) and, failing that, when the runner exits: an
+// orphaned core would otherwise hold the test file open until the suite's own timeout.
+// (Only under the test runner: the benchmark imports this file too.)
+if (process.env.NODE_TEST_CONTEXT !== undefined) after(killRunning);
+process.once('exit', killRunning);
+
 /**
  * Starts `node --import tsx <entry> ...args` with the given environment (on top of a minimal one).
  * A gateway stopped by a test exits at once; a test about draining sets SERVE_SHUTDOWN_DRAIN_DELAY.
@@ -29,6 +43,8 @@ export function runProgram(entry: string, args: string[], env: Record<string, st
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SERVE_SHUTDOWN_DRAIN_DELAY: '0s', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let text = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
@@ -42,7 +58,7 @@ export function runProgram(entry: string, args: string[], env: Record<string, st
   return {
     child,
     output: () => text,
-    waitFor(pattern, timeoutMs = 30_000, since = 0) {
+    waitFor(pattern, timeoutMs = 60_000, since = 0) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const line = text.slice(since).split('\n').find((l) => pattern.test(l));

@@ -97,10 +97,11 @@ export function checkDocument(doc: unknown, catalogue: KeyCatalogue): string[] {
     if (refused) {
       if (value === null || reported.has(refused)) continue;
       if (refused.switch) {
-        const switchValue = lookup(doc, refused.switch.path);
+        const switchPath = concrete(refused.switch.path, path);
+        const switchValue = lookup(doc, switchPath);
         if (switchValue === undefined || switchValue === null || refused.switch.harmless.includes(switchValue)) continue;
         reported.add(refused);
-        problems.push(refusal(refused.switch.path.includes('*') ? path : refused.switch.path, refused));
+        problems.push(refusal(switchPath, refused));
       } else {
         problems.push(refusal(path, refused));
       }
@@ -109,6 +110,15 @@ export function checkDocument(doc: unknown, catalogue: KeyCatalogue): string[] {
     problems.push(`unknown key \`${path}\`; did you mean \`${nearestKey(path, suggestions(catalogue))}\`?`);
   }
   return problems;
+}
+
+/** `pattern` with its `*` taken from `path` (`serve.*.socket`, `serve.admin.socket.mode` → `serve.admin.socket`). */
+function concrete(pattern: string, path: string): string {
+  const segments = path.split('.');
+  return pattern
+    .split('.')
+    .map((part, i) => (part === '*' ? (segments[i] ?? part) : part))
+    .join('.');
 }
 
 function isEmptyMap(value: unknown): boolean {
@@ -129,12 +139,14 @@ export function checkEnvironment(env: NodeJS.ProcessEnv, catalogue: KeyCatalogue
     const refused = REFUSED_KEYS.find((entry) => envMatches(name, entry.path));
     if (refused) {
       if (value === '' || reported.has(refused)) continue;
-      if (refused.switch) {
-        const switchValue = env[envName(refused.switch.path)];
+      const listener = ['public', 'admin'].find((l) => name.startsWith(`${envName(refused.path.replace('*', l))}`)) ?? 'public';
+      const switchPath = refused.switch?.path.replace('*', listener);
+      if (switchPath !== undefined && refused.switch) {
+        const switchValue = env[envName(switchPath)];
         if (switchValue === undefined || refused.switch.harmless.includes(switchValue.trim().toLowerCase())) continue;
       }
       reported.add(refused);
-      problems.push(`${refusal(refused.switch?.path ?? refused.path, refused)} (env ${name})`);
+      problems.push(`${refusal(switchPath ?? refused.path.replace('*', listener), refused)} (env ${name})`);
       continue;
     }
     if (INERT_KEYS.some((entry) => envMatches(name, entry.path))) continue;

@@ -66,6 +66,11 @@ export const REFUSED_KEYS: readonly RefusedKey[] = [
     feature: 'turning TLS off by configuration; pass --dangerous-force-http (or --dev) to serve plain HTTP',
     switch: { path: 'serve.tls.enabled', harmless: [true, 'true'] },
   },
+  {
+    path: 'serve.*.cors.options_passthrough',
+    feature: 'passing preflight requests on to the handlers; the gateway answers them',
+    switch: { path: 'serve.*.cors.options_passthrough', harmless: [false, 'false', ''] },
+  },
   { path: 'serve.cookies.names.device_csrf', feature: 'the device authorization grant (RFC 8628)' },
 ];
 

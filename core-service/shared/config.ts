@@ -502,6 +502,11 @@ const KEYS: KeySpec[] = [
   ...corsKeys('admin'),
 ];
 
+/** The path of every key the loader honours (config-keys.test.ts checks Hydra's schema against it). */
+export function configKeyPaths(): string[] {
+  return KEYS.map((k) => k.path);
+}
+
 /** The environment variable of every key the loader reads (deploy manifests are checked against it). */
 export function configEnvNames(): string[] {
   return KEYS.map((k) => envName(k.path));

@@ -35,6 +35,8 @@ async function main(): Promise<void> {
       help: { type: 'boolean', short: 'h' },
       'dangerous-allow-insecure-grpc': { type: 'boolean' },
       'dangerous-allow-unauthenticated-grpc': { type: 'boolean' },
+      // Accepted so Hydra command lines keep working; Tessera sends no usage statistics.
+      'sqa-opt-out': { type: 'boolean' },
     },
   });
   if (values.help || positionals[0] !== 'serve') {

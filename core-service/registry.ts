@@ -69,9 +69,11 @@ export function buildRegistry(deps: RegistryDeps) {
   const clientStore = new SqlClientStore(orm);
   // Hydra's --dev accepts plain http redirect URIs on any host; nothing else relaxes the URI rules.
   const uriPolicy = { allowPlainHttp: config.dev };
-  const clients = createClientService({ store: clientStore, hasher, now, uriPolicy });
+  // Hydra's secrets.pagination and secrets.cookie: each falls back to secrets.system.
+  const secretsFor = (own: string[]) => (own.length > 0 ? own : config.secrets.system);
+  const clients = createClientService({ store: clientStore, hasher, now, uriPolicy, pageTokens: createSecretBox(secretsFor(config.secrets.pagination), 'page_token') });
 
-  const keys = createKeyService({ store: new SqlKeyStore(orm), secrets: config.secrets.system, now });
+  const keys = createKeyService({ store: new SqlKeyStore(orm), secrets: config.secrets.system, now, broadcastKeySets: config.webfinger.jwks.broadcastKeys });
 
   const tokenStore = new SqlTokenStore(orm, { box: createSecretBox(config.secrets.system, 'oauth2_session'), encrypt: config.oauth2.session.encryptAtRest });
   const codec = createOpaqueTokenCodec(config.secrets.system);
@@ -185,8 +187,8 @@ export function buildRegistry(deps: RegistryDeps) {
   const authorization = createAuthorizationEndpoint({
     getClient,
     codec: challengeCodec,
-    sessionBox: createSecretBox(config.secrets.system, 'login_session'),
-    cookies: cookieNames(config.dev),
+    sessionBox: createSecretBox(secretsFor(config.secrets.cookie), 'login_session'),
+    cookies: cookieNames(config.dev, config.serve.cookies.names),
     used: flowStore,
     sessions: flowStore,
     consents: flowStore,
@@ -212,8 +214,8 @@ export function buildRegistry(deps: RegistryDeps) {
     uriPolicy,
     challengeBox: createSecretBox(config.secrets.system, 'logout_challenge'),
     verifierBox: createSecretBox(config.secrets.system, 'logout_verifier'),
-    sessionBox: createSecretBox(config.secrets.system, 'login_session'),
-    cookies: cookieNames(config.dev),
+    sessionBox: createSecretBox(secretsFor(config.secrets.cookie), 'login_session'),
+    cookies: cookieNames(config.dev, config.serve.cookies.names),
     used: flowStore,
     sessions: flowStore,
     logoutClients: new SqlLogoutClientStore(orm),

@@ -100,7 +100,16 @@ function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: Cor
     if (life.draining()) void reply.header('connection', 'close');
     return payload;
   });
-  registerRoutes(app, name, { core, metrics: life.metrics, draining: life.draining, document: life.document, adminAuthRequired: opts.config.serve.admin.authRequired });
+  const { names } = opts.config.serve.cookies;
+  registerRoutes(app, name, {
+    core,
+    metrics: life.metrics,
+    draining: life.draining,
+    document: life.document,
+    adminAuthRequired: opts.config.serve.admin.authRequired,
+    cookieNames: [names.loginCsrf, names.consentCsrf, names.session],
+    quietHealth: opts.config.serve[name].requestLog.disableForHealth,
+  });
   return app;
 }
 

@@ -12,11 +12,13 @@ import { operation } from './openapi/schemas.js';
 const READY_TIMEOUT_MS = 2_000;
 
 /** Registers `/health/alive`, `/health/ready` (503 once `draining()`) and `/version` on one listener. */
-export function registerHealthRoutes(app: FastifyInstance, core: Pick<CoreConnection, 'health'>, draining: () => boolean = () => false): void {
-  app.get('/health/alive', { schema: operation({ id: 'isAlive', tag: 'metadata', summary: 'Check HTTP Server Status', responses: { 200: 'healthStatus' } }) }, async () => ({ status: 'ok' }));
+export function registerHealthRoutes(app: FastifyInstance, core: Pick<CoreConnection, 'health'>, draining: () => boolean = () => false, quiet = false): void {
+  // Hydra's serve.<listener>.request_log.disable_for_health: probes every few seconds drown the request log.
+  const logLevel = quiet ? ('silent' as const) : undefined;
+  app.get('/health/alive', { schema: operation({ id: 'isAlive', tag: 'metadata', summary: 'Check HTTP Server Status', responses: { 200: 'healthStatus' } }), ...(logLevel ? { logLevel } : {}) }, async () => ({ status: 'ok' }));
 
   const ready = operation({ id: 'isReady', tag: 'metadata', summary: 'Check HTTP Server and Database Status', responses: { 200: 'healthStatus', 503: 'healthNotReadyStatus' } });
-  app.get('/health/ready', { schema: ready }, async (request, reply) => {
+  app.get('/health/ready', { schema: ready, ...(logLevel ? { logLevel } : {}) }, async (request, reply) => {
     let problem: string;
     // Shutting down: load balancers must stop sending traffic before the listener closes.
     if (draining()) return reply.code(503).send({ errors: { shutdown: 'the gateway is shutting down' } });

@@ -18,6 +18,9 @@ import { registerOidcRoutes } from './public/oidc.js';
 import { registerTokenRoutes } from './public/token.js';
 import { withFormBodies } from './server.js';
 
+/** Hydra's cookie base names (`serve.cookies.names` defaults). */
+const DEFAULT_COOKIE_BASES = ['ory_hydra_login_csrf', 'ory_hydra_consent_csrf', 'ory_hydra_session'];
+
 export type ListenerName = 'public' | 'admin';
 
 export interface RouteDeps {
@@ -28,13 +31,17 @@ export interface RouteDeps {
   document: ApiDocument;
   /** `serve.admin.auth.enabled`: admin routes demand a caller's bearer key (admin/api-key.ts). */
   adminAuthRequired?: boolean;
+  /** `serve.cookies.names`: the base names of the cookies forwarded to core (Hydra's by default). */
+  cookieNames?: readonly string[];
+  /** `serve.<listener>.request_log.disable_for_health`: no request log lines for the health checks. */
+  quietHealth?: boolean;
 }
 
 /** Registers the routes of `name` on `app`. */
 export function registerRoutes(app: FastifyInstance, name: ListenerName, deps: RouteDeps): void {
   const { core } = deps;
   useApiSchemas(app);
-  registerHealthRoutes(app, core, deps.draining);
+  registerHealthRoutes(app, core, deps.draining, deps.quietHealth ?? false);
   if (name === 'admin') {
     registerMetricsRoute(app, deps.metrics);
     registerAdminRoutes(app, core, { authRequired: deps.adminAuthRequired ?? false });
@@ -44,8 +51,9 @@ export function registerRoutes(app: FastifyInstance, name: ListenerName, deps: R
     registerJwksRoute(app, core.keys);
     registerFallbackRoutes(app);
     withFormBodies(app, (scope) => registerTokenRoutes(scope, core.oauth2));
-    withFormBodies(app, (scope) => registerAuthorizeRoutes(scope, core.oauth2));
-    withFormBodies(app, (scope) => registerLogoutRoutes(scope, core.oauth2));
+    const cookieNames = deps.cookieNames ?? DEFAULT_COOKIE_BASES;
+    withFormBodies(app, (scope) => registerAuthorizeRoutes(scope, core.oauth2, cookieNames));
+    withFormBodies(app, (scope) => registerLogoutRoutes(scope, core.oauth2, cookieNames));
     withFormBodies(app, (scope) => registerOidcRoutes(scope, core.oauth2));
   }
 }

@@ -65,6 +65,8 @@ export function parseInvocation(argv: string[]): Invocation {
         steps: { type: 'string' },
         wait: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        // Accepted so Hydra command lines keep working; Tessera sends no usage statistics.
+        'sqa-opt-out': { type: 'boolean' },
       },
     });
   } catch (err) {

@@ -284,3 +284,47 @@ describe('flow cookies follow serve.cookies.* and the issuer scheme', () => {
     }
   });
 });
+
+describe("serve.cookies names, domain, path and secure (Hydra's keys) reach the browser, and the renamed cookies still work", () => {
+  const sqlite = testDatabases().find((db) => db.name === 'sqlite') ?? assert.fail('sqlite is always available');
+
+  test('every cookie is renamed, carries Domain and Secure on an http issuer; the session cookie has its own Path; the flow completes', async () => {
+    const database = await sqlite.create();
+    const setup = await setUp(database.dsn, {
+      URLS_SELF_ISSUER: 'http://tessera.test/',
+      SERVE_COOKIES_SECURE: 'true',
+      SERVE_COOKIES_DOMAIN: 'tessera.test',
+      SERVE_COOKIES_NAMES_LOGIN_CSRF: 'acme_login_csrf',
+      SERVE_COOKIES_NAMES_CONSENT_CSRF: 'acme_consent_csrf',
+      SERVE_COOKIES_NAMES_SESSION: 'acme_session',
+      SERVE_COOKIES_PATHS_SESSION: '/oauth2',
+    });
+    try {
+      const browser = new RecordingBrowser({ 'http://tessera.test': setup.cluster.publicUrl });
+      const client = await createClient(setup.cluster.adminUrl, { grant_types: ['authorization_code'], response_types: ['code'], scope: 'openid', redirect_uris: [REDIRECT] });
+      const url = new URL('/oauth2/auth', setup.cluster.publicUrl);
+      for (const [k, v] of Object.entries({ client_id: client.client_id, response_type: 'code', redirect_uri: REDIRECT, scope: 'openid', state: STATE })) url.searchParams.set(k, v);
+      // The CSRF checks pass only if the gateway forwards the renamed cookies to core.
+      const back = await runFlow(browser, setup.app, url, { subject: 'grace', remember: true });
+      assert.ok(param(back.location, 'code'), back.location);
+      const lines = browser.setCookieLines;
+      assert.ok(lines.some((l) => /^acme_login_csrf_[0-9a-f]{8}=/.test(l)) && lines.some((l) => /^acme_consent_csrf_[0-9a-f]{8}=/.test(l)), lines.join('\n'));
+      assert.equal(lines.filter((l) => l.startsWith('ory_hydra_')).length, 0, lines.join('\n'));
+      for (const line of lines) {
+        assert.equal(attribute(line, 'Domain'), 'Domain=tessera.test', line);
+        assert.ok(attribute(line, 'Secure') !== undefined, line);
+        assert.equal(attribute(line, 'Path'), line.startsWith('acme_session=') ? 'Path=/oauth2' : 'Path=/', line);
+      }
+
+      // The remembered session comes back under its new name: the next login is skipped.
+      assert.ok(browser.cookies.has('acme_session'), [...browser.cookies.keys()].join(', '));
+      const again = await browser.go(url);
+      const login = await setup.app.getLogin(challengeIn(again, 'login_challenge'));
+      assert.equal(login.body.skip, true);
+      assert.equal(login.body.subject, 'grace');
+    } finally {
+      await setup.cluster.close();
+      await database.drop();
+    }
+  });
+});

@@ -9,7 +9,7 @@ import { splitScope, uncoveredScopes, type ScopeStrategy } from '../grants/scope
 import type { AuthorizationCodeIssuer } from '../grants/authorization-code.js';
 import { randomId, type ChallengeCodec, type ChallengeKind, type OpenedChallenge } from '../flows/challenges.js';
 import {
-  browserCookie,
+  sessionCookie,
   csrfCookies,
   csrfMatches,
   presentedCsrf,
@@ -74,7 +74,8 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
   const respondWithError = (target: RedirectTarget, error: FlowError, cookies: BrowserCookie[] = []) => redirectError(target, error, cookies, expose);
   const showError = (error: FlowError, errorUrl: string) => shownError(error, errorUrl, expose);
   const csrfMaxAge = Math.max(1, Math.round(deps.ttl.loginConsentRequest / 1000));
-  const cookie = (name: string, value: string, maxAge: number): BrowserCookie => browserCookie(deps.cookiePolicy, name, value, maxAge);
+  // The only cookie set here directly is the authentication session cookie (CSRF cookies go through csrfCookies).
+  const cookie = (name: string, value: string, maxAge: number): BrowserCookie => sessionCookie(deps.cookiePolicy, name, value, maxAge);
   const fallback = (url: string, path: string) => url || new URL(path, deps.urls.publicBase.endsWith('/') ? deps.urls.publicBase : `${deps.urls.publicBase}/`).toString();
 
   function requestUrl(params: ReadonlyMap<string, string>): string {

@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import jsonPatch from 'fast-json-patch';
+import type { SecretBox } from '../keys/secret-box.js';
 import { errors, OAuthError } from '../shared/errors.js';
 import { LIFESPAN_FIELDS, type Client, type ClientLifespans, type StoredClient } from './client.js';
 import type { ClientStore } from './store.js';
@@ -23,6 +24,11 @@ export interface ClientServiceDeps {
   uriPolicy: UriPolicyOptions;
   /** Called after any change, so caches keyed on the client (secret verifications) drop it. */
   onChange?: (clientId: string) => void;
+  /**
+   * Seals page tokens (Hydra's `secrets.pagination`), so a token reveals no client_id and only
+   * this server's tokens are accepted; without it tokens are plain base64url.
+   */
+  pageTokens?: SecretBox;
 }
 
 /** A client plus the plaintext secret when this call set one ('' otherwise). */
@@ -50,13 +56,14 @@ export function publicClient(stored: StoredClient): Client {
   return client;
 }
 
-function encodePageToken(afterId: string): string {
-  return Buffer.from(JSON.stringify({ after: afterId })).toString('base64url');
+function encodePageToken(afterId: string, box: SecretBox | undefined): string {
+  const json = JSON.stringify({ after: afterId });
+  return box ? box.seal(json) : Buffer.from(json).toString('base64url');
 }
 
-function decodePageToken(token: string): string {
+function decodePageToken(token: string, box: SecretBox | undefined): string {
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    const parsed: unknown = JSON.parse(box ? box.open(token) : Buffer.from(token, 'base64url').toString('utf8'));
     if (parsed && typeof parsed === 'object' && typeof (parsed as { after?: unknown }).after === 'string') {
       return (parsed as { after: string }).after;
     }
@@ -142,14 +149,14 @@ export function createClientService(deps: ClientServiceDeps) {
       }
       const page = await store.list({
         limit: pageSize + 1,
-        ...(query.pageToken ? { afterId: decodePageToken(query.pageToken) } : {}),
+        ...(query.pageToken ? { afterId: decodePageToken(query.pageToken, deps.pageTokens) } : {}),
         ...(query.clientName ? { clientName: query.clientName } : {}),
         ...(query.owner ? { owner: query.owner } : {}),
       });
       const more = page.length > pageSize;
       const clients = page.slice(0, pageSize).map(publicClient);
       const last = clients.at(-1);
-      return { clients, nextPageToken: more && last ? encodePageToken(last.client_id) : '' };
+      return { clients, nextPageToken: more && last ? encodePageToken(last.client_id, deps.pageTokens) : '' };
     },
 
     /** Replaces a client (HTTP PUT); an empty secret keeps the stored one. */

@@ -19,6 +19,9 @@ export interface BrowserCookie {
   secure: boolean;
   /** '' sends no SameSite attribute (only the legacy twin of a CSRF cookie). */
   same_site: SameSite | '';
+  path: string;
+  /** '' sends no Domain attribute (a host-only cookie). */
+  domain: string;
 }
 
 /** How every flow cookie is set, decided once from the configuration. */
@@ -27,23 +30,46 @@ export interface CookiePolicy {
   sameSite: SameSite;
   /** CSRF cookies also get a twin without SameSite, for browsers that refuse SameSite=None. */
   legacyWorkaround: boolean;
+  /** `serve.cookies.domain`; '' for host-only cookies. */
+  domain: string;
+  /** `serve.cookies.paths.session`: the Path of the authentication session cookie (CSRF cookies use /). */
+  sessionPath: string;
 }
 
 /**
- * Hydra's cookie rules: `Secure` whenever the issuer is https; SameSite as configured, except
- * that `None` falls back to `Lax` on an http issuer (browsers drop SameSite=None cookies that
- * are not Secure); the legacy workaround (web.dev "SameSite cookie recipes") only matters for
- * SameSite=None.
+ * Hydra's cookie rules: `Secure` whenever the issuer is https, or `serve.cookies.secure` asks
+ * for it (Hydra sets it outside dev mode; Tessera follows the issuer's scheme, as a browser on
+ * http drops Secure cookies); SameSite as configured, except that `None` falls back to `Lax` on
+ * an http issuer (the issuer's scheme decides, as in Hydra); the legacy workaround (web.dev
+ * "SameSite cookie recipes") only matters for SameSite=None.
  */
-export function cookiePolicy(input: { issuer: string; sameSiteMode: SameSite; sameSiteLegacyWorkaround: boolean }): CookiePolicy {
-  const secure = new URL(input.issuer).protocol === 'https:';
-  const sameSite: SameSite = input.sameSiteMode === 'None' && !secure ? 'Lax' : input.sameSiteMode;
-  return { secure, sameSite, legacyWorkaround: input.sameSiteLegacyWorkaround && sameSite === 'None' };
+export function cookiePolicy(input: {
+  issuer: string;
+  sameSiteMode: SameSite;
+  sameSiteLegacyWorkaround: boolean;
+  secure?: boolean;
+  domain?: string;
+  paths?: { session: string };
+}): CookiePolicy {
+  const httpsIssuer = new URL(input.issuer).protocol === 'https:';
+  const sameSite: SameSite = input.sameSiteMode === 'None' && !httpsIssuer ? 'Lax' : input.sameSiteMode;
+  return {
+    secure: httpsIssuer || (input.secure ?? false),
+    sameSite,
+    legacyWorkaround: input.sameSiteLegacyWorkaround && sameSite === 'None',
+    domain: input.domain ?? '',
+    sessionPath: input.paths?.session ?? '/',
+  };
 }
 
-/** A cookie set (or, with maxAge 0, deleted) under the policy. */
-export function browserCookie(policy: CookiePolicy, name: string, value: string, maxAge: number): BrowserCookie {
-  return { name, value, max_age: maxAge, secure: policy.secure, same_site: policy.sameSite };
+/** A cookie set (or, with maxAge 0, deleted) under the policy, at Path `path`. */
+export function browserCookie(policy: CookiePolicy, name: string, value: string, maxAge: number, path = '/'): BrowserCookie {
+  return { name, value, max_age: maxAge, secure: policy.secure, same_site: policy.sameSite, path, domain: policy.domain };
+}
+
+/** The authentication session cookie (or, with maxAge 0, its deletion), at `serve.cookies.paths.session`. */
+export function sessionCookie(policy: CookiePolicy, name: string, value: string, maxAge: number): BrowserCookie {
+  return browserCookie(policy, name, value, maxAge, policy.sessionPath);
 }
 
 // Hydra's name for the twin of a CSRF cookie (consent/csrf.go).
@@ -70,21 +96,22 @@ export interface CookieNames {
   isOurs(name: string): boolean;
 }
 
-/** Every Tessera cookie starts with this (Hydra's prefix). */
-export const COOKIE_PREFIX = 'ory_hydra_';
+/** Hydra's base names (`serve.cookies.names.*` defaults). */
+export const DEFAULT_COOKIE_NAMES = { loginCsrf: 'ory_hydra_login_csrf', consentCsrf: 'ory_hydra_consent_csrf', session: 'ory_hydra_session' } as const;
 
 /**
- * Hydra's names: `ory_hydra_login_csrf[_dev]_<hash of client_id>`, `ory_hydra_consent_csrf…`,
- * `ory_hydra_session[_dev]`.
+ * Hydra's names from the base names of `serve.cookies.names`: `<login_csrf>[_dev]_<hash of
+ * client_id>`, `<consent_csrf>[_dev]_<hash>`, `<session>[_dev]`.
  */
-export function cookieNames(dev: boolean): CookieNames {
+export function cookieNames(dev: boolean, base: { loginCsrf: string; consentCsrf: string; session: string } = DEFAULT_COOKIE_NAMES): CookieNames {
   const suffix = dev ? '_dev' : '';
   const hash = (clientId: string) => createHash('sha256').update(clientId, 'utf8').digest('hex').slice(0, 8);
+  const bases = [base.loginCsrf, base.consentCsrf, base.session].map((name) => `${name}${suffix}`);
   return {
-    loginCsrf: (clientId) => `${COOKIE_PREFIX}login_csrf${suffix}_${hash(clientId)}`,
-    consentCsrf: (clientId) => `${COOKIE_PREFIX}consent_csrf${suffix}_${hash(clientId)}`,
-    session: `${COOKIE_PREFIX}session${suffix}`,
-    isOurs: (name) => name.startsWith(COOKIE_PREFIX),
+    loginCsrf: (clientId) => `${base.loginCsrf}${suffix}_${hash(clientId)}`,
+    consentCsrf: (clientId) => `${base.consentCsrf}${suffix}_${hash(clientId)}`,
+    session: `${base.session}${suffix}`,
+    isOurs: (name) => bases.some((b) => name.startsWith(b)),
   };
 }
 

@@ -24,7 +24,7 @@ import { signLogoutToken, type BackChannelDelivery } from '../oidc/logout-token.
 import { OAuthError, errors } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { randomId } from './challenges.js';
-import { browserCookie, sessionFromCookie, type BrowserCookie, type CookieNames, type CookiePolicy } from './cookies.js';
+import { sessionCookie, sessionFromCookie, type BrowserCookie, type CookieNames, type CookiePolicy } from './cookies.js';
 import type { FlowError } from './flow.js';
 import type { LoginSessionStore, UsedChallengeStore } from './store.js';
 
@@ -288,7 +288,7 @@ export function createLogout(deps: LogoutDeps) {
       const session = await currentSession(cookies);
       if (!session || session.subject !== request.subject) return redirect(request.post_logout_redirect_uri);
     }
-    const clearCookie = browserCookie(deps.cookiePolicy, deps.cookies.session, '', 0);
+    const clearCookie = sessionCookie(deps.cookiePolicy, deps.cookies.session, '', 0);
     // Notify first: the clients are found through the session (Hydra deletes it afterwards too).
     const frontchannel = await notifyClients(request);
     await deps.sessions.deleteLoginSessions({ id: request.sid });

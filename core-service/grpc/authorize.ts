@@ -13,7 +13,16 @@ import { unary } from './unary.js';
 
 /** HttpOnly (no script reads flow cookies); Secure and SameSite as core's cookie policy decided (flows/cookies.ts). */
 export function toSetCookie(cookie: BrowserCookie): SetCookie {
-  return { name: cookie.name, value: cookie.value, max_age: cookie.max_age, path: '/', http_only: true, same_site: cookie.same_site, secure: cookie.secure };
+  return {
+    name: cookie.name,
+    value: cookie.value,
+    max_age: cookie.max_age,
+    path: cookie.path,
+    http_only: true,
+    same_site: cookie.same_site,
+    secure: cookie.secure,
+    domain: cookie.domain,
+  };
 }
 
 function toWire(outcome: BrowserOutcome): BrowserResponse {

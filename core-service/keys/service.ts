@@ -98,6 +98,8 @@ export interface KeyServiceDeps {
   now: () => Date;
   /** How long opened keys are reused before the store is read again; see CACHE_TTL_MS. */
   cacheTtlMs?: number;
+  /** `webfinger.jwks.broadcast_keys`: more sets published at `/.well-known/jwks.json`. */
+  broadcastKeySets?: readonly string[];
 }
 
 /**
@@ -241,7 +243,17 @@ export function createKeyService(deps: KeyServiceDeps): KeyService {
     },
 
     async publicJwks() {
-      const sets = await Promise.all(SIGNING_KEY_SETS.map((set) => load(set)));
+      // Hydra's WellKnownKeys: the configured sets plus the two signing sets, each once; a
+      // configured set with no key gets an RS256 one, as Hydra generates it on this request.
+      const names = [...new Set([...(deps.broadcastKeySets ?? []), ...SIGNING_KEY_SETS])];
+      const sets = await Promise.all(
+        names.map(async (set) => {
+          const opened = await load(set);
+          if (opened.published.length > 0) return opened;
+          await signingKey(set);
+          return load(set);
+        }),
+      );
       return { keys: sets.flatMap((s) => s.published) };
     },
 

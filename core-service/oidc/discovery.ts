@@ -38,6 +38,9 @@ export function createDiscovery(deps: DiscoveryDeps) {
   const { config } = deps;
   const base = config.urls.self.public.endsWith('/') ? config.urls.self.public : `${config.urls.self.public}/`;
   const at = (path: string) => new URL(path, base).toString();
+  // Hydra's webfinger.oidc_discovery.*: an operator may serve some endpoints elsewhere (a proxy, their own userinfo).
+  const advertised = config.webfinger.oidcDiscovery;
+  const unique = (values: string[]) => [...new Set(values)];
 
   return {
     async metadata(): Promise<Record<string, unknown>> {
@@ -46,10 +49,12 @@ export function createDiscovery(deps: DiscoveryDeps) {
       const authMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
       return {
         issuer: config.urls.self.issuer,
-        authorization_endpoint: at('oauth2/auth'),
-        token_endpoint: at('oauth2/token'),
-        jwks_uri: at('.well-known/jwks.json'),
-        userinfo_endpoint: at('userinfo'),
+        authorization_endpoint: advertised.authUrl || at('oauth2/auth'),
+        token_endpoint: advertised.tokenUrl || at('oauth2/token'),
+        jwks_uri: advertised.jwksUrl || at('.well-known/jwks.json'),
+        userinfo_endpoint: advertised.userinfoUrl || at('userinfo'),
+        // Tessera has no registration endpoint of its own; one served elsewhere may be advertised.
+        ...(advertised.clientRegistrationUrl ? { registration_endpoint: advertised.clientRegistrationUrl } : {}),
         revocation_endpoint: at('oauth2/revoke'),
         response_types_supported: [...deps.responseTypes],
         response_modes_supported: ['query', 'fragment', 'form_post'],
@@ -65,8 +70,8 @@ export function createDiscovery(deps: DiscoveryDeps) {
         revocation_endpoint_auth_methods_supported: authMethods,
         // RFC 7636 §4.2: `plain` is refused by the authorization endpoint, so only S256.
         code_challenge_methods_supported: ['S256'],
-        scopes_supported: ['openid', 'offline_access', 'offline'],
-        claims_supported: CLAIMS_SUPPORTED,
+        scopes_supported: unique([...advertised.supportedScope, 'offline_access', 'offline', 'openid']),
+        claims_supported: unique([...CLAIMS_SUPPORTED, ...advertised.supportedClaims]),
         claims_parameter_supported: false,
         request_parameter_supported: false,
         // Discovery §3: this defaults to true, so it must be said.

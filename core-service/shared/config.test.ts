@@ -109,13 +109,20 @@ test('an unreadable or invalid YAML file is a clear error', () => {
 
 test("serve.cookies.same_site_mode and clients.http: Hydra's keys, case-insensitive modes, safe-to-migrate defaults", () => {
   const defaults = loadConfig({ env: {} });
-  assert.deepEqual(defaults.serve.cookies, { sameSiteMode: 'Lax', sameSiteLegacyWorkaround: false });
+  assert.deepEqual(defaults.serve.cookies, {
+    sameSiteMode: 'Lax',
+    sameSiteLegacyWorkaround: false,
+    domain: '',
+    secure: false,
+    names: { loginCsrf: 'ory_hydra_login_csrf', consentCsrf: 'ory_hydra_consent_csrf', session: 'ory_hydra_session' },
+    paths: { session: '/' },
+  });
   assert.deepEqual(defaults.clients.http, { disallowPrivateIpRanges: false, privateIpExceptionUrls: [] });
   const file = yaml(
     'serve:\n  cookies:\n    same_site_mode: none\n    same_site_legacy_workaround: true\nclients:\n  http:\n    disallow_private_ip_ranges: true\n    private_ip_exception_urls: [http://10.0.0.5/jwks.json]\n',
   );
   const config = loadConfig({ file, env: {} });
-  assert.deepEqual(config.serve.cookies, { sameSiteMode: 'None', sameSiteLegacyWorkaround: true });
+  assert.deepEqual([config.serve.cookies.sameSiteMode, config.serve.cookies.sameSiteLegacyWorkaround], ['None', true]);
   assert.deepEqual(config.clients.http, { disallowPrivateIpRanges: true, privateIpExceptionUrls: ['http://10.0.0.5/jwks.json'] });
   rejects({ SERVE_COOKIES_SAME_SITE_MODE: 'Loose' }, /serve\.cookies\.same_site_mode/, /Strict, Lax, None/);
 });

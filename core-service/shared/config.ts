@@ -7,7 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { cleanEnv, makeValidator, type ValidatorSpec } from 'envalid';
 import { parse as parseYaml } from 'yaml';
+import { checkDocument, checkEnvironment, envName } from './config-check.js';
 import { parseGoDuration } from './durations.js';
+
+export { envName };
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'panic';
 export type AccessTokenStrategy = 'opaque' | 'jwt';
@@ -56,6 +59,44 @@ export interface CorsConfig {
   debug: boolean;
 }
 
+/** Hydra's `serve.<listener>.request_log`. */
+export interface RequestLogConfig {
+  /** No request log lines for `/health/alive` and `/health/ready`. */
+  disableForHealth: boolean;
+}
+
+/** Hydra's `serve.cookies.*`: the attributes and base names of the flow cookies. */
+export interface CookiesConfig {
+  sameSiteMode: SameSiteMode;
+  sameSiteLegacyWorkaround: boolean;
+  /** Domain attribute of every flow cookie; '' sends none (host-only cookies). */
+  domain: string;
+  /** Secure even on an http issuer (an https issuer always sets it). */
+  secure: boolean;
+  /** Base names: CSRF cookies append `_<hash of client_id>`, dev mode `_dev` (as Hydra). */
+  names: { loginCsrf: string; consentCsrf: string; session: string };
+  /** Path attribute of the authentication session cookie. */
+  paths: { session: string };
+}
+
+/** Hydra's `webfinger.*`; an empty URL means Tessera's own endpoint. */
+export interface WebfingerConfig {
+  /** Key sets published at `/.well-known/jwks.json`, besides the ID token and access token sets. */
+  jwks: { broadcastKeys: string[] };
+  oidcDiscovery: {
+    jwksUrl: string;
+    tokenUrl: string;
+    authUrl: string;
+    userinfoUrl: string;
+    /** Advertised as `registration_endpoint` when set. */
+    clientRegistrationUrl: string;
+    /** Added to `claims_supported`. */
+    supportedClaims: string[];
+    /** Added to `scopes_supported` (openid, offline and offline_access are always there). */
+    supportedScope: string[];
+  };
+}
+
 /** Core's gRPC server certificate and, for mutual TLS, the CA its callers' certificates must chain to. */
 export interface GrpcServerTlsSource extends TlsSource {
   clientCaPath?: string;
@@ -88,11 +129,12 @@ export interface CoreClientTls {
 export interface Config {
   dsn: string;
   dev: boolean;
-  log: { level: LogLevel; format: 'json' | 'json_pretty' | 'text'; leakSensitiveValues: boolean };
+  /** `redactionText`: what replaces a sensitive value in logs ('' keeps Tessera's explanation). */
+  log: { level: LogLevel; format: 'json' | 'json_pretty' | 'text'; leakSensitiveValues: boolean; redactionText: string };
   serve: {
-    public: { host: string; port: number; cors: CorsConfig };
+    public: { host: string; port: number; cors: CorsConfig; requestLog: RequestLogConfig };
     /** `authRequired`: admin routes demand `Authorization: Bearer <key of a serve.grpc.callers entry>`. */
-    admin: { host: string; port: number; authRequired: boolean; cors: CorsConfig };
+    admin: { host: string; port: number; authRequired: boolean; cors: CorsConfig; requestLog: RequestLogConfig };
     grpc: {
       host: string;
       port: number;
@@ -106,7 +148,7 @@ export interface Config {
     metrics: { host: string; port: number };
     tls: TlsSource;
     /** How the flow cookies are set (Hydra's `serve.cookies.*`). */
-    cookies: { sameSiteMode: SameSiteMode; sameSiteLegacyWorkaround: boolean };
+    cookies: CookiesConfig;
     /**
      * The gateway keeps serving this long after SIGTERM (readiness 503, `Connection: close`) so
      * load balancers take it out of rotation before its port closes.
@@ -115,7 +157,10 @@ export interface Config {
   };
   /** The gateway's side of the channel to core; `apiKey` ('' = none) is sent as `authorization: Bearer`. */
   core: { tls: CoreClientTls; apiKey: string };
-  secrets: { system: string[]; cookie: string[] };
+  /** `cookie` seals the session cookie and `pagination` the page tokens; each falls back to `system` when empty. */
+  secrets: { system: string[]; cookie: string[]; pagination: string[] };
+  /** Hydra's `webfinger.*`: what `/.well-known/jwks.json` and the discovery document publish. */
+  webfinger: WebfingerConfig;
   urls: {
     self: { issuer: string; public: string; admin: string };
     login: string;
@@ -232,6 +277,20 @@ const sameSiteMode = makeValidator<SameSiteMode>((raw) => {
   return mode;
 });
 
+// RFC 6265 §4.1.1: a cookie name is a token.
+const cookieName = makeValidator<string>((raw) => {
+  const name = String(raw).trim();
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) throw new Error(`"${name}" is not a cookie name`);
+  return name;
+});
+
+const cookiePath = makeValidator<string>((raw) => {
+  const path = String(raw).trim();
+  // RFC 6265 §4.1.1 path-av: no CTLs and no ";"; it must start with "/" to mean anything.
+  if (!/^\/[\x20-\x3a\x3c-\x7e]*$/.test(path)) throw new Error(`"${path}" is not a cookie path starting with /`);
+  return path;
+});
+
 const CALLER_FIELDS = ['name', 'api_key_hash', 'certificate_name', 'services'];
 const CALLER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const SHA256_HASH = /^sha256:([0-9a-fA-F]{64})$/;
@@ -346,6 +405,7 @@ const KEYS: KeySpec[] = [
   key('log.level', text, LOG_LEVELS.join(', '), 'info', LOG_LEVELS),
   key('log.format', text, 'json, json_pretty, text', 'json', ['json', 'json_pretty', 'text']),
   key('log.leak_sensitive_values', boolean, 'true or false', false),
+  key('log.redaction_text', text, 'the text that replaces sensitive values in logs', ''),
   key('serve.public.host', text, 'an interface address', ''),
   key('serve.public.port', integer(0, 65535), 'a port number (0-65535)', 4444),
   key('serve.admin.host', text, 'an interface address', ''),
@@ -374,6 +434,22 @@ const KEYS: KeySpec[] = [
   key('serve.tls.key.base64', text, 'a base64-encoded PEM key', ''),
   key('serve.cookies.same_site_mode', sameSiteMode, 'Strict, Lax, None', 'Lax'),
   key('serve.cookies.same_site_legacy_workaround', boolean, 'true or false', false),
+  key('serve.cookies.domain', text, 'a cookie domain such as example.com', ''),
+  key('serve.cookies.secure', boolean, 'true or false', false),
+  key('serve.cookies.names.login_csrf', cookieName, 'a cookie name (RFC 6265 token)', 'ory_hydra_login_csrf'),
+  key('serve.cookies.names.consent_csrf', cookieName, 'a cookie name (RFC 6265 token)', 'ory_hydra_consent_csrf'),
+  key('serve.cookies.names.session', cookieName, 'a cookie name (RFC 6265 token)', 'ory_hydra_session'),
+  key('serve.cookies.paths.session', cookiePath, 'a path starting with /', '/'),
+  key('serve.public.request_log.disable_for_health', boolean, 'true or false', false),
+  key('serve.admin.request_log.disable_for_health', boolean, 'true or false', false),
+  key('webfinger.jwks.broadcast_keys', list, 'a list of key set names such as hydra.openid.id-token', []),
+  key('webfinger.oidc_discovery.jwks_url', text, 'a URL', ''),
+  key('webfinger.oidc_discovery.token_url', text, 'a URL', ''),
+  key('webfinger.oidc_discovery.auth_url', text, 'a URL', ''),
+  key('webfinger.oidc_discovery.userinfo_url', text, 'a URL', ''),
+  key('webfinger.oidc_discovery.client_registration_url', text, 'a URL', ''),
+  key('webfinger.oidc_discovery.supported_claims', list, 'a list of claim names', []),
+  key('webfinger.oidc_discovery.supported_scope', list, 'a list of scope names', []),
   key('clients.http.disallow_private_ip_ranges', boolean, 'true or false', false),
   key('clients.http.private_ip_exception_urls', list, 'a list of URLs', []),
   key('https.tls.cert.path', text, 'a file path', ''),
@@ -382,6 +458,7 @@ const KEYS: KeySpec[] = [
   key('https.tls.key', text, 'an inline PEM key', ''),
   key('secrets.system', list, 'a list of secrets of at least 16 characters', []),
   key('secrets.cookie', list, 'a list of secrets of at least 16 characters', []),
+  key('secrets.pagination', list, 'a list of secrets of at least 16 characters', []),
   key('urls.self.issuer', text, 'a URL', ''),
   key('urls.self.public', text, 'a URL', ''),
   key('urls.self.admin', text, 'a URL', ''),
@@ -425,14 +502,14 @@ const KEYS: KeySpec[] = [
   ...corsKeys('admin'),
 ];
 
+/** The path of every key the loader honours (config-keys.test.ts checks Hydra's schema against it). */
+export function configKeyPaths(): string[] {
+  return KEYS.map((k) => k.path);
+}
+
 /** The environment variable of every key the loader reads (deploy manifests are checked against it). */
 export function configEnvNames(): string[] {
   return KEYS.map((k) => envName(k.path));
-}
-
-/** `ttl.access_token` → `TTL_ACCESS_TOKEN`. */
-export function envName(path: string): string {
-  return path.toUpperCase().replace(/[.-]/g, '_');
 }
 
 function lookup(doc: unknown, path: string): unknown {
@@ -477,7 +554,15 @@ export function loadConfig(options: LoadOptions = {}): Config {
     } catch (err) {
       throw new ConfigError(`config file ${options.file} is not valid YAML: ${(err as Error).message}`);
     }
+    if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`config file ${options.file} is not a map of keys (such as dsn: … and serve: …)`);
   }
+  // Hydra refuses any key its schema does not define; so does Tessera, naming each one.
+  const catalogue = { honoured: KEYS.map((k) => k.path) };
+  const unknown = [
+    ...checkDocument(doc, catalogue).map((problem) => (options.file ? `${options.file}: ${problem}` : problem)),
+    ...checkEnvironment(env, catalogue),
+  ];
+  if (unknown.length > 0) throw new ConfigError(unknown.join('\n'));
 
   const raw: Record<string, string> = {};
   const specs: Record<string, ValidatorSpec<unknown>> = {};
@@ -580,9 +665,9 @@ function toConfig(get: (path: string) => unknown): Config {
   const dev = b('dev');
 
   const secrets = get('secrets.system') as string[];
-  for (const secret of secrets) {
-    if (secret.length < 16) {
-      throw new ConfigError('secrets.system (env SECRETS_SYSTEM) is invalid: every secret must be at least 16 characters long');
+  for (const path of ['secrets.system', 'secrets.cookie', 'secrets.pagination']) {
+    if ((get(path) as string[]).some((secret) => secret.length < 16)) {
+      throw new ConfigError(`${path} (env ${envName(path)}) is invalid: every secret must be at least 16 characters long`);
     }
   }
 
@@ -623,6 +708,19 @@ function toConfig(get: (path: string) => unknown): Config {
     );
   }
 
+  // Hydra's schema: these are URIs; one that is not would be published as is in discovery.
+  const url = (path: string): string => {
+    const value = s(path).trim();
+    if (value !== '' && !URL.canParse(value)) throw new ConfigError(`${path} (env ${envName(path)}) is invalid: ${JSON.stringify(value)}; allowed: an absolute URL`);
+    return value;
+  };
+
+  for (const listener of ['public', 'admin']) {
+    const path = `serve.${listener}.host`;
+    // Hydra listens on a unix socket for `unix:/path`; binding that as a host name would fail obscurely.
+    if (s(path).startsWith('unix:')) throw new ConfigError(`Tessera does not support \`${path}: unix:…\` (yet): unix sockets; listen on a host and port`);
+  }
+
   const publicPort = n('serve.public.port');
   const issuer = s('urls.self.issuer') || `http://127.0.0.1:${publicPort}/`;
   const publicUrl = s('urls.self.public') || issuer;
@@ -658,10 +756,22 @@ function toConfig(get: (path: string) => unknown): Config {
       level: s('log.level') as LogLevel,
       format: s('log.format') as Config['log']['format'],
       leakSensitiveValues: b('log.leak_sensitive_values'),
+      redactionText: s('log.redaction_text'),
     },
     serve: {
-      public: { host: s('serve.public.host'), port: publicPort, cors: corsConfig(get, 'public') },
-      admin: { host: s('serve.admin.host'), port: n('serve.admin.port'), authRequired: b('serve.admin.auth.enabled'), cors: corsConfig(get, 'admin') },
+      public: {
+        host: s('serve.public.host'),
+        port: publicPort,
+        cors: corsConfig(get, 'public'),
+        requestLog: { disableForHealth: b('serve.public.request_log.disable_for_health') },
+      },
+      admin: {
+        host: s('serve.admin.host'),
+        port: n('serve.admin.port'),
+        authRequired: b('serve.admin.auth.enabled'),
+        cors: corsConfig(get, 'admin'),
+        requestLog: { disableForHealth: b('serve.admin.request_log.disable_for_health') },
+      },
       grpc: {
         host: s('serve.grpc.host'),
         port: n('serve.grpc.port'),
@@ -675,12 +785,28 @@ function toConfig(get: (path: string) => unknown): Config {
       cookies: {
         sameSiteMode: get('serve.cookies.same_site_mode') as SameSiteMode,
         sameSiteLegacyWorkaround: b('serve.cookies.same_site_legacy_workaround'),
+        domain: s('serve.cookies.domain'),
+        secure: b('serve.cookies.secure'),
+        names: { loginCsrf: s('serve.cookies.names.login_csrf'), consentCsrf: s('serve.cookies.names.consent_csrf'), session: s('serve.cookies.names.session') },
+        paths: { session: s('serve.cookies.paths.session') },
       },
       // Dev mode has no load balancer to wait for: Ctrl-C stops at once.
       shutdown: { drainDelay: (get('serve.shutdown.drain_delay') as number | undefined) ?? (dev ? 0 : DEFAULT_DRAIN_DELAY_MS) },
     },
     core: { tls: coreTls, apiKey: coreApiKey },
-    secrets: { system: secrets, cookie: get('secrets.cookie') as string[] },
+    secrets: { system: secrets, cookie: get('secrets.cookie') as string[], pagination: get('secrets.pagination') as string[] },
+    webfinger: {
+      jwks: { broadcastKeys: get('webfinger.jwks.broadcast_keys') as string[] },
+      oidcDiscovery: {
+        jwksUrl: url('webfinger.oidc_discovery.jwks_url'),
+        tokenUrl: url('webfinger.oidc_discovery.token_url'),
+        authUrl: url('webfinger.oidc_discovery.auth_url'),
+        userinfoUrl: url('webfinger.oidc_discovery.userinfo_url'),
+        clientRegistrationUrl: url('webfinger.oidc_discovery.client_registration_url'),
+        supportedClaims: get('webfinger.oidc_discovery.supported_claims') as string[],
+        supportedScope: get('webfinger.oidc_discovery.supported_scope') as string[],
+      },
+    },
     urls: {
       self: { issuer, public: publicUrl, admin: s('urls.self.admin') || `http://127.0.0.1:${n('serve.admin.port')}/` },
       login: s('urls.login'),

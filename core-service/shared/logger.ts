@@ -71,7 +71,11 @@ function streamFor(format: Config['log']['format'], destination: NodeJS.Writable
 }
 
 /** Creates the root logger for one program (`service` names it in every line). */
-export function createLogger(service: string, log: Config['log'], destination?: NodeJS.WritableStream): Logger {
+export function createLogger(
+  service: string,
+  log: Omit<Config['log'], 'redactionText'> & { redactionText?: string },
+  destination?: NodeJS.WritableStream,
+): Logger {
   const options: pino.LoggerOptions = {
     name: service,
     // Hydra's `panic` is above `fatal`; pino has no such level, so it gets one.
@@ -82,6 +86,7 @@ export function createLogger(service: string, log: Config['log'], destination?: 
     formatters: { level: (label) => ({ level: label }) },
     mixin: () => requestContext.getStore() ?? {},
   };
-  if (!log.leakSensitiveValues) options.redact = { paths: SENSITIVE_PATHS, censor: REDACTED };
+  // `log.redaction_text` replaces Hydra's explanation, as in Hydra.
+  if (!log.leakSensitiveValues) options.redact = { paths: SENSITIVE_PATHS, censor: log.redactionText || REDACTED };
   return pino(options, streamFor(log.format, destination ?? process.stdout) as pino.DestinationStream);
 }

@@ -1,25 +1,24 @@
 /**
  * The gateway's side of Tessera's browser cookies: forward the ones core minted (names
- * starting `ory_hydra_`, as Hydra names them) and write the Set-Cookie headers core decides.
- * The gateway never reads or invents a value.
+ * starting with a base name of `serve.cookies.names`, `ory_hydra_…` as Hydra names them) and
+ * write the Set-Cookie headers core decides. The gateway never reads or invents a value.
  */
 import { parseCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SetCookie } from '../../proto/gen/tessera/v1/oauth2.js';
 
-const PREFIX = 'ory_hydra_';
 // RFC 6265 §4.1.1 token and cookie-octet alphabets: anything else is not a cookie core set.
 const NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
 
-/** The request's Tessera cookies, name → value (first occurrence wins). */
-export function tesseraCookies(request: FastifyRequest): Record<string, string> {
+/** The request's Tessera cookies (names starting with one of `baseNames`), name → value (first occurrence wins). */
+export function tesseraCookies(request: FastifyRequest, baseNames: readonly string[]): Record<string, string> {
   // RFC 6265 §5.4 parsing by the `cookie` package; values stay as sent (core minted them, and a
   // value outside the cookie-octet alphabet is not one of them).
   const parsed = parseCookie(request.headers.cookie ?? '', { decode: (value) => value });
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(parsed)) {
-    if (name.startsWith(PREFIX) && value !== undefined && VALUE.test(value)) out[name] = value;
+    if (baseNames.some((base) => name.startsWith(base)) && value !== undefined && VALUE.test(value)) out[name] = value;
   }
   return out;
 }
@@ -28,6 +27,8 @@ export function tesseraCookies(request: FastifyRequest): Record<string, string> 
 export function serializeCookie(cookie: SetCookie): string {
   if (!NAME.test(cookie.name) || !VALUE.test(cookie.value)) throw new Error(`core sent an invalid cookie ${JSON.stringify(cookie.name)}`);
   const parts = [`${cookie.name}=${cookie.value}`, `Path=${cookie.path || '/'}`, `Max-Age=${Math.max(0, Math.trunc(cookie.max_age))}`];
+  // RFC 6265 §4.1.2.3: with Domain the browser sends the cookie to subdomains too (serve.cookies.domain).
+  if (cookie.domain) parts.push(`Domain=${cookie.domain}`);
   if (cookie.max_age <= 0) parts.push('Expires=Thu, 01 Jan 1970 00:00:00 GMT');
   if (cookie.http_only) parts.push('HttpOnly');
   if (cookie.secure) parts.push('Secure');

@@ -33,13 +33,13 @@ function render(request: FastifyRequest, reply: FastifyReply, res: BrowserRespon
   return sendRedirect(request, reply, res.redirect_to, request.method === 'POST' ? 303 : 302, { privateUse: true });
 }
 
-export function registerAuthorizeRoutes(app: FastifyInstance, oauth2: OAuth2ServiceClient): void {
+export function registerAuthorizeRoutes(app: FastifyInstance, oauth2: OAuth2ServiceClient, cookieNames: readonly string[]): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     try {
       const params = request.method === 'POST' ? formParams(request) : queryParams(request);
       const res = await call({ requestId: request.id }, oauth2.authorize.bind(oauth2), {
         params,
-        cookies: tesseraCookies(request),
+        cookies: tesseraCookies(request, cookieNames),
         login_verifier: '',
         consent_verifier: '',
       });

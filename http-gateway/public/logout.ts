@@ -36,13 +36,13 @@ function render(request: FastifyRequest, reply: FastifyReply, res: BrowserRespon
   return sendRedirect(request, reply, res.redirect_to, request.method === 'POST' ? 303 : 302, { privateUse: false });
 }
 
-export function registerLogoutRoutes(app: FastifyInstance, oauth2: OAuth2ServiceClient): void {
+export function registerLogoutRoutes(app: FastifyInstance, oauth2: OAuth2ServiceClient, cookieNames: readonly string[]): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     try {
       const params = request.method === 'POST' ? formParams(request) : queryParams(request);
       const res = await call({ requestId: request.id }, oauth2.logout.bind(oauth2), {
         params,
-        cookies: tesseraCookies(request),
+        cookies: tesseraCookies(request, cookieNames),
         logout_verifier: params.logout_verifier ?? '',
       });
       return render(request, reply, res);

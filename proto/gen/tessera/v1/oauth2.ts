@@ -135,8 +135,10 @@ export interface SetCookie {
    * (the legacy twin of a CSRF cookie, serve.cookies.same_site_legacy_workaround).
    */
   same_site: string;
-  /** Secure attribute (set when the issuer is https). */
+  /** Secure attribute (set when the issuer is https, or serve.cookies.secure). */
   secure: boolean;
+  /** Domain attribute (serve.cookies.domain); empty: none, a host-only cookie. */
+  domain: string;
 }
 
 export interface OAuthErrorPage {
@@ -1655,7 +1657,7 @@ export const BrowserResponse_FormPostFieldsEntry: MessageFns<BrowserResponse_For
 };
 
 function createBaseSetCookie(): SetCookie {
-  return { name: "", value: "", max_age: 0, path: "", http_only: false, same_site: "", secure: false };
+  return { name: "", value: "", max_age: 0, path: "", http_only: false, same_site: "", secure: false, domain: "" };
 }
 
 export const SetCookie: MessageFns<SetCookie> = {
@@ -1680,6 +1682,9 @@ export const SetCookie: MessageFns<SetCookie> = {
     }
     if (message.secure !== false) {
       writer.uint32(56).bool(message.secure);
+    }
+    if (message.domain !== "") {
+      writer.uint32(66).string(message.domain);
     }
     return writer;
   },
@@ -1753,6 +1758,14 @@ export const SetCookie: MessageFns<SetCookie> = {
             message.secure = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1786,6 +1799,7 @@ export const SetCookie: MessageFns<SetCookie> = {
         ? globalThis.String(object.same_site)
         : "",
       secure: isSet(object.secure) ? globalThis.Boolean(object.secure) : false,
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
     };
   },
 
@@ -1812,6 +1826,9 @@ export const SetCookie: MessageFns<SetCookie> = {
     if (message.secure !== false) {
       obj.secure = message.secure;
     }
+    if (message.domain !== "") {
+      obj.domain = message.domain;
+    }
     return obj;
   },
 
@@ -1827,6 +1844,7 @@ export const SetCookie: MessageFns<SetCookie> = {
     message.http_only = object.http_only ?? false;
     message.same_site = object.same_site ?? "";
     message.secure = object.secure ?? false;
+    message.domain = object.domain ?? "";
     return message;
   },
 };

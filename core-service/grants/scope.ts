@@ -1,6 +1,8 @@
 /**
- * Scope matching as Hydra's `strategies.scope`: `exact` (the default) grants a requested scope
- * only if the client lists it verbatim; `wildcard` also lets `foo.*` cover `foo.bar`.
+ * Scope matching as Hydra's `strategies.scope`: `exact` grants a requested scope only if the
+ * client lists it verbatim; `wildcard` (Hydra's default) is fosite's WildcardScopeStrategy: a
+ * `*` segment of an allowed scope stands for exactly one non-empty segment of the requested one,
+ * so `foo.*` covers `foo.bar` but neither `foo` nor `foo.bar.baz`.
  */
 
 export type ScopeStrategy = 'exact' | 'wildcard';
@@ -12,9 +14,13 @@ export function splitScope(scope: string | undefined): string[] {
 
 function wildcardMatch(allowed: string, requested: string): boolean {
   if (allowed === requested) return true;
-  if (!allowed.endsWith('.*')) return false;
-  const prefix = allowed.slice(0, -1);
-  return requested.startsWith(prefix) && requested.length > prefix.length;
+  const allowedParts = allowed.split('.');
+  const requestedParts = requested.split('.');
+  if (allowedParts.length !== requestedParts.length) return false;
+  return allowedParts.every((part, i) => {
+    const asked = requestedParts[i] ?? '';
+    return part === '*' ? asked.length > 0 : part === asked;
+  });
 }
 
 /** Scopes of `requested` that `allowed` does not cover. */

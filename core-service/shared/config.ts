@@ -468,7 +468,7 @@ const KEYS: KeySpec[] = [
   key('urls.error', text, 'a URL', ''),
   key('urls.post_logout_redirect', text, 'a URL', ''),
   key('strategies.access_token', text, 'opaque, jwt', 'opaque', ['opaque', 'jwt']),
-  key('strategies.scope', text, 'exact, wildcard', 'exact', ['exact', 'wildcard']),
+  key('strategies.scope', text, 'exact, wildcard', 'wildcard', ['exact', 'wildcard']),
   key('ttl.login_consent_request', duration(), 'a Go duration such as 30m or 1h', 3_600_000),
   key('ttl.authentication_session', duration(), 'a Go duration such as 720h', 720 * 3_600_000),
   key('ttl.access_token', duration(), 'a Go duration such as 1h', 3_600_000),

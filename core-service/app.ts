@@ -21,6 +21,7 @@ import { startGrpcServer } from './grpc/server.js';
 import { grpcServerTransport } from './grpc/transport.js';
 import { createCoreMetrics } from './metrics/core-metrics.js';
 import { startMetricsListener, type MetricsListener } from './metrics/listener.js';
+import { assertSystemSecrets } from './keys/system-secret.js';
 import { buildRegistry } from './registry.js';
 import type { Config } from './shared/config.js';
 import type { Logger } from './shared/logger.js';
@@ -66,6 +67,8 @@ async function startCoreMetrics(registry: Registry, at: Config['serve']['metrics
 
 export async function startCore(options: StartCoreOptions): Promise<RunningCore> {
   const { config, logger } = options;
+  // Before anything is sealed or opened with it: a guessable secret lets anybody forge a verifier.
+  assertSystemSecrets(config.secrets.system, { dev: config.dev });
   const target = parseDsn(config.dsn);
   // Before the database opens: a listener that would leak tokens stops the start at once.
   const transport = grpcServerTransport(config.serve.grpc);

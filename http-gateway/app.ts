@@ -75,21 +75,38 @@ function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-/** Hydra's empty host means every interface; a URL for such a listener points at loopback. */
-const bindHost = (host: string): string => host || '0.0.0.0';
+/**
+ * Hydra's empty host means every interface. Tessera keeps that for the public listener only:
+ * the admin API has no authentication of its own, so unless `serve.admin.host` names an
+ * interface it listens on loopback, and says so at start.
+ */
+export function bindHost(listener: 'public' | 'admin', host: string): { host: string; reason: string } {
+  if (host !== '') return { host, reason: `serve.${listener}.host is set` };
+  return listener === 'admin'
+    ? { host: '127.0.0.1', reason: 'serve.admin.host is not set: the admin API (no authentication of its own) listens on loopback only; set serve.admin.host to an interface behind a network policy to reach it from elsewhere' }
+    : { host: '0.0.0.0', reason: 'serve.public.host is not set: every interface, as Hydra' };
+}
 const urlHost = (host: string): string => (host === '' || host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host);
 
-async function listen(app: FastifyInstance, host: string, port: number, tls: TlsMaterial | undefined): Promise<string> {
+async function listen(app: FastifyInstance, listener: 'public' | 'admin', configured: string, port: number, tls: TlsMaterial | undefined): Promise<string> {
   const scheme = tls ? 'https' : 'http';
+  const { host, reason } = bindHost(listener, configured);
+  app.log.info({ host, reason }, `the ${listener} listener binds ${host}`);
   // fastify cannot tell that the server from serverFactory speaks TLS; say it right in the log.
-  await app.listen({ host: bindHost(host), port, listenTextResolver: (address) => `listening at ${address.replace(/^https?:/, `${scheme}:`)}` });
+  await app.listen({ host, port, listenTextResolver: (address) => `listening at ${address.replace(/^https?:/, `${scheme}:`)}` });
   const { port: actual } = app.server.address() as AddressInfo;
   return `${scheme}://${hostPort(urlHost(host), actual)}`;
 }
 
 function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: CoreConnection, tls: TlsMaterial | undefined, life: ListenerLife): FastifyInstance {
   const logger: FastifyBaseLogger = opts.logger.child({ listener: name });
-  const app = createListener({ logger, leakSensitiveValues: opts.config.log.leakSensitiveValues, exposeInternalErrors: opts.config.oauth2.exposeInternalErrors, tls });
+  const app = createListener({
+    logger,
+    leakSensitiveValues: opts.config.log.leakSensitiveValues,
+    exposeInternalErrors: opts.config.oauth2.exposeInternalErrors,
+    limits: opts.config.serve[name].limits,
+    tls,
+  });
   registerCors(app, opts.config.serve[name].cors, name === 'public' ? coreClientOriginCheck(core.oauth2) : undefined);
   instrumentListener(app, life.metrics);
   // RFC 9112 §9.6: `Connection: close` ends the connection after this response, so a client
@@ -153,12 +170,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     if (opts.serve !== 'admin') {
       const app = buildListener('public', opts, core, transport.tls, life);
       listeners.push(app);
-      result.publicUrl = await listen(app, config.serve.public.host, config.serve.public.port, transport.tls);
+      result.publicUrl = await listen(app, 'public', config.serve.public.host, config.serve.public.port, transport.tls);
     }
     if (opts.serve !== 'public') {
       const app = buildListener('admin', opts, core, transport.tls, life);
       listeners.push(app);
-      result.adminUrl = await listen(app, config.serve.admin.host, config.serve.admin.port, transport.tls);
+      result.adminUrl = await listen(app, 'admin', config.serve.admin.host, config.serve.admin.port, transport.tls);
     }
   } catch (err) {
     await close();

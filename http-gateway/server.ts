@@ -1,6 +1,7 @@
 /**
  * One HTTP(S) listener with what every gateway route relies on: JSON-only bodies up to 1 MiB,
- * a request id, and Hydra-shaped errors. Routes are registered on it by app.ts.
+ * bounded parameters, headers and waits (limits.ts), a request id, and Hydra-shaped errors.
+ * Routes are registered on it by app.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
@@ -9,6 +10,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { requestSerializer } from './access-log.js';
 import { exposeInternalErrors, installErrorHandlers } from './errors/handlers.js';
 import { installGoJsonDecoding } from './go-json.js';
+import type { ListenerLimits } from '../core-service/shared/config.js';
+import { applyServerLimits, clientErrorHandler, countParameters, DEFAULT_LIMITS, installRequestLimits, limitsOf, serverOptions, tooManyFormParameters } from './limits.js';
 import type { TlsMaterial } from './tls.js';
 
 /** Largest accepted request body; above it the answer is 413. */
@@ -30,8 +33,13 @@ export type FormBody = Record<string, string | string[]>;
 export function withFormBodies(app: FastifyInstance, register: (scope: FastifyInstance) => void): void {
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
+    const limit = limitsOf(scope).maxFormParameters;
     scope.addContentTypeParser(FORM_TYPE, { parseAs: 'string' }, (_request, body, done) => {
-      done(null, parseForm(String(body)));
+      try {
+        done(null, parseForm(String(body), limit));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
     });
     // Go's ParseForm reads only form bodies and ignores any other; the route then finds no form.
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, ignoreBody);
@@ -57,11 +65,19 @@ function ignoreBody(_request: unknown, _body: unknown, done: (err: null, body?: 
   done(null, undefined);
 }
 
-function parseForm(body: string): FormBody {
-  const form: FormBody = {};
+/**
+ * Parses a form in one pass (URLSearchParams, linear), refusing more than `limit` parameters.
+ * A repeated parameter's values are appended in place: copying the array on each repeat made
+ * 40,000 repeats of `a=` cost seconds.
+ */
+export function parseForm(body: string, limit: number): FormBody {
+  if (countParameters(body) > limit) throw tooManyFormParameters(limit);
+  const form: FormBody = Object.create(null) as FormBody;
   for (const [name, value] of new URLSearchParams(body)) {
     const seen = form[name];
-    form[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+    if (seen === undefined) form[name] = value;
+    else if (Array.isArray(seen)) seen.push(value);
+    else form[name] = [seen, value];
   }
   return form;
 }
@@ -70,10 +86,18 @@ function parseForm(body: string): FormBody {
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Creates a listener (not yet listening). `tls` undefined means plain HTTP. */
-export function createListener(opts: { logger: FastifyBaseLogger; tls: TlsMaterial | undefined; leakSensitiveValues?: boolean; exposeInternalErrors?: boolean }): FastifyInstance {
+export function createListener(opts: {
+  logger: FastifyBaseLogger;
+  tls: TlsMaterial | undefined;
+  leakSensitiveValues?: boolean;
+  exposeInternalErrors?: boolean;
+  limits?: ListenerLimits;
+}): FastifyInstance {
   const { tls } = opts;
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const logger = opts.logger.child({}, { serializers: { req: requestSerializer(opts.leakSensitiveValues ?? false) } });
   const app = Fastify({
-    loggerInstance: opts.logger.child({}, { serializers: { req: requestSerializer(opts.leakSensitiveValues ?? false) } }),
+    loggerInstance: logger,
     // The same field name core logs, so one grep follows a request through both services.
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     bodyLimit: BODY_LIMIT_BYTES,
@@ -84,8 +108,14 @@ export function createListener(opts: { logger: FastifyBaseLogger; tls: TlsMateri
     },
     // Hydra rejects wrong types instead of converting them; "1" must not become 1 silently.
     ajv: { customOptions: { coerceTypes: false } },
-    serverFactory: (handler) => (tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createHttpServer(handler)),
+    serverFactory: (handler) => {
+      const server = tls ? createHttpsServer({ ...serverOptions(limits), key: tls.key, cert: tls.cert }, handler) : createHttpServer(serverOptions(limits), handler);
+      applyServerLimits(server, limits);
+      return server;
+    },
+    clientErrorHandler: clientErrorHandler(limits, logger),
   });
+  installRequestLimits(app, limits);
 
   // Only JSON: fastify's default text/plain parser would let a non-JSON body reach schema
   // validation as a string, so an unsupported type must fail with 415 here instead.

@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from '../core-service/shared/paths.js';
 import { TEST_CALLERS_ENV } from './support/cluster.js';
 import { runProgram, type Program } from './support/processes.js';
 
-const SECRET = 'test-system-secret-0123456789';
+const SECRET = 'test-system-secret-0123456789abcdef';
 
 function sqliteDsn(): string {
   return `sqlite://${join(mkdtempSync(join(tmpdir(), 'tessera-core-')), 'db.sqlite')}?_fk=true`;

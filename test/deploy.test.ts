@@ -237,6 +237,13 @@ describe('deploy/compose.yaml', () => {
     assert.match(services.gateway?.environment?.CORE_API_KEY ?? '', /^\$\{CORE_API_KEY:\?/);
   });
 
+  test('the system secret is required from the environment and the admin listener is bound explicitly', () => {
+    for (const name of ['core', 'gateway']) {
+      assert.match(services[name]?.environment?.SECRETS_SYSTEM ?? '', /^\$\{SECRETS_SYSTEM:\?[^}]*openssl rand -hex 32[^}]*\}$/, name);
+    }
+    assert.equal(services.gateway?.environment?.SERVE_ADMIN_HOST, '0.0.0.0');
+  });
+
   test('the flags in compose commands exist in the programs', () => {
     assert.deepEqual(services.core?.command?.[0], 'serve');
     for (const flag of services.core?.command?.filter((a) => a.startsWith('--')) ?? []) assert.ok(read('core-service/main.ts').includes(`'${flag.slice(2)}'`), flag);
@@ -276,7 +283,11 @@ interface PodTemplate {
 
 describe('deploy/kubernetes', () => {
   const dir = join(DEPLOY, 'kubernetes');
-  const kustomization = parseYaml(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as { resources: string[]; images: { name: string }[] };
+  const kustomization = parseYaml(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as {
+    resources: string[];
+    images: { name: string }[];
+    secretGenerator?: { name: string; envs?: string[]; literals?: string[] }[];
+  };
   const objects: K8sObject[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')) {
     for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
@@ -303,7 +314,7 @@ describe('deploy/kubernetes', () => {
   test('every manifest parses and kustomization lists each file', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
     assert.deepEqual([...kustomization.resources].sort(), files);
-    for (const kind of ['Deployment', 'Job', 'Service', 'ConfigMap', 'Secret', 'PodDisruptionBudget']) assert.ok(byKind(kind).length > 0, kind);
+    for (const kind of ['Deployment', 'Job', 'Service', 'ConfigMap', 'PodDisruptionBudget']) assert.ok(byKind(kind).length > 0, kind);
   });
 
   test('images are the Dockerfile targets', () => {
@@ -348,13 +359,23 @@ describe('deploy/kubernetes', () => {
     }
   });
 
-  test('containers use environment names the config loader knows; the Secret holds DSN and SECRETS_SYSTEM', () => {
-    const secret = named('Secret', 'tessera-secrets');
-    assert.deepEqual(Object.keys(secret.stringData ?? {}).sort(), ['DSN', 'SECRETS_SYSTEM']);
+  test('containers use environment names the config loader knows; no secret value is in the manifests', () => {
+    // DSN and SECRETS_SYSTEM come from a Secret generated from a file the operator writes (or made by an operator).
+    assert.deepEqual(byKind('Secret'), [], 'no Secret with values in the repository');
+    const generated = kustomization.secretGenerator?.find((g) => g.name === 'tessera-secrets');
+    assert.deepEqual(generated, { name: 'tessera-secrets', envs: ['tessera-secrets.env'] });
+    assert.match(readFileSync(join(dir, '.gitignore'), 'utf8'), /^tessera-secrets\.env$/m, 'the generated Secret\'s file is never committed');
+    assert.match(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'), /SECRETS_SYSTEM=%s.*\n.*openssl rand -hex 32/, 'kustomization.yaml says how to make it');
     for (const o of [core, gateway, job]) {
       for (const { name } of container(o).env ?? []) assert.ok(KNOWN_ENV.has(name), `${o.metadata.name}: unknown env ${name}`);
       for (const from of container(o).envFrom ?? []) assert.equal(from.secretRef?.name, 'tessera-secrets');
     }
+  });
+
+  test('the gateway binds its admin listener beyond loopback explicitly, behind the NetworkPolicy', () => {
+    assert.equal(container(gateway).env?.find((e) => e.name === 'SERVE_ADMIN_HOST')?.value, '0.0.0.0');
+    const policies = byKind('NetworkPolicy').map((p) => JSON.stringify(p.spec));
+    assert.ok(policies.some((p) => p.includes(String(PORTS.admin)) && p.includes('tessera.io/admin-client')), 'a NetworkPolicy limits the admin port to labelled pods');
   });
 
   test('core binds 0.0.0.0 only with mutual TLS; the gateway dials it with a client certificate', () => {
@@ -563,9 +584,35 @@ describe('deploy/kubernetes against the Kubernetes API schemas', () => {
   });
 
   test('kustomize renders the kustomization (kubectl kustomize), every rendered object valid, images tagged and labelled', { skip: !kubectl && 'kubectl is not installed' }, async () => {
-    const rendered = parseAllDocuments(execFileSync(kubectl ?? 'kubectl', ['kustomize', KUBERNETES_DIR], { encoding: 'utf8' })).map(
-      (doc) => doc.toJS() as { apiVersion?: string; kind?: string; metadata?: { name?: string; labels?: Record<string, string> }; spec?: { template?: { spec: { containers: { image: string }[] } } } },
-    );
+    // As an operator does: a copy of the folder with the Secret's file written as kustomization.yaml says.
+    const tmp = mkdtempSync(join(tmpdir(), 'tessera-kustomize-'));
+    let output: string;
+    try {
+      for (const file of readdirSync(KUBERNETES_DIR)) writeFileSync(join(tmp, file), readFileSync(join(KUBERNETES_DIR, file)));
+      writeFileSync(join(tmp, 'tessera-secrets.env'), `DSN=postgres://tessera:pw@postgres:5432/tessera?sslmode=require\nSECRETS_SYSTEM=${'ab'.repeat(32)}\n`);
+      output = execFileSync(kubectl ?? 'kubectl', ['kustomize', tmp], { encoding: 'utf8' });
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    type Rendered = {
+      apiVersion?: string;
+      kind?: string;
+      metadata?: { name?: string; labels?: Record<string, string> };
+      stringData?: Record<string, string>;
+      data?: Record<string, string>;
+      spec?: { template?: { spec: { containers: { image: string; envFrom?: { secretRef?: { name: string } }[] }[] } } };
+    };
+    const rendered = parseAllDocuments(output).map((doc) => doc.toJS() as Rendered);
+    // kustomize folds long base64 values over lines; the API server's base64 decoder (Go's) skips
+    // the newlines, the schema's "byte" format does not.
+    for (const object of rendered) if (object.data) for (const [k, v] of Object.entries(object.data)) object.data[k] = v.replace(/\s+/g, '');
+    const secret = rendered.find((r) => r.kind === 'Secret' && r.metadata?.name?.startsWith('tessera-secrets'));
+    assert.deepEqual(Object.keys(secret?.data ?? {}).sort(), ['DSN', 'SECRETS_SYSTEM'], 'the generated Secret holds DSN and SECRETS_SYSTEM');
+    for (const object of rendered) {
+      for (const container of object.spec?.template?.spec.containers ?? []) {
+        for (const from of container.envFrom ?? []) assert.equal(from.secretRef?.name, secret?.metadata?.name, 'workloads read the generated Secret');
+      }
+    }
     const kustomization = parseYaml(readFileSync(join(KUBERNETES_DIR, 'kustomization.yaml'), 'utf8')) as { images?: { name: string; newName?: string; newTag?: string }[]; labels?: { pairs: Record<string, string> }[] };
     for (const object of rendered) await validateKubernetesObject(object);
     // Every object of the files is rendered (a generator may add more, e.g. a Secret with a hash suffix).

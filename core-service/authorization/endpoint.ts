@@ -23,9 +23,11 @@ import { consentOf, initiateConsent, initiateFlow, loginOf, type ExistingSession
 import type { ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from '../flows/store.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { OAuthError } from '../shared/errors.js';
+import { withParameters } from '../shared/uris.js';
 import type { GrantSession, GrantTokenIssuer } from '../tokens/grant-session.js';
 import { AuthorizationRequestError, checkAuthorizationRequest, type CheckDeps, type RedirectTarget } from './checks.js';
 import { clientIdentityAssured } from './client-identity.js';
+import { AUTHORIZATION_PARAMETERS } from './parameters.js';
 import { flowErrorOf, respond, respondWithError as redirectError, showError as shownError, type BrowserOutcome } from './response.js';
 
 export interface AuthorizationEndpointDeps {
@@ -78,10 +80,10 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
   const cookie = (name: string, value: string, maxAge: number): BrowserCookie => sessionCookie(deps.cookiePolicy, name, value, maxAge);
   const fallback = (url: string, path: string) => url || new URL(path, deps.urls.publicBase.endsWith('/') ? deps.urls.publicBase : `${deps.urls.publicBase}/`).toString();
 
+  /** The request as the login and consent apps see it (Hydra's request_url), known parameters only. */
   function requestUrl(params: ReadonlyMap<string, string>): string {
-    const url = new URL(fallback('', 'oauth2/auth'));
-    for (const [name, value] of params) url.searchParams.set(name, value);
-    return url.toString();
+    const known = [...params].filter(([name]) => AUTHORIZATION_PARAMETERS.has(name));
+    return withParameters(new URL(fallback('', 'oauth2/auth')), known).toString();
   }
 
   /** The remembered login session the browser's session cookie points at, if still valid. */

@@ -6,6 +6,7 @@
 import type { BrowserCookie } from '../flows/cookies.js';
 import type { FlowError } from '../flows/flow.js';
 import type { OAuthError } from '../shared/errors.js';
+import { withParameters } from '../shared/uris.js';
 import type { RedirectTarget } from './checks.js';
 
 /** What the gateway does with the browser. Exactly one of redirect_to, form_post, error. */
@@ -22,13 +23,12 @@ export function respond(target: RedirectTarget, fields: Record<string, string>, 
   // RFC 6749 §4.1.2: state is returned exactly as received.
   if (target.state !== '') all.state = target.state;
   if (target.mode === 'form_post') return { form_post: { action: target.uri, fields: all }, cookies };
-  const url = new URL(target.uri);
   if (target.mode === 'fragment') {
+    const url = new URL(target.uri);
     url.hash = new URLSearchParams(all).toString();
-  } else {
-    for (const [name, value] of Object.entries(all)) url.searchParams.set(name, value);
+    return { redirect_to: url.toString(), cookies };
   }
-  return { redirect_to: url.toString(), cookies };
+  return { redirect_to: withParameters(new URL(target.uri), Object.entries(all)).toString(), cookies };
 }
 
 export function flowErrorOf(err: OAuthError): FlowError {
@@ -58,9 +58,7 @@ export function respondWithError(target: RedirectTarget, error: FlowError, cooki
 export function showError(error: FlowError, errorUrl: string, exposeDebug = false): BrowserOutcome {
   if (errorUrl !== '') {
     // Hydra's forwardError: the same fields as a redirect to the client.
-    const url = new URL(errorUrl);
-    for (const [name, value] of Object.entries(errorFields(error, exposeDebug))) url.searchParams.set(name, value);
-    return { redirect_to: url.toString(), cookies: [] };
+    return { redirect_to: withParameters(new URL(errorUrl), Object.entries(errorFields(error, exposeDebug))).toString(), cookies: [] };
   }
   return { error, cookies: [] };
 }

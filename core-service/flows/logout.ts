@@ -23,12 +23,16 @@ import type { SecretBox } from '../keys/secret-box.js';
 import { signLogoutToken, type BackChannelDelivery } from '../oidc/logout-token.js';
 import { OAuthError, errors } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { withParameters } from '../shared/uris.js';
 import { randomId } from './challenges.js';
 import { sessionCookie, sessionFromCookie, type BrowserCookie, type CookieNames, type CookiePolicy } from './cookies.js';
 import type { FlowError } from './flow.js';
 import type { LoginSessionStore, UsedChallengeStore } from './store.js';
 
 export type LogoutState = 'logout_initialized' | 'logout_accepted';
+
+/** RP-Initiated Logout 1.0 §2: the logout request parameters, the only ones its request URL keeps. */
+const LOGOUT_PARAMETERS: ReadonlySet<string> = new Set(['id_token_hint', 'logout_hint', 'client_id', 'post_logout_redirect_uri', 'state', 'ui_locales']);
 
 /** An in-flight logout (Hydra's flow.LogoutRequest), sealed into the challenge and the verifier. */
 export interface LogoutRequest {
@@ -149,10 +153,10 @@ export function createLogout(deps: LogoutDeps) {
   }
 
 
+  /** The logout request as the logout app sees it (Hydra's request_url), known parameters only. */
   function requestUrl(params: ReadonlyMap<string, string>): string {
-    const url = at('oauth2/sessions/logout');
-    for (const [name, value] of params) url.searchParams.set(name, value);
-    return url.toString();
+    const known = [...params].filter(([name]) => LOGOUT_PARAMETERS.has(name));
+    return withParameters(at('oauth2/sessions/logout'), known).toString();
   }
 
   function newRequest(input: Pick<LogoutRequest, 'subject' | 'sid' | 'client_id' | 'rp_initiated' | 'request_url' | 'post_logout_redirect_uri'>): LogoutRequest {

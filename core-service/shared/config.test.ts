@@ -223,3 +223,32 @@ test('CORS: origins with two wildcards, non-URIs and unknown methods are refused
   rejects({ SERVE_PUBLIC_CORS_ALLOWED_METHODS: 'GET,FETCH' }, /serve\.public\.cors\.allowed_methods/, /FETCH/);
   rejects({ SERVE_PUBLIC_CORS_MAX_AGE: '-1' }, /serve\.public\.cors\.max_age/);
 });
+
+test('listener limits and timeouts: defaults, a YAML file, the environment, and what is refused', () => {
+  const defaults = loadConfig({ env: {} });
+  assert.deepEqual(defaults.serve.public.limits, {
+    maxConnections: 10_000,
+    maxHeaderBytes: 16_384,
+    maxFormParameters: 1_000,
+    maxQueryParameters: 100,
+    readHeaderTimeout: 10_000,
+    readTimeout: 30_000,
+    idleTimeout: 120_000,
+  });
+  assert.equal(defaults.serve.admin.limits.maxConnections, 1_000);
+  assert.equal(defaults.serve.admin.host, '', 'unset: the gateway binds loopback');
+
+  const file = yaml('serve:\n  admin:\n    limits:\n      max_form_parameters: 50\n    timeouts:\n      read: 1m\n      idle: 5s\n');
+  const fromFile = loadConfig({ file, env: { SERVE_ADMIN_TIMEOUTS_READ_HEADER: '2s' } });
+  assert.equal(fromFile.serve.admin.limits.maxFormParameters, 50);
+  assert.equal(fromFile.serve.admin.limits.readTimeout, 60_000);
+  assert.equal(fromFile.serve.admin.limits.idleTimeout, 5_000);
+  assert.equal(fromFile.serve.admin.limits.readHeaderTimeout, 2_000);
+  assert.equal(fromFile.serve.public.limits.maxFormParameters, 1_000, 'each listener has its own');
+
+  rejects({ SERVE_PUBLIC_TIMEOUTS_READ_HEADER: '1m', SERVE_PUBLIC_TIMEOUTS_READ: '30s' }, /serve\.public\.timeouts\.read_header \(env SERVE_PUBLIC_TIMEOUTS_READ_HEADER\)/, /at most serve\.public\.timeouts\.read/);
+  rejects({ SERVE_ADMIN_TIMEOUTS_IDLE: '0s' }, /serve\.admin\.timeouts\.idle/, /would wait forever/);
+  rejects({ SERVE_PUBLIC_LIMITS_MAX_CONNECTIONS: '0' }, /serve\.public\.limits\.max_connections/);
+  rejects({ SERVE_PUBLIC_LIMITS_MAX_HEADER_BYTES: '100' }, /serve\.public\.limits\.max_header_bytes/, /1024 to 1048576/);
+  rejects({ SERVE_ADMIN_LIMITS_MAX_QUERY_PARAMETERS: 'many' }, /serve\.admin\.limits\.max_query_parameters/);
+});

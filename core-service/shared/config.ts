@@ -126,15 +126,40 @@ export interface CoreClientTls {
   serverName?: string;
 }
 
+/**
+ * How much one HTTP listener of the gateway accepts (`serve.<listener>.limits.*`) and how long it
+ * waits (`serve.<listener>.timeouts.*`): Tessera's keys, as Hydra has none (Go's http.Server
+ * fields ReadHeaderTimeout, ReadTimeout, IdleTimeout and MaxHeaderBytes name them).
+ */
+export interface ListenerLimits {
+  /** Open connections at once; more are closed as they arrive. */
+  maxConnections: number;
+  /** Request line and headers together, in bytes; more is 431. */
+  maxHeaderBytes: number;
+  /** Parameters of one form body; more is 413. */
+  maxFormParameters: number;
+  /** Parameters of one query string; more is 400. */
+  maxQueryParameters: number;
+  /** Milliseconds: the headers must arrive within this (Node's headersTimeout). */
+  readHeaderTimeout: number;
+  /** Milliseconds: the whole request, body included, must arrive within this; else 408 (Node's requestTimeout). */
+  readTimeout: number;
+  /** Milliseconds a kept-alive connection may wait for its next request (Node's keepAliveTimeout). */
+  idleTimeout: number;
+}
+
 export interface Config {
   dsn: string;
   dev: boolean;
   /** `redactionText`: what replaces a sensitive value in logs ('' keeps Tessera's explanation). */
   log: { level: LogLevel; format: 'json' | 'json_pretty' | 'text'; leakSensitiveValues: boolean; redactionText: string };
   serve: {
-    public: { host: string; port: number; cors: CorsConfig; requestLog: RequestLogConfig };
-    /** `authRequired`: admin routes demand `Authorization: Bearer <key of a serve.grpc.callers entry>`. */
-    admin: { host: string; port: number; authRequired: boolean; cors: CorsConfig; requestLog: RequestLogConfig };
+    public: { host: string; port: number; cors: CorsConfig; requestLog: RequestLogConfig; limits: ListenerLimits };
+    /**
+     * `host` '' binds loopback only (unlike Hydra's all interfaces: the admin API is unauthenticated).
+     * `authRequired`: admin routes demand `Authorization: Bearer <key of a serve.grpc.callers entry>`.
+     */
+    admin: { host: string; port: number; authRequired: boolean; cors: CorsConfig; requestLog: RequestLogConfig; limits: ListenerLimits };
     grpc: {
       host: string;
       port: number;
@@ -380,6 +405,45 @@ function corsKeys(listener: 'public' | 'admin'): KeySpec[] {
   ];
 }
 
+/** Connections one listener holds at once by default: the admin API serves a few internal callers. */
+const DEFAULT_MAX_CONNECTIONS = { public: 10_000, admin: 1_000 } as const;
+
+/** `serve.<listener>.limits.*` and `serve.<listener>.timeouts.*` (ListenerLimits). */
+function listenerLimitKeys(listener: 'public' | 'admin'): KeySpec[] {
+  const at = (name: string) => `serve.${listener}.${name}`;
+  return [
+    key(at('limits.max_connections'), integer(1), 'a whole number ≥ 1', DEFAULT_MAX_CONNECTIONS[listener]),
+    key(at('limits.max_header_bytes'), integer(1024, 1024 * 1024), 'a whole number of bytes from 1024 to 1048576', 16 * 1024),
+    key(at('limits.max_form_parameters'), integer(1, 100_000), 'a whole number from 1 to 100000', 1_000),
+    key(at('limits.max_query_parameters'), integer(1, 100_000), 'a whole number from 1 to 100000', 100),
+    key(at('timeouts.read_header'), duration(), 'a Go duration such as 10s, more than 0s', 10_000),
+    key(at('timeouts.read'), duration(), 'a Go duration such as 30s, at least timeouts.read_header', 30_000),
+    key(at('timeouts.idle'), duration(), 'a Go duration such as 120s, more than 0s', 120_000),
+  ];
+}
+
+/** Reads ListenerLimits; a zero timeout would mean "wait forever" to Node, so it is refused. */
+function listenerLimits(get: (path: string) => unknown, listener: 'public' | 'admin'): ListenerLimits {
+  const at = (name: string) => `serve.${listener}.${name}`;
+  const n = (name: string) => get(at(name)) as number;
+  for (const name of ['timeouts.read_header', 'timeouts.read', 'timeouts.idle']) {
+    if (n(name) === 0) throw new ConfigError(`${at(name)} (env ${envName(at(name))}) is invalid: more than 0s (0s would wait forever)`);
+  }
+  // Node refuses a headers timeout longer than the request timeout: the headers are part of the request.
+  if (n('timeouts.read_header') > n('timeouts.read')) {
+    throw new ConfigError(`${at('timeouts.read_header')} (env ${envName(at('timeouts.read_header'))}) is invalid: at most ${at('timeouts.read')}`);
+  }
+  return {
+    maxConnections: n('limits.max_connections'),
+    maxHeaderBytes: n('limits.max_header_bytes'),
+    maxFormParameters: n('limits.max_form_parameters'),
+    maxQueryParameters: n('limits.max_query_parameters'),
+    readHeaderTimeout: n('timeouts.read_header'),
+    readTimeout: n('timeouts.read'),
+    idleTimeout: n('timeouts.idle'),
+  };
+}
+
 /**
  * A hook runs inside the token request, which the gateway gives up on after 10 s (its gRPC
  * deadline); the hook must end first, with time left to store the tokens.
@@ -408,7 +472,7 @@ const KEYS: KeySpec[] = [
   key('log.redaction_text', text, 'the text that replaces sensitive values in logs', ''),
   key('serve.public.host', text, 'an interface address', ''),
   key('serve.public.port', integer(0, 65535), 'a port number (0-65535)', 4444),
-  key('serve.admin.host', text, 'an interface address', ''),
+  key('serve.admin.host', text, 'an interface address (empty: 127.0.0.1 only)', ''),
   key('serve.admin.port', integer(0, 65535), 'a port number (0-65535)', 4445),
   key('serve.grpc.host', text, 'an interface address', '127.0.0.1'),
   key('serve.grpc.port', integer(0, 65535), 'a port number (0-65535)', 4446),
@@ -500,6 +564,8 @@ const KEYS: KeySpec[] = [
   key('serve.shutdown.drain_delay', duration(), 'a Go duration such as 15s; 0s closes at once', undefined),
   ...corsKeys('public'),
   ...corsKeys('admin'),
+  ...listenerLimitKeys('public'),
+  ...listenerLimitKeys('admin'),
 ];
 
 /** The path of every key the loader honours (config-keys.test.ts checks Hydra's schema against it). */
@@ -764,6 +830,7 @@ function toConfig(get: (path: string) => unknown): Config {
         port: publicPort,
         cors: corsConfig(get, 'public'),
         requestLog: { disableForHealth: b('serve.public.request_log.disable_for_health') },
+        limits: listenerLimits(get, 'public'),
       },
       admin: {
         host: s('serve.admin.host'),
@@ -771,6 +838,7 @@ function toConfig(get: (path: string) => unknown): Config {
         authRequired: b('serve.admin.auth.enabled'),
         cors: corsConfig(get, 'admin'),
         requestLog: { disableForHealth: b('serve.admin.request_log.disable_for_health') },
+        limits: listenerLimits(get, 'admin'),
       },
       grpc: {
         host: s('serve.grpc.host'),

@@ -63,3 +63,27 @@ export function navigableUri(raw: string, opts: { privateUse: boolean }): URL | 
   if (url.protocol === 'https:' || url.protocol === 'http:') return url;
   return opts.privateUse && isPrivateUseScheme(url.protocol) ? url : undefined;
 }
+
+/**
+ * `url` with each of `params` set, as successive `url.searchParams.set` calls would leave it
+ * (an existing name keeps its place and takes the new value), but serialised once: each `set`
+ * re-serialises the whole query, so a loop of them costs the square of the parameter count.
+ * @example withParameters(new URL('https://rp.example/cb?x=1'), [['code', c], ['state', s]])
+ */
+export function withParameters(url: URL, params: Iterable<readonly [string, string]>): URL {
+  const wanted = new Map(params);
+  const out: [string, string][] = [];
+  const placed = new Set<string>();
+  for (const [name, value] of url.searchParams) {
+    const replacement = wanted.get(name);
+    if (replacement === undefined) out.push([name, value]);
+    else if (!placed.has(name)) {
+      placed.add(name);
+      out.push([name, replacement]);
+    }
+  }
+  for (const [name, value] of wanted) if (!placed.has(name)) out.push([name, value]);
+  const result = new URL(url);
+  result.search = new URLSearchParams(out).toString();
+  return result;
+}

@@ -17,6 +17,7 @@ import type { TokenRecord } from '../core-service/tokens/store.js';
 import { gatewayMetadata, startCluster } from './support/cluster.js';
 import { migratedDatabase, testDatabases } from './support/databases.js';
 import { runProgram } from './support/processes.js';
+import { insertStoredClient } from './support/stored-client.js';
 
 const NOW = new Date('2026-01-10T12:00:00Z');
 const hours = (h: number) => new Date(NOW.getTime() + h * 3_600_000);
@@ -135,6 +136,7 @@ for (const db of testDatabases()) {
     let database: Awaited<ReturnType<typeof migratedDatabase>> | undefined;
     before(async () => {
       database = await migratedDatabase(db);
+      await insertStoredClient(database.orm, 'janitor-client');
     });
     after(async () => {
       await database?.drop();

@@ -15,6 +15,7 @@ import { request } from 'undici';
 import type { ConsentGrant } from '../core-service/flows/store.js';
 import { OAuthError } from '../core-service/shared/errors.js';
 import { parseDsn } from '../core-service/storage/dsn.js';
+import { SqlClientStore } from '../core-service/storage/client-store.js';
 import { SqlFlowStore } from '../core-service/storage/flow-store.js';
 import { closeOrm, openOrm } from '../core-service/storage/orm.js';
 import { migrateDown, migrateUp } from '../core-service/storage/schema.js';
@@ -209,6 +210,20 @@ for (const db of testDatabases()) {
       await assert.rejects(new SqlFlowStore(orm).insertConsent(consentRow(randomUUID(), 'no-such-client')), isInvalidClient);
       const left = await orm.em.fork().getConnection().execute<{ n: number | string }[]>("SELECT COUNT(*) AS n FROM oauth2_tokens WHERE client_id = 'no-such-client'");
       assert.equal(Number(left[0]?.n), 0);
+    });
+
+    test('a client with more tokens than one statement should delete at once is deleted with all of them', async () => {
+      const orm = registry().registry.orm;
+      const clientId = `big-${randomUUID()}`;
+      await insertStoredClient(orm, clientId);
+      const rows = Array.from({ length: 2_500 }, () => tokenRow(randomUUID(), clientId));
+      for (let i = 0; i < rows.length; i += 500) await new SqlTokenStore(orm).insert(rows.slice(i, i + 500));
+      for (let i = 0; i < 3; i += 1) await new SqlFlowStore(orm).insertConsent(consentRow(randomUUID(), clientId));
+      assert.equal(await new SqlClientStore(orm).delete(clientId), true);
+      const count = async (table: string) => Number((await orm.em.fork().getConnection().execute<{ n: number | string }[]>(`SELECT COUNT(*) AS n FROM ${table} WHERE client_id = ?`, [clientId]))[0]?.n);
+      assert.equal(await count('oauth2_tokens'), 0);
+      assert.equal(await count('oauth2_consent_sessions'), 0);
+      assert.equal(await new SqlClientStore(orm).delete(clientId), false, 'a second delete finds nothing');
     });
   });
 

@@ -11,7 +11,7 @@
  * a checkout of the code before this change, defaults). Settings: BENCH_JANITOR_ADMIN_DSN (the
  * TEST_MYSQL_DSN form; default mysql://root@tcp(127.0.0.1:3306)/mysql), BENCH_JANITOR_ROWS
  * (100000), BENCH_JANITOR_CONCURRENCY (16), BENCH_JANITOR_BASELINE_SECONDS (10),
- * BENCH_JANITOR_VARIANTS (comma-separated).
+ * BENCH_JANITOR_VARIANTS (comma-separated; `previous` only when BENCH_JANITOR_PREVIOUS is set).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -34,8 +34,8 @@ const env = process.env;
 const rows = Number(env.BENCH_JANITOR_ROWS ?? 100_000);
 const concurrency = Number(env.BENCH_JANITOR_CONCURRENCY ?? 16);
 const baselineMs = Number(env.BENCH_JANITOR_BASELINE_SECONDS ?? 10) * 1000;
-const previous = env.BENCH_JANITOR_PREVIOUS ?? '/work/main';
-const variants = (env.BENCH_JANITOR_VARIANTS ?? 'previous,one-statement,batched').split(',');
+const previous = env.BENCH_JANITOR_PREVIOUS;
+const variants = (env.BENCH_JANITOR_VARIANTS ?? (previous ? 'previous,one-statement,batched' : 'one-statement,batched')).split(',');
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN);
@@ -118,7 +118,8 @@ async function main(): Promise<void> {
       }
       const baseline = await load(new Promise((resolve) => setTimeout(resolve, baselineMs)));
       const args = [created.dsn, '--tokens', '--yes', ...(variant === 'one-statement' ? ['--batch-size', String(rows), '--limit', String(rows)] : ['--limit', String(rows)])];
-      const run = janitor(variant === 'previous' ? previous : PROJECT_ROOT, args);
+      if (variant === 'previous' && !previous) throw new Error('the previous variant needs BENCH_JANITOR_PREVIOUS (a checkout of the earlier code)');
+      const run = janitor(variant === 'previous' && previous ? previous : PROJECT_ROOT, args);
       const during = await load(run);
       const result = await run;
       console.log(`${variant}: janitor ${(result.ms / 1000).toFixed(1)} s (exit ${result.code}: ${(result.output.split('\n').at(-1) ?? '').slice(-160)})`);

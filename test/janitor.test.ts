@@ -16,7 +16,10 @@ import { SqlTokenStore } from '../core-service/storage/token-store.js';
 import type { TokenRecord } from '../core-service/tokens/store.js';
 import { gatewayMetadata, startCluster } from './support/cluster.js';
 import { migratedDatabase, testDatabases } from './support/databases.js';
+import { grantSession, inProcessRegistry, issueGrant } from './support/grants.js';
+import { basic, createClient, introspect, postForm } from './support/oauth2.js';
 import { runProgram } from './support/processes.js';
+import { insertStoredClient } from './support/stored-client.js';
 
 const NOW = new Date('2026-01-10T12:00:00Z');
 const hours = (h: number) => new Date(NOW.getTime() + h * 3_600_000);
@@ -69,9 +72,13 @@ async function seed(orm: Orm): Promise<void> {
     token('expired-long-ago', hours(-72), hours(-48), true), // expired before the cutoff: goes
     token('expired-recently', hours(-3), hours(-1), true), // expired, but after the cutoff: stays
     token('live', hours(-72), hours(48), true), // valid: stays
-    token('revoked-old', hours(-72), hours(48), false), // inactive, issued before the cutoff: goes
+    token('revoked-old', hours(-72), hours(48), false), // inactive but not expired: stays until it expires
     token('revoked-recent', hours(-2), hours(48), false), // inactive, issued after the cutoff: stays
     token('never-expires', hours(-720), null, true), // no expiry, active: stays
+    token('revoked-forever', hours(-720), null, false), // no expiry, revoked before the cutoff: goes
+    { ...token('rotated-forever', hours(-720), null, false), kind: 'refresh_token', used_at: hours(-700) }, // no expiry, rotated out: stays for reuse detection
+    { ...token('rotated-old', hours(-72), hours(48), false), kind: 'refresh_token', used_at: hours(-71) }, // rotated out, not expired: stays
+    { ...token('used-code', hours(-72), hours(1), false), kind: 'authorization_code' }, // used code, not expired: stays
   ]);
   const em = orm.em.fork({ clear: true, useContext: false });
   await em.insertMany(JtiSchema, [
@@ -135,6 +142,7 @@ for (const db of testDatabases()) {
     let database: Awaited<ReturnType<typeof migratedDatabase>> | undefined;
     before(async () => {
       database = await migratedDatabase(db);
+      await insertStoredClient(database.orm, 'janitor-client');
     });
     after(async () => {
       await database?.drop();
@@ -149,18 +157,18 @@ for (const db of testDatabases()) {
       const report = await runJanitor(new SqlJanitorStore(orm()), { tokens: true, requests: true, grants: true, batchSize: 100, limit: 10_000, keepIfYoungerMs: KEEP_24H }, NOW);
       assert.deepEqual(report, { tokens: 2, jtis: 1, requests: 2, grants: 3 });
       assert.deepEqual(await remaining(orm()), {
-        tokens: ['expired-recently', 'live', 'never-expires', 'revoked-recent'],
+        tokens: ['expired-recently', 'live', 'never-expires', 'revoked-old', 'revoked-recent', 'rotated-forever', 'rotated-old', 'used-code'],
         jtis: ['jti-future', 'jti-recent'],
         challenges: ['challenge-new'],
         sessions: ['session-live', 'session-recent'],
         consents: ['consent-forever', 'consent-recent', 'consent-session-live', 'consent-token-eternal', 'consent-token-live', 'consent-token-recent'],
       });
 
-      // Without keep-if-younger the cutoff is now: the recently expired and revoked go too.
+      // Without keep-if-younger the cutoff is now: the recently expired go too; what has not expired stays.
       const second = await runJanitor(new SqlJanitorStore(orm()), { tokens: true, requests: false, grants: false, batchSize: 100, limit: 10_000, keepIfYoungerMs: 0 }, NOW);
-      assert.deepEqual(second, { tokens: 2, jtis: 1, requests: 0, grants: 0 });
+      assert.deepEqual(second, { tokens: 1, jtis: 1, requests: 0, grants: 0 });
       const left = await remaining(orm());
-      assert.deepEqual(left.tokens, ['live', 'never-expires']);
+      assert.deepEqual(left.tokens, ['live', 'never-expires', 'revoked-old', 'revoked-recent', 'rotated-forever', 'rotated-old', 'used-code']);
       assert.deepEqual(left.jtis, ['jti-future']);
       assert.deepEqual(left.challenges, ['challenge-new'], '--requests was not selected');
       assert.deepEqual(left.sessions, ['session-live', 'session-recent'], '--requests was not selected');
@@ -226,6 +234,29 @@ for (const db of testDatabases()) {
       assert.deepEqual((await remaining(orm())).tokens.filter((s) => s.startsWith('batch-')), []);
     });
 
+    test('deletes everything eligible across several batches, resting after each as long as it took', async () => {
+      await new SqlTokenStore(orm()).insert([
+        ...Array.from({ length: 250 }, (_, i) => token(`many-${i}`, hours(-100), hours(-50), true)),
+        { ...token('many-rotated', hours(-100), hours(50), false), kind: 'refresh_token', used_at: hours(-99) },
+      ]);
+      let clock = 0;
+      const rests: number[] = [];
+      const pace = { nowMs: () => clock, rest: async (ms: number) => void rests.push(ms) };
+      const store = new SqlJanitorStore(orm());
+      const { wrapped, calls } = counting({
+        async deleteBatch(target, cutoff, max) {
+          clock += 7; // each batch "takes" 7 ms of the fake clock
+          return store.deleteBatch(target, cutoff, max);
+        },
+      });
+      const report = await runJanitor(wrapped, { tokens: true, requests: false, grants: false, batchSize: 100, limit: 10_000, keepIfYoungerMs: 0 }, NOW, pace);
+      assert.equal(report.tokens, 250);
+      assert.deepEqual(calls.filter((c) => c.target === 'tokens').map((c) => [c.max, c.deleted]), [[100, 100], [100, 100], [100, 50]]);
+      assert.deepEqual(rests, [7, 7], 'a rest after each full batch, as long as the batch took; none once done');
+      const left = (await remaining(orm())).tokens.filter((s) => s.startsWith('many-'));
+      assert.deepEqual(left, ['many-rotated'], 'every expired row went; the rotated-out refresh token stays until it expires');
+    });
+
     test('the core-service janitor command deletes and reports', async () => {
       if (!database) throw new Error('no database');
       // The rows above were stale relative to a fixed NOW; the command runs on the real clock.
@@ -244,7 +275,60 @@ for (const db of testDatabases()) {
       const run = runProgram('core-service/main.ts', ['janitor', '--read-from-env', '--tokens', '--batch-size', '10', '--limit', '100', '--keep-if-younger', '30m', '--yes'], { DSN: database.dsn });
       assert.equal(await run.exited(), 0, run.output());
       assert.match(run.output(), /janitor deleted: 1 tokens, 0 client-assertion ids/);
+      assert.doesNotMatch(run.output(), /stopped at --limit/);
       assert.ok(!(await remaining(orm())).tokens.includes('cli-expired'));
+
+      // The limit is said out loud: a run that reached it tells the operator to run again.
+      await new SqlTokenStore(orm()).insert([1, 2].map((i) => token(`cli-capped-${i}`, new Date(Date.now() - 7_200_000), new Date(Date.now() - 3_600_000), true)));
+      const capped = runProgram('core-service/main.ts', ['janitor', database.dsn, '--tokens', '--batch-size', '1', '--limit', '1', '--yes']);
+      assert.equal(await capped.exited(), 0, capped.output());
+      assert.match(capped.output(), /janitor stopped at --limit 1 for tokens; more may be left: run it again/);
+
+      const help = runProgram('core-service/main.ts', ['janitor', '--help']);
+      assert.equal(await help.exited(), 0);
+      assert.match(help.output(), /--limit N\s+delete at most N rows per table in this run, then stop \(default 10000,/);
+      assert.match(help.output(), /--keep-if-younger D\s+keep rows younger than D, .*\(default 0s\)/);
+    });
+  });
+}
+
+for (const db of testDatabases()) {
+  describe(`janitor and refresh token reuse detection on ${db.name}`, { skip: db.skipReason }, () => {
+    test('with the defaults (--keep-if-younger 0s) a rotated-out refresh token stays until it expires, so its replay still revokes the grant', async () => {
+      const created = await db.create();
+      const cluster = await startCluster({ dsn: created.dsn });
+      const reg = await inProcessRegistry(cluster.config);
+      try {
+        const client = await createClient(cluster.adminUrl, { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], scope: 'openid offline_access', redirect_uris: ['https://app.example/cb'] });
+        const grant = await issueGrant(reg, client.client_id, grantSession('alice', ['openid', 'offline_access']));
+        const refresh = (token: string) => postForm(cluster.publicUrl, '/oauth2/token', [['grant_type', 'refresh_token'], ['refresh_token', token]], basic(client.client_id, client.client_secret));
+        const rotated = await refresh(grant.refresh_token ?? '');
+        assert.equal(rotated.status, 200, rotated.text);
+        const rowsOfGrant = async () =>
+          Number((await reg.registry.orm.em.fork().getConnection().execute<{ n: number | string }[]>('SELECT COUNT(*) AS n FROM oauth2_tokens WHERE request_id = ?', [grant.requestId]))[0]?.n);
+        const before = await rowsOfGrant();
+        assert.ok(before > 0);
+
+        const run = runProgram('core-service/main.ts', ['janitor', created.dsn, '--tokens', '--requests', '--grants', '--yes']);
+        assert.equal(await run.exited(), 0, run.output());
+        assert.equal(await rowsOfGrant(), before, 'nothing of a live grant is deleted, the rotated-out refresh token included');
+
+        const replay = await refresh(grant.refresh_token ?? '');
+        assert.equal(replay.status, 400, replay.text);
+        assert.equal(replay.body.error, 'invalid_grant');
+        for (const token of [String(rotated.body.access_token), String(rotated.body.refresh_token)]) {
+          assert.equal((await introspect(cluster.adminUrl, token)).body.active, false, 'the replay was detected as reuse and revoked the grant');
+        }
+
+        // Once they have expired (ttl.refresh_token 720h), the grant's rows go.
+        const later = new Date(Date.now() + 721 * 3_600_000);
+        await runJanitor(new SqlJanitorStore(reg.registry.orm), { tokens: true, requests: false, grants: false, batchSize: 100, limit: 10_000, keepIfYoungerMs: 0 }, later);
+        assert.equal(await rowsOfGrant(), 0);
+      } finally {
+        await reg.close();
+        await cluster.close();
+        await created.drop();
+      }
     });
   });
 }

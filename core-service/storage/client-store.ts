@@ -9,7 +9,12 @@ import type { StoredClient } from '../clients/client.js';
 import type { ClientPageQuery, ClientStore } from '../clients/store.js';
 import { errors } from '../shared/errors.js';
 import { ClientSchema } from './entities.js';
+import { ConsentSessionSchema } from './flow-entities.js';
 import type { Orm } from './orm.js';
+import { TokenSchema } from './token-entities.js';
+
+/** Rows of a deleted client's tokens or consents removed per statement before its own row goes. */
+const CASCADE_BATCH = 1000;
 
 export class SqlClientStore implements ClientStore {
   constructor(private readonly orm: Orm) {}
@@ -54,7 +59,20 @@ export class SqlClientStore implements ClientStore {
   }
 
   async delete(clientId: string): Promise<boolean> {
-    const affected = await this.em().nativeDelete(ClientSchema, { client_id: clientId });
+    const em = this.em();
+    // Deleting the client's row deletes its tokens and consents with it (ON DELETE CASCADE). A
+    // client may hold millions of them, more than one statement deletes within the DSN's
+    // statement_timeout, so they go first in batches of short statements; the cascade then takes
+    // whatever a request racing this deletion stored meanwhile. They die a moment early either way.
+    for (const [schema, key] of [[TokenSchema, 'signature'], [ConsentSessionSchema, 'id']] as const) {
+      for (let batch = CASCADE_BATCH; batch === CASCADE_BATCH; ) {
+        const rows = await em.getConnection().execute<Record<string, string>[]>(`SELECT ${key} FROM ${schema.meta.tableName} WHERE client_id = ? LIMIT ${CASCADE_BATCH}`, [clientId]);
+        const keys = rows.map((row) => row[key]);
+        batch = keys.length;
+        if (batch > 0) await em.getConnection().execute(`DELETE FROM ${schema.meta.tableName} WHERE ${key} IN (${keys.map(() => '?').join(', ')})`, keys, 'run');
+      }
+    }
+    const affected = await em.nativeDelete(ClientSchema, { client_id: clientId });
     return affected > 0;
   }
 

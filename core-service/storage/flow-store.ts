@@ -4,6 +4,7 @@
  */
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { ConsentFilter, ConsentGrant, ConsentStore, LoginSession, LoginSessionStore, UsedChallengeStore } from '../flows/store.js';
+import { deletedClientError } from './deleted-client.js';
 import type { Orm } from './orm.js';
 import { ConsentSessionSchema, LoginSessionSchema, UsedChallengeSchema } from './flow-entities.js';
 
@@ -54,7 +55,11 @@ export class SqlFlowStore implements UsedChallengeStore, LoginSessionStore, Cons
   }
 
   async insertConsent(grant: ConsentGrant): Promise<void> {
-    await this.em().insert(ConsentSessionSchema, { ...grant });
+    try {
+      await this.em().insert(ConsentSessionSchema, { ...grant });
+    } catch (err) {
+      throw deletedClientError(err);
+    }
   }
 
   async rememberedConsents(subject: string, clientId: string): Promise<ConsentGrant[]> {

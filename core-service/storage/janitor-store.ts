@@ -4,9 +4,7 @@
  * refuses LIMIT inside an IN subquery and PostgreSQL has no DELETE … LIMIT; each statement
  * uses the expiry index and holds its row locks only for the batch.
  */
-import type { FilterQuery } from '@mikro-orm/core';
 import type { JanitorStore, JanitorTarget } from '../janitor/janitor.js';
-import type { TokenRecord } from '../tokens/store.js';
 import type { Dialect } from './dsn.js';
 import { LoginSessionSchema, UsedChallengeSchema } from './flow-entities.js';
 import type { Orm } from './orm.js';
@@ -18,13 +16,8 @@ export class SqlJanitorStore implements JanitorStore {
   async deleteBatch(target: JanitorTarget, cutoff: Date, max: number): Promise<number> {
     const em = this.orm.em.fork({ clear: true, useContext: false });
     switch (target) {
-      case 'tokens': {
-        // Expired, or inactive (revoked or rotated out) and issued before the cutoff.
-        const where: FilterQuery<TokenRecord> = { $or: [{ expires_at: { $lt: cutoff } }, { active: false, requested_at: { $lt: cutoff } }] };
-        const rows = await em.find(TokenSchema, where, { fields: ['signature'], limit: max, disableIdentityMap: true });
-        if (rows.length === 0) return 0;
-        return em.nativeDelete(TokenSchema, { signature: { $in: rows.map((r) => r.signature) } });
-      }
+      case 'tokens':
+        return this.deleteStaleTokens(cutoff, max);
       case 'jtis': {
         // A client-assertion id only blocks replays until the assertion itself expires.
         const rows = await em.find(JtiSchema, { expires_at: { $lt: cutoff } }, { fields: ['key'], limit: max, disableIdentityMap: true });
@@ -49,6 +42,27 @@ export class SqlJanitorStore implements JanitorStore {
         // are granted consents nothing reads any more (see staleConsentSql).
         return this.deleteStaleConsents(cutoff, max);
     }
+  }
+
+  /**
+   * Tokens go once they expired before the cutoff, whatever their state (Hydra flushes a token
+   * once its lifespan is over). An inactive token does not go earlier: a rotated-out refresh
+   * token must stay until its own expiry so that a replay is detected as reuse and revokes its
+   * family (RFC 9700 §4.14.2), and a used code so that a replay revokes what it issued (RFC 6749
+   * §10.5); past its expiry, a replay is refused as expired either way. Each batch walks the
+   * expiry index, so it costs the same at the first row and at the millionth. Rows without an
+   * expiry (`ttl.* = -1`) go only once revoked: inactive and never rotated out (used_at unset).
+   */
+  private async deleteStaleTokens(cutoff: Date, max: number): Promise<number> {
+    const em = this.orm.em.fork({ clear: true, useContext: false });
+    const expired = await em.find(TokenSchema, { expires_at: { $lt: cutoff } }, { fields: ['signature'], orderBy: { expires_at: 'asc' }, limit: max, disableIdentityMap: true });
+    const revokedForever =
+      expired.length >= max
+        ? []
+        : await em.find(TokenSchema, { expires_at: null, active: false, used_at: null, requested_at: { $lt: cutoff } }, { fields: ['signature'], limit: max - expired.length, disableIdentityMap: true });
+    const signatures = [...expired, ...revokedForever].map((r) => r.signature);
+    if (signatures.length === 0) return 0;
+    return em.nativeDelete(TokenSchema, { signature: { $in: signatures } });
   }
 
   private async deleteStaleConsents(cutoff: Date, max: number): Promise<number> {

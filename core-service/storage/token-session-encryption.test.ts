@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { migratedDatabase, testDatabases } from '../../test/support/databases.js';
+import { insertStoredClient } from '../../test/support/stored-client.js';
 import { createSecretBox } from '../keys/secret-box.js';
 import type { TokenRecord } from '../tokens/store.js';
 import type { Orm } from './orm.js';
@@ -42,6 +43,7 @@ for (const db of testDatabases()) {
       const migrated = await migratedDatabase(db);
       orm = migrated.orm;
       drop = migrated.drop;
+      await insertStoredClient(orm, 'app');
     });
     after(() => drop());
 

@@ -5,6 +5,7 @@
 import { UniqueConstraintViolationException, raw, type EntityData, type FilterQuery } from '@mikro-orm/core';
 import type { SecretBox } from '../keys/secret-box.js';
 import type { JtiStore, RotationGrace, RotationOutcome, TokenRecord, TokenStore } from '../tokens/store.js';
+import { deletedClientError } from './deleted-client.js';
 import type { Orm } from './orm.js';
 import { JsonTextType } from './json-text-type.js';
 import { JtiSchema, TokenSchema } from './token-entities.js';
@@ -55,7 +56,7 @@ export class SqlTokenStore implements TokenStore, JtiStore {
       await em.getKnex()(TokenSchema.meta.tableName).insert(rows);
     } catch (err) {
       // The ORM's own exception classes (UniqueConstraintViolationException, …), as insertMany threw.
-      throw err instanceof Error ? em.getDriver().convertException(err) : err;
+      throw deletedClientError(err instanceof Error ? em.getDriver().convertException(err) : err);
     }
   }
 

@@ -1,11 +1,20 @@
 /**
  * Writes a client's fields straight into the database, past every validation: how a client
- * registered before a rule existed looks to the running server.
+ * registered before a rule existed looks to the running server. Storage tests register the
+ * clients their rows name here: token and consent rows reference their client (ON DELETE CASCADE).
  */
 import type { StoredClient } from '../../core-service/clients/client.js';
+import { readClientDocument } from '../../core-service/clients/validation.js';
 import { SqlClientStore } from '../../core-service/storage/client-store.js';
 import { parseDsn } from '../../core-service/storage/dsn.js';
-import { closeOrm, openOrm } from '../../core-service/storage/orm.js';
+import { closeOrm, openOrm, type Orm } from '../../core-service/storage/orm.js';
+
+/** Registers a public client `clientId` (no secret) straight in the clients table of `orm`. */
+export async function insertStoredClient(orm: Orm, clientId: string): Promise<void> {
+  const { client_secret: _secret, ...fields } = readClientDocument({ client_id: clientId, token_endpoint_auth_method: 'none' }, { allowPlainHttp: false });
+  const at = new Date();
+  await new SqlClientStore(orm).create({ ...fields, client_id: clientId, created_at: at, updated_at: at, secret_hash: '', rotated_secret_hashes: [] });
+}
 
 /** Overwrites `changes` on the stored client `clientId` through its own connection to `dsn`. */
 export async function overwriteStoredClient(dsn: string, clientId: string, changes: Partial<StoredClient>): Promise<void> {

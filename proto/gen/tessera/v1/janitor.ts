@@ -24,7 +24,10 @@ export const protobufPackage = "tessera.v1";
 export const protobufFileName = "tessera/v1/janitor.proto";
 
 export interface JanitorRequest {
-  /** Expired tokens and inactive (revoked, rotated-out) tokens, and expired client-assertion ids. */
+  /**
+   * Expired tokens (rotated-out refresh tokens and used codes are kept until they expire, so a
+   * replay is still detected as reuse), and expired client-assertion ids.
+   */
   tokens: boolean;
   /** Stale login, consent and logout requests. */
   requests: boolean;
@@ -32,9 +35,9 @@ export interface JanitorRequest {
   grants: boolean;
   /** Rows deleted per statement; 0 means the default, 100. */
   batch_size: number;
-  /** At most this many rows per table in this run; 0 means the default, 10000. */
+  /** At most this many rows per table in this run, then it stops; 0 means the default, 10000. */
   limit: number;
-  /** Rows younger than this many milliseconds are kept even when expired or inactive. */
+  /** Rows younger than this many milliseconds are kept even when expired. */
   keep_if_younger_ms: number;
 }
 

@@ -73,6 +73,7 @@ export async function startCore(options: StartCoreOptions): Promise<RunningCore>
   // Before the database opens: a listener that would leak tokens stops the start at once.
   const transport = grpcServerTransport(config.serve.grpc);
   const callers = callerPolicy(config.serve.grpc, { dev: config.dev, security: transport.security });
+  if (config.dsnFromDatabaseUrl) logger.warn('the DSN was read from DATABASE_URL, an older name; DSN is the current one');
   logger.info({ dsn: target.redacted }, 'opening database');
   const orm = await retryWhileUnreachable(() => openOrm(target, { logger }), { logger, retryable: isConnectionFailure });
   const metrics = createCoreMetrics();

@@ -1,6 +1,7 @@
 /**
  * `tessera-gateway serve all|public|admin [--config file] [--dev] [--dangerous-force-http]
  *   [--https-tls-cert-path file --https-tls-key-path file]`
+ * (`tessera-gateway host …` is Hydra 1.x's spelling of `serve all`.)
  * Wiring only: arguments → config → logger → startGateway → signals.
  */
 import { parseArgs } from 'node:util';
@@ -10,7 +11,7 @@ import { startGateway, type RunningGateway, type ServeTarget } from './app.js';
 import { TlsConfigError } from './tls.js';
 
 const USAGE =
-  'usage: tessera-gateway serve all|public|admin [--config file] [--dev] [--dangerous-force-http] ' +
+  'usage: tessera-gateway serve all|public|admin (or host, for serve all) [--config file] [--dev] [--dangerous-force-http] ' +
   '[--https-tls-cert-path file --https-tls-key-path file]';
 const isServeTarget = (value: string | undefined): value is ServeTarget => value === 'all' || value === 'public' || value === 'admin';
 
@@ -40,8 +41,10 @@ function parse() {
 
 const { values, positionals } = parse();
 const [command, target] = positionals;
-if (command !== 'serve' || !isServeTarget(target) || positionals.length > 2) fail(USAGE);
-const serve: ServeTarget = target;
+// `host`: Hydra 1.x's spelling of `serve all`, still in its FAQ (`hydra host --dangerous-force-http`).
+const legacyHost = command === 'host' && positionals.length === 1;
+if (!legacyHost && (command !== 'serve' || !isServeTarget(target) || positionals.length > 2)) fail(USAGE);
+const serve: ServeTarget = legacyHost ? 'all' : (target as ServeTarget);
 
 function readConfig(): Config {
   try {

@@ -41,7 +41,7 @@ export const USAGE = `Usage:
   migrator migrate sql [DSN] --yes           Hydra's spelling of "sql up"
 
 Where the DSN comes from (first that applies):
-  the DSN argument; -e, --read-from-env (env DSN); --config file.yaml (its dsn, overridden by env DSN)
+  the DSN argument; -e, --read-from-env (env DSN, else DATABASE_URL); --config file.yaml (its dsn, overridden by env DSN)
 
 Options:
   -y, --yes          do not ask for confirmation (required when stdin is not a terminal)
@@ -117,12 +117,13 @@ function parseWait(raw: string | undefined): number {
   return ms;
 }
 
-/** The DSN to migrate: the argument, else env DSN with -e, else the config file's. */
+/** The DSN to migrate: the argument, else env DSN (or DATABASE_URL) with -e, else the config file's. */
 export function resolveDsn(invocation: Invocation, env: NodeJS.ProcessEnv): string {
   if (invocation.dsn !== undefined) return invocation.dsn;
   if (invocation.readFromEnv) {
-    const dsn = env.DSN;
-    if (!dsn) throw new UsageError('-e/--read-from-env was given but the environment variable DSN is not set');
+    // DATABASE_URL: the older name Hydra's FAQ still uses, read only when DSN is unset.
+    const dsn = env.DSN || env.DATABASE_URL;
+    if (!dsn) throw new UsageError('-e/--read-from-env was given but the environment variable DSN (or DATABASE_URL) is not set');
     return dsn;
   }
   if (invocation.configFile !== undefined) {

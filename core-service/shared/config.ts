@@ -150,6 +150,8 @@ export interface ListenerLimits {
 
 export interface Config {
   dsn: string;
+  /** The DSN came from DATABASE_URL, the name Hydra's FAQ still uses; core says DSN is current. */
+  dsnFromDatabaseUrl?: true;
   dev: boolean;
   /** `redactionText`: what replaces a sensitive value in logs ('' keeps Tessera's explanation). */
   log: { level: LogLevel; format: 'json' | 'json_pretty' | 'text'; leakSensitiveValues: boolean; redactionText: string };
@@ -639,6 +641,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
     if (value !== undefined) raw[name] = value;
   }
 
+  // Hydra's FAQ (`hydra migrate sql $DATABASE_URL`) and older guides name the DSN DATABASE_URL.
+  const dsnFromDatabaseUrl = raw[envName('dsn')] === undefined && Boolean(env.DATABASE_URL);
+  if (dsnFromDatabaseUrl && env.DATABASE_URL) raw[envName('dsn')] = env.DATABASE_URL;
+
   const problems: string[] = [];
   const cleaned = cleanEnv(raw, specs, {
     reporter: ({ errors }) => {
@@ -653,7 +659,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
   }) as Record<string, unknown>;
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 
-  return toConfig((path) => cleaned[envName(path)]);
+  const config = toConfig((path) => cleaned[envName(path)]);
+  return dsnFromDatabaseUrl ? { ...config, dsnFromDatabaseUrl: true } : config;
 }
 
 function redactIfSecret(name: string, value: string | undefined): string {

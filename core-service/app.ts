@@ -71,7 +71,7 @@ export async function startCore(options: StartCoreOptions): Promise<RunningCore>
   const transport = grpcServerTransport(config.serve.grpc);
   const callers = callerPolicy(config.serve.grpc, { dev: config.dev, security: transport.security });
   logger.info({ dsn: target.redacted }, 'opening database');
-  const orm = await retryWhileUnreachable(() => openOrm(target, { logger }), { logger, retryable: isConnectionFailure });
+  const orm = await retryWhileUnreachable(() => openOrm(target, { logger, leakSensitiveValues: config.log.leakSensitiveValues }), { logger, retryable: isConnectionFailure });
   const metrics = createCoreMetrics();
   metrics.observePool(() => orm.em.getConnection().getKnex().client.pool);
   const registry = buildRegistry({ config, logger, orm, metrics });

@@ -33,7 +33,7 @@ const TOKENS = Number(process.env.RACE_TOKENS ?? 4);
 const PARALLEL = Number(process.env.RACE_PARALLEL ?? 50);
 const SCOPE = ['openid', 'offline_access'];
 /** A loser's description when it was told that reuse was detected and the grant revoked. */
-const REUSE_REPORTED = /revoked|already been used/i;
+const REUSE_REPORTED = /every token of its grant has been revoked|authorization code has already been used/i;
 
 interface Endpoints {
   /** Public URLs, one per core; the requests of a race are spread over them. */
@@ -112,7 +112,12 @@ async function strictRefreshProbe(ep: Endpoints, mint: () => Promise<{ access_to
     if (answers.some((a) => a.status === 400 && REUSE_REPORTED.test(String(a.body.error_description)))) {
       f.reuseReported += 1;
       const issued = [first.access_token, first.refresh_token ?? '', ...won.flatMap((a) => [String(a.body.access_token), String(a.body.refresh_token)])];
-      f.survivors += await countActive(ep.admin, issued);
+      const n = await countActive(ep.admin, issued);
+      f.survivors += n;
+      if (n > 0 && process.env.DEBUG_RACE) {
+        for (const t of issued) console.error('DEBUG', t.slice(0, 12), JSON.stringify((await introspect(ep.admin, t)).body));
+        console.error('DEBUG answers', answers.map((a) => `${a.status} ${String(a.body.error_description ?? '')}`).join('\n'));
+      }
     }
   });
   return f;
@@ -175,6 +180,7 @@ async function startCores(dsn: string, count: number, env: Record<string, string
   const close = async () => {
     await Promise.all(gateways.map((g) => g.close()));
     await Promise.all(cores.map((c) => c.stop()));
+    if (process.env.DEBUG_RACE) cores.forEach((c, i) => appendFileSync(`/tmp/race-core-${i}.log`, c.output()));
   };
   try {
     for (let i = 0; i < count; i += 1) {

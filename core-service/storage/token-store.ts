@@ -10,8 +10,8 @@
  * therefore first commits a row in `oauth2_revoked_grants`, and a token is active only when
  * its row says so AND its grant has no such row: get() reads both in one statement. Every
  * token of the grant, stored before or after, reads as inactive from that commit on, on every
- * dialect and every core, without any lock. The exchange transactions also look for the row
- * and store nothing for a grant already revoked, so a winner that started after it gets no tokens.
+ * dialect and every core, without any lock. The exchanges' conditional updates also require
+ * that no such row exists, so a request that comes after the revocation stores nothing.
  *
  * Deadlocks (issue 15 §3): an exchange locks the presented token's row first (its conditional
  * update, which also decides the race, so losers wait there holding nothing), then the access
@@ -137,16 +137,29 @@ export class SqlTokenStore implements TokenStore, JtiStore {
   async exchangeRefreshToken(exchange: RefreshExchange): Promise<RotationOutcome> {
     const { signature, requestId, now, grace } = exchange;
     return this.transaction(async (trx) => {
-      if (await this.grantRevoked(trx, requestId)) return 'reused';
-      // The first use wins only while the row is still active and unused; the row count decides races.
-      const rotated = await trx(TOKENS)
-        .where({ signature, kind: 'refresh_token', active: true })
-        .whereNull('used_at')
-        .update({ active: false, used_at: this.date(now) });
-      let outcome: RotationOutcome;
-      if (rotated === 1) outcome = 'rotated';
-      else if (grace.usedSince !== undefined && (await this.acceptGraceReuse(trx, signature, grace.usedSince, grace.maxUses)) === 1) outcome = 'grace';
-      else return exchange.wasLive ? 'lost' : 'reused';
+      // One conditional update, so the row lock that orders racers is the first lock taken:
+      // the first use (active and unused) or, within the grace period, a reuse while the count
+      // allows one (Hydra's count covers every exchange, so fewer than maxUses - 1 reuses so far),
+      // never for a revoked grant. Incrementing in SQL, so concurrent reuses cannot exceed the count.
+      const exchanged = await trx(TOKENS)
+        .where({ signature, kind: 'refresh_token' })
+        .whereNotExists(trx(REVOKED).select(trx.raw('1')).where({ request_id: requestId }))
+        .where((use) => {
+          void use.where((first) => void first.where({ active: true }).whereNull('used_at'));
+          if (grace.usedSince === undefined) return;
+          const usedSince = this.date(grace.usedSince);
+          void use.orWhere((reuse) => {
+            void reuse.where({ active: false }).where('used_at', '>=', usedSince);
+            if (grace.maxUses > 0) void reuse.where('reuse_count', '<', grace.maxUses - 1);
+          });
+        })
+        // Assigned in this order: MySQL reads used_at as already updated in later assignments.
+        .update({
+          active: false,
+          reuse_count: trx.raw('case when used_at is null then reuse_count else reuse_count + 1 end'),
+          used_at: trx.raw('coalesce(used_at, ?)', [this.date(now)]),
+        });
+      if (exchanged !== 1) return exchange.wasLive ? 'lost' : 'reused';
 
       const access = trx(TOKENS).where({ kind: 'access_token', active: true });
       if (grace.usedSince !== undefined && exchange.pairedAccessToken !== null) {
@@ -158,30 +171,20 @@ export class SqlTokenStore implements TokenStore, JtiStore {
         await access.where({ request_id: requestId }).update({ active: false });
       }
       await this.insertRows(trx, exchange.issued);
-      return outcome;
+      return 'exchanged';
     });
-  }
-
-  /** Hydra's count: `maxUses` exchanges in all, so a reuse is accepted while fewer than `maxUses - 1` were. */
-  private acceptGraceReuse(trx: Knex.Transaction, signature: string, usedSince: Date, maxUses: number): Promise<number> {
-    const reuse = trx(TOKENS).where({ signature, kind: 'refresh_token', active: false }).where('used_at', '>=', this.date(usedSince));
-    if (maxUses > 0) reuse.where('reuse_count', '<', maxUses - 1);
-    // Incrementing in SQL, not read-modify-write, so concurrent reuses cannot exceed the count.
-    return reuse.update({ reuse_count: trx.raw('reuse_count + 1') });
   }
 
   async redeemCode(signature: string, requestId: string, issued: TokenRecord[]): Promise<boolean> {
     return this.transaction(async (trx) => {
-      if (await this.grantRevoked(trx, requestId)) return false;
-      const redeemed = await trx(TOKENS).where({ signature, kind: 'authorization_code', active: true }).update({ active: false });
+      const redeemed = await trx(TOKENS)
+        .where({ signature, kind: 'authorization_code', active: true })
+        .whereNotExists(trx(REVOKED).select(trx.raw('1')).where({ request_id: requestId }))
+        .update({ active: false });
       if (redeemed !== 1) return false;
       await this.insertRows(trx, issued);
       return true;
     });
-  }
-
-  private async grantRevoked(trx: Knex.Transaction, requestId: string): Promise<boolean> {
-    return (await trx(REVOKED).where({ request_id: requestId }).first('request_id')) !== undefined;
   }
 
   /**

@@ -60,10 +60,11 @@ export interface RefreshExchange {
 
 /**
  * Outcome of presenting a refresh token (RFC 6749 §6, RFC 9700 §4.14.2):
- * `rotated` first use, `grace` an accepted reuse, `lost` it was live when read but a concurrent
- * request rotated it first, `reused` a replay of a rotated or revoked token.
+ * `exchanged` its first use or a reuse the grace period accepts (the new pair is stored),
+ * `lost` it was live when read but a concurrent request rotated it first, `reused` a replay of
+ * a rotated or revoked token.
  */
-export type RotationOutcome = 'rotated' | 'grace' | 'lost' | 'reused';
+export type RotationOutcome = 'exchanged' | 'lost' | 'reused';
 
 export interface TokenStore {
   insert(records: TokenRecord[]): Promise<void>;
@@ -79,7 +80,7 @@ export interface TokenStore {
   revokeClient(clientId: string): Promise<number>;
   /**
    * Exchanges a refresh token in one transaction: the rotation (a conditional update with a
-   * checked row count: of concurrent first uses exactly one is `rotated`), the deactivation of
+   * checked row count: of concurrent first uses exactly one is `exchanged`), the deactivation of
    * the access tokens it replaces, and the insert of `issued`; a failure leaves the token usable.
    * Without a grace period every access token of the grant is deactivated (Hydra's strict
    * rotation); within one only the presented token's own, so concurrent exchanges keep theirs.

@@ -47,6 +47,9 @@ const DATABASE_VALUE_FIELDS = ['detail', 'where', 'parameters', 'params', 'bindi
 function databaseSafeErr(err: Error): Record<string, unknown> {
   const out = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
   for (const field of DATABASE_VALUE_FIELDS) if (field in out) out[field] = REDACTED;
+  // `*.code` is redacted (authorization codes); a driver's error code (40P01, ER_LOCK_DEADLOCK) is not secret.
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' || typeof code === 'number') out.db_code = code;
   // MySQL names the duplicate value in its message: "Duplicate entry '<value>' for key …".
   for (const field of ['message', 'sqlMessage', 'stack']) {
     const text = out[field];

@@ -121,6 +121,34 @@ async function strictRefreshProbe(ep: Endpoints, mint: () => Promise<{ access_to
   return f;
 }
 
+/**
+ * The interleaving of the issue's report: replays of a rotated refresh token (reuse, for sure)
+ * race refreshes of its live successor, so the revocation runs while a winner stores its pair.
+ */
+async function replayDuringRefreshProbe(ep: Endpoints, mint: () => Promise<{ access_token: string; refresh_token?: string }>): Promise<RaceFigures> {
+  const f = figures();
+  const auth = basic(client.client_id, client.client_secret);
+  await eachFamily(async () => {
+    const first = await mint();
+    const rotated = await postForm(ep.pub[0] ?? '', '/oauth2/token', [['grant_type', 'refresh_token'], ['refresh_token', first.refresh_token ?? '']], auth);
+    assert.equal(rotated.status, 200, rotated.text);
+    const live = String(rotated.body.refresh_token);
+    const answers = await Promise.all(
+      Array.from({ length: PARALLEL }, (_, i) =>
+        postForm(ep.pub[i % ep.pub.length] ?? '', '/oauth2/token', [['grant_type', 'refresh_token'], ['refresh_token', i % 2 === 0 ? live : (first.refresh_token ?? '')]], auth),
+      ),
+    );
+    const won = answers.filter((a) => a.status === 200);
+    f.races += 1;
+    f.winners.push(won.length);
+    f.serverErrors += answers.filter((a) => a.status >= 500).length;
+    if (answers.some((a) => a.status === 400 && REUSE_REPORTED.test(String(a.body.error_description)))) f.reuseReported += 1;
+    const issued = [String(rotated.body.access_token), live, ...won.flatMap((a) => [String(a.body.access_token), String(a.body.refresh_token)])];
+    f.survivors += await countActive(ep.admin, issued);
+  });
+  return f;
+}
+
 /** Parallel replays of one code: one winner; every loser is a replay, so nothing of the grant stays active. */
 async function codeProbe(ep: Endpoints, mintCode: () => Promise<string>): Promise<RaceFigures> {
   const f = figures();
@@ -256,6 +284,15 @@ for (const db of testDatabases()) {
       assertStrict(`refresh/${db.name}`, await strictRefreshProbe(ep, mint));
     });
 
+    test(`${TOKENS} families × ${PARALLEL} requests, replays of a rotated refresh token racing refreshes of its successor: nothing survives`, { timeout: 600_000 }, async () => {
+      const f = await replayDuringRefreshProbe(ep, mint);
+      report(`replay-during-refresh/${db.name}`, f);
+      assert.equal(f.serverErrors, 0, 'no race may end in a 5xx');
+      assert.equal(f.reuseReported, f.races, 'every race replays a rotated token');
+      assert.equal(f.survivors, 0, 'survivors after reuse was reported');
+      for (const w of f.winners) assert.ok(w <= 1, `${w} winners`);
+    });
+
     test(`${TOKENS} codes × ${PARALLEL} parallel redemptions: one winner, nothing of it active afterwards`, { timeout: 600_000 }, async () => {
       const f = await codeProbe(ep, mintCode);
       assertStrict(`code/${db.name}`, f);
@@ -297,6 +334,14 @@ for (const db of testDatabases()) {
         test(`${TOKENS} refresh tokens × ${PARALLEL} parallel refreshes over two cores`, { timeout: 600_000 }, async () => {
           if (!two) throw new Error('cores not started');
           assertStrict(`refresh-2cores/${db.name}`, await strictRefreshProbe(two, mint));
+        });
+
+        test(`${TOKENS} families, replays racing refreshes over two cores: nothing survives`, { timeout: 600_000 }, async () => {
+          if (!two) throw new Error('cores not started');
+          const f = await replayDuringRefreshProbe(two, mint);
+          report(`replay-during-refresh-2cores/${db.name}`, f);
+          assert.equal(f.serverErrors, 0, 'no race may end in a 5xx');
+          assert.equal(f.survivors, 0, 'survivors after reuse was reported');
         });
 
         test(`${TOKENS} codes × ${PARALLEL} parallel redemptions over two cores`, { timeout: 600_000 }, async () => {

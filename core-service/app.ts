@@ -75,7 +75,7 @@ export async function startCore(options: StartCoreOptions): Promise<RunningCore>
   const callers = callerPolicy(config.serve.grpc, { dev: config.dev, security: transport.security });
   if (config.dsnFromDatabaseUrl) logger.warn('the DSN was read from DATABASE_URL, an older name; DSN is the current one');
   logger.info({ dsn: target.redacted }, 'opening database');
-  const orm = await retryWhileUnreachable(() => openOrm(target, { logger }), { logger, retryable: isConnectionFailure });
+  const orm = await retryWhileUnreachable(() => openOrm(target, { logger, leakSensitiveValues: config.log.leakSensitiveValues }), { logger, retryable: isConnectionFailure });
   const metrics = createCoreMetrics();
   metrics.observePool(() => orm.em.getConnection().getKnex().client.pool);
   const registry = buildRegistry({ config, logger, orm, metrics });

@@ -84,7 +84,7 @@ function pkceMatches(verifier: string, challenge: string): boolean {
 
 export interface AuthorizationCodeDeps {
   codec: OpaqueTokenCodec;
-  tokens: Pick<TokenStore, 'get' | 'deactivate' | 'revokeRequest'>;
+  tokens: Pick<TokenStore, 'get' | 'redeemCode' | 'revokeRequest'>;
   issuer: GrantTokenIssuer;
   /** Hydra's token hooks, asked before the code is consumed. */
   hooks?: TokenHooks;
@@ -135,13 +135,8 @@ export function authorizationCodeGrant(deps: AuthorizationCodeDeps): Grant {
 
       // Hydra runs its token hooks on the valid request before consuming the code: a refusal leaves it usable.
       const grant = await hookedSession(deps.hooks, { grantType: 'authorization_code', client, form: params, session: session.grant });
-      // The conditional deactivate decides concurrent redemptions: exactly one caller wins.
-      if (!(await deps.tokens.deactivate(key))) {
-        await deps.tokens.revokeRequest(record.request_id);
-        throw invalidGrant('The authorization code has already been used.');
-      }
       const granted = session.grant.granted_scope;
-      return deps.issuer.issue({
+      const minted = await deps.issuer.mint({
         client,
         session: grant,
         requestId: record.request_id,
@@ -150,6 +145,15 @@ export function authorizationCodeGrant(deps: AuthorizationCodeDeps): Grant {
         refresh: (granted.includes('offline_access') || granted.includes('offline')) && client.grant_types.includes('refresh_token'),
         idToken: granted.includes('openid'),
       });
+      // One transaction consumes the code and stores the tokens; its conditional update decides
+      // concurrent redemptions, so exactly one caller wins.
+      if (!(await deps.tokens.redeemCode(key, record.request_id, minted.records))) {
+        // RFC 6749 §4.1.2 and §10.5, RFC 9700 §4.5: a code used twice means it leaked; revoke
+        // what its first use issued, also if that is still being stored (storage/token-store.ts).
+        await deps.tokens.revokeRequest(record.request_id);
+        throw invalidGrant('The authorization code has already been used.');
+      }
+      return minted.body;
     },
   };
 }

@@ -1,7 +1,14 @@
 /**
  * RFC 6749 §6 refresh token grant with rotation and reuse detection (RFC 9700 §4.14.2,
  * DESIGN.md Storage): each use deactivates the presented token and issues a new pair for the
- * same grant; replaying a rotated token outside the grace period revokes the whole grant.
+ * same grant; replaying a rotated token outside the grace period revokes the whole grant,
+ * including a pair a concurrent request is storing at that moment (storage/token-store.ts).
+ *
+ * The grace period is Hydra's (`rotation_grace_period`, `rotation_grace_reuse_count`): within
+ * it a rotated token may be exchanged again, at most `rotation_grace_reuse_count` times in all
+ * when that is set, and each exchange deactivates only the access token issued with the
+ * presented refresh token, so concurrent exchanges keep the tokens they were just given.
+ * A reuse past the period or the count is a replay.
  */
 import { OAuthError } from '../shared/errors.js';
 import { grantSessionOf } from '../tokens/grant-issuer.js';
@@ -15,10 +22,10 @@ import { splitScope, uncoveredScopes, type ScopeStrategy } from './scope.js';
 
 export interface RefreshTokenDeps {
   codec: OpaqueTokenCodec;
-  tokens: Pick<TokenStore, 'get' | 'useRefreshToken' | 'revokeRequest'>;
+  tokens: Pick<TokenStore, 'get' | 'exchangeRefreshToken' | 'revokeRequest'>;
   issuer: GrantTokenIssuer;
   scopeStrategy: ScopeStrategy;
-  /** `oauth2.refreshTokenRotation`: grace period in ms (0: none) and how many reuses it allows (0: no limit). */
+  /** `oauth2.refreshTokenRotation`: grace period in ms (0: none) and how many exchanges of one token it allows in all (0: no limit). */
   grace: { gracePeriod: number; graceReuseCount: number };
   /** Hydra's token hooks (refresh_token_hook, then token_hook), asked before the refresh token is rotated. */
   hooks?: TokenHooks;
@@ -57,27 +64,9 @@ export function refreshTokenGrant(deps: RefreshTokenDeps): Grant {
       const scope = requested.length > 0 ? requested : record.scope;
       // Hydra runs its hooks on the valid request before rotating: a refusal leaves the refresh token usable.
       const hooked = await hookedSession(deps.hooks, { grantType: 'refresh_token', client, form: params, session, scope });
-      const { gracePeriod, graceReuseCount } = deps.grace;
-      const outcome = await deps.tokens.useRefreshToken(
-        record.signature,
-        record.request_id,
-        now,
-        { usedSince: gracePeriod > 0 ? new Date(now.getTime() - gracePeriod) : undefined, maxReuse: graceReuseCount },
-        record.active && !record.used_at,
-      );
-      if (outcome === 'lost') {
-        // Two requests raced on a live token; the other one rotated it. Not evidence of theft.
-        throw invalidGrant('The refresh token was used by a concurrent request.');
-      }
-      if (outcome === 'reused') {
-        // RFC 9700 §4.14.2: a rotated-out refresh token came back; either party may be an attacker,
-        // so the whole grant (every access and refresh token of it) is revoked.
-        deps.onReuseDetected?.();
-        await deps.tokens.revokeRequest(record.request_id);
-        throw invalidGrant('The refresh token was already used or revoked; every token of its grant has been revoked.');
-      }
-
-      return deps.issuer.issue({
+      // fosite's order: mint first, then rotate and store in one transaction, so a failure
+      // leaves the refresh token usable (issue 15 §3).
+      const minted = await deps.issuer.mint({
         client,
         session: hooked,
         requestId: record.request_id,
@@ -87,6 +76,29 @@ export function refreshTokenGrant(deps: RefreshTokenDeps): Grant {
         idToken: scope.includes('openid'),
         scope,
       });
+      const { gracePeriod, graceReuseCount } = deps.grace;
+      const outcome = await deps.tokens.exchangeRefreshToken({
+        signature: record.signature,
+        requestId: record.request_id,
+        now,
+        grace: { usedSince: gracePeriod > 0 ? new Date(now.getTime() - gracePeriod) : undefined, maxUses: graceReuseCount },
+        wasLive: record.active && !record.used_at,
+        pairedAccessToken: record.access_token_signature ?? null,
+        issued: minted.records,
+      });
+      if (outcome === 'lost') {
+        // Two requests raced on a live token; the other one rotated it. Not evidence of theft.
+        throw invalidGrant('The refresh token was used by a concurrent request.');
+      }
+      if (outcome === 'reused') {
+        // RFC 6749 §10.4, RFC 9700 §4.14.2: a rotated-out refresh token came back; either party
+        // may be an attacker, so the whole grant (every access and refresh token of it, also
+        // those a concurrent winner is storing now) is revoked.
+        deps.onReuseDetected?.();
+        await deps.tokens.revokeRequest(record.request_id);
+        throw invalidGrant('The refresh token was already used or revoked; every token of its grant has been revoked.');
+      }
+      return minted.body;
     },
   };
 }

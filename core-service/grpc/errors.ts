@@ -2,13 +2,14 @@
  * The gRPC edge of errors: an OAuthError becomes a standard status code plus the binary
  * `tessera.v1.OAuthError` in the trailer `tessera-error-bin`, which the gateway renders back.
  * Anything else is logged and answered as INTERNAL/server_error without internals, or as
- * UNAVAILABLE when the database cannot be reached.
+ * UNAVAILABLE when the database cannot be reached or kept conflicting (storage/transient.ts).
  */
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { OAuthError as OAuthErrorMessage } from '../../proto/gen/tessera/v1/errors.js';
 import { OAuthError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { isConnectionFailure } from '../storage/retry.js';
+import { isTransientConflict } from '../storage/transient.js';
 
 export const ERROR_TRAILER = 'tessera-error-bin';
 
@@ -48,6 +49,10 @@ export function toServiceError(err: unknown, logger: Logger, method: string): Se
   } else if (isConnectionFailure(err)) {
     logger.error({ err, method }, 'database unreachable');
     oauth = new OAuthError('temporarily_unavailable', { hint: 'The database is unreachable; retry later.' });
+  } else if (isTransientConflict(err)) {
+    // Still conflicting after the storage's own retries; nothing was written, so the client may retry.
+    logger.error({ err, method }, 'database conflict persisted through retries');
+    oauth = new OAuthError('temporarily_unavailable', { hint: 'The database reported a conflict with concurrent requests; retry the request.' });
   } else {
     logger.error({ err, method }, 'unexpected error');
     oauth = new OAuthError('server_error');

@@ -35,6 +35,29 @@ const SENSITIVE_PATHS = [
   '*.client_assertion',
 ];
 
+/**
+ * Fields of a database driver's error that carry row or parameter values: PostgreSQL's
+ * `detail` ("Failing row contains (…)", "Key (signature)=(…) already exists") and `where`,
+ * and the bindings some drivers attach. The message itself holds only the statement's shape
+ * (storage/orm.ts, knex's compileSqlOnError).
+ */
+const DATABASE_VALUE_FIELDS = ['detail', 'where', 'parameters', 'params', 'bindings', 'sql'];
+
+/** pino's error serializer, minus the values a database error carries (issue 15 §3). */
+function databaseSafeErr(err: Error): Record<string, unknown> {
+  const out = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
+  for (const field of DATABASE_VALUE_FIELDS) if (field in out) out[field] = REDACTED;
+  // `*.code` is redacted (authorization codes); a driver's error code (40P01, ER_LOCK_DEADLOCK) is not secret.
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' || typeof code === 'number') out.db_code = code;
+  // MySQL names the duplicate value in its message: "Duplicate entry '<value>' for key …".
+  for (const field of ['message', 'sqlMessage', 'stack']) {
+    const text = out[field];
+    if (typeof text === 'string') out[field] = text.replace(/Duplicate entry '(?:[^'\\]|\\.)*'/g, "Duplicate entry '?'");
+  }
+  return out;
+}
+
 /** What replaces a sensitive value in the log (Hydra's wording). */
 export const REDACTED =
   'Value is sensitive and has been redacted. To see the value set config key "log.leak_sensitive_values = true" or environment variable "LOG_LEAK_SENSITIVE_VALUES=true".';
@@ -86,7 +109,10 @@ export function createLogger(
     formatters: { level: (label) => ({ level: label }) },
     mixin: () => requestContext.getStore() ?? {},
   };
-  // `log.redaction_text` replaces Hydra's explanation, as in Hydra.
-  if (!log.leakSensitiveValues) options.redact = { paths: SENSITIVE_PATHS, censor: log.redactionText || REDACTED };
+  if (!log.leakSensitiveValues) {
+    // `log.redaction_text` replaces Hydra's explanation, as in Hydra.
+    options.redact = { paths: SENSITIVE_PATHS, censor: log.redactionText || REDACTED };
+    options.serializers = { err: databaseSafeErr };
+  }
   return pino(options, streamFor(log.format, destination ?? process.stdout) as pino.DestinationStream);
 }

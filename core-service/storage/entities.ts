@@ -7,7 +7,7 @@ import { BigIntType, EntitySchema } from '@mikro-orm/core';
 import type { StoredClient } from '../clients/client.js';
 import { JsonTextType } from './json-text-type.js';
 import { flowEntities } from './flow-entities.js';
-import { JtiSchema, TokenSchema } from './token-entities.js';
+import { JtiSchema, RevokedGrantSchema, TokenSchema } from './token-entities.js';
 
 const json = { type: JsonTextType } as const;
 const text = { type: 'text' } as const;
@@ -94,4 +94,4 @@ export const JsonWebKeySchema = new EntitySchema<JsonWebKeyRow>({
   indexes: [{ name: 'jwks_set_id_idx', properties: ['set_id'] }],
 });
 
-export const allEntities = [ClientSchema, JsonWebKeySchema, TokenSchema, JtiSchema, ...flowEntities];
+export const allEntities = [ClientSchema, JsonWebKeySchema, TokenSchema, RevokedGrantSchema, JtiSchema, ...flowEntities];

@@ -31,6 +31,11 @@ export interface OpenOrmOptions {
   logger?: Logger;
   /** Migrations may run for minutes: no statement timeout and no silence deadline. */
   unboundedStatements?: boolean;
+  /**
+   * `log.leak_sensitive_values`: a failed statement's error message carries the SQL with its
+   * parameter values (subjects, session claims, signature hashes). Off: the statement's shape only.
+   */
+  leakSensitiveValues?: boolean;
 }
 
 /** `pool_timeout` when the DSN does not say: a query waits this long for a free connection, then fails (503). */
@@ -75,7 +80,13 @@ export async function openOrm(target: DatabaseTarget, opts: OpenOrmOptions = {})
     ...(target.dialect === 'sqlite' ? {} : { host: target.host, port: target.port, user: target.user, password: target.password }),
     // MySQL DATETIME has no zone: read and write it as UTC whatever the server's zone is.
     ...(target.dialect === 'mysql' ? { forceUtcTimezone: true, charset: 'utf8mb4' } : {}),
-    driverOptions: { connection: connectionOptions(target, limits), pool: poolOptions(target, limits, logger), log: knexLog(logger) },
+    driverOptions: {
+      connection: connectionOptions(target, limits),
+      pool: poolOptions(target, limits, logger),
+      log: knexLog(logger),
+      // knex prefixes a failed statement's error message with the statement; with its values only when allowed.
+      compileSqlOnError: opts.leakSensitiveValues ?? false,
+    },
     extensions: [Migrator],
     migrations: {
       tableName: MIGRATIONS_TABLE,

@@ -1,6 +1,7 @@
 /**
  * Table mappings of the token engine: `oauth2_tokens` (access and refresh tokens and
- * authorization codes, one row each, keyed by a hash of the signature) and
+ * authorization codes, one row each, keyed by a hash of the signature),
+ * `oauth2_revoked_grants` (grants whose every token is revoked) and
  * `oauth2_jti` (client-assertion ids seen, until they expire).
  */
 import { EntitySchema } from '@mikro-orm/core';
@@ -24,12 +25,28 @@ export const TokenSchema = new EntitySchema<TokenRecord>({
     session: { type: JsonTextType },
     used_at: { type: 'datetime', nullable: true },
     reuse_count: { type: 'integer', default: 0 },
+    access_token_signature: { type: 'string', length: 128, nullable: true },
   },
   indexes: [
     { name: 'oauth2_tokens_request_id_idx', properties: ['request_id'] },
     { name: 'oauth2_tokens_client_id_idx', properties: ['client_id'] },
     { name: 'oauth2_tokens_expires_at_idx', properties: ['expires_at'] },
   ],
+});
+
+/** A grant (request id) revoked as a whole; its tokens read as inactive whatever their row says. */
+export interface RevokedGrantRow {
+  request_id: string;
+  revoked_at: Date;
+}
+
+export const RevokedGrantSchema = new EntitySchema<RevokedGrantRow>({
+  name: 'RevokedGrant',
+  tableName: 'oauth2_revoked_grants',
+  properties: {
+    request_id: { type: 'string', length: 64, primary: true },
+    revoked_at: { type: 'datetime' },
+  },
 });
 
 export interface JtiRow {

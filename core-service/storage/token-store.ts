@@ -1,14 +1,37 @@
 /**
  * The SQL TokenStore (Hydra's persister_oauth2.go): direct statements, indexed lookups, and
  * conditional updates whose row counts decide races (DESIGN.md, Storage).
+ *
+ * Why no token of a grant is active once reuse is detected, whatever the interleaving
+ * (RFC 6749 §10.4 and RFC 9700 §4.14.2 for refresh tokens, RFC 6749 §4.1.2 and RFC 9700 §4.5
+ * for codes): the request that detects the reuse may run while the request that won the race
+ * is between its rotation and the insert of the new pair, on another connection or another
+ * core, so deactivating the grant's rows can never be sure to catch rows still to come. It
+ * therefore first commits a row in `oauth2_revoked_grants`, and a token is active only when
+ * its row says so AND its grant has no such row: get() reads both in one statement. Every
+ * token of the grant, stored before or after, reads as inactive from that commit on, on every
+ * dialect and every core, without any lock. The exchanges' conditional updates also require
+ * that no such row exists, so a request that comes after the revocation stores nothing.
+ *
+ * Deadlocks (issue 15 §3): an exchange locks the presented token's row first (its conditional
+ * update, which also decides the race, so losers wait there holding nothing), then the access
+ * token rows it deactivates, then inserts; MySQL runs it at READ COMMITTED, so the insert takes
+ * no gap locks that a concurrent revocation's scan could hold. A revocation writes its row in
+ * `oauth2_revoked_grants` before it touches token rows. What still deadlocks or fails to
+ * serialise is retried whole (storage/transient.ts): a rolled-back exchange consumed nothing.
  */
-import { UniqueConstraintViolationException, raw, type EntityData, type FilterQuery } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityData } from '@mikro-orm/core';
+import type { Knex } from '@mikro-orm/knex';
 import type { SecretBox } from '../keys/secret-box.js';
-import type { JtiStore, RotationGrace, RotationOutcome, TokenRecord, TokenStore } from '../tokens/store.js';
+import type { JtiStore, RefreshExchange, RotationOutcome, TokenRecord, TokenStore } from '../tokens/store.js';
 import { deletedClientError } from './deleted-client.js';
 import type { Orm } from './orm.js';
 import { JsonTextType } from './json-text-type.js';
-import { JtiSchema, TokenSchema } from './token-entities.js';
+import { JtiSchema, RevokedGrantSchema, TokenSchema } from './token-entities.js';
+import { retryOnConflict } from './transient.js';
+
+const TOKENS = TokenSchema.meta.tableName;
+const REVOKED = RevokedGrantSchema.meta.tableName;
 
 /**
  * Hydra's `oauth2.session.encrypt_at_rest`: the session column (claims, nonce, PKCE challenge)
@@ -29,13 +52,17 @@ export class SqlTokenStore implements TokenStore, JtiStore {
 
   async insert(records: TokenRecord[]): Promise<void> {
     if (records.length === 0) return;
-    // The token endpoint's hot path. em.insertMany built entities, propagation and change sets
-    // (~14% of core's CPU under test/bench token-opaque); one knex INSERT with the values
-    // converted as TokenSchema's types would is the same row for get() to read back.
     // No fork: nothing here touches an identity map, and forking cost ~1% of core's CPU.
-    const em = this.orm.em;
-    const platform = em.getPlatform();
-    const date = (d: Date | null): Date | number | null => (d === null ? null : (platform.processDateProperty(d) as Date | number));
+    await this.insertRows(this.orm.em.getKnex(), records);
+  }
+
+  /**
+   * The token endpoint's hot path. em.insertMany built entities, propagation and change sets
+   * (~14% of core's CPU under test/bench token-opaque); one knex INSERT with the values
+   * converted as TokenSchema's types would is the same row for get() to read back.
+   */
+  private async insertRows(knex: Knex, records: TokenRecord[]): Promise<void> {
+    if (records.length === 0) return;
     // Every row spells out the rotation columns so one multi-row INSERT has one column list.
     const rows = records.map((r) => ({
       signature: r.signature,
@@ -45,27 +72,43 @@ export class SqlTokenStore implements TokenStore, JtiStore {
       subject: r.subject,
       scope: jsonText(r.scope),
       audience: jsonText(r.audience),
-      requested_at: date(r.requested_at),
-      expires_at: date(r.expires_at),
+      requested_at: this.date(r.requested_at),
+      expires_at: this.date(r.expires_at),
       active: r.active,
       session: this.sealSession(r.session),
-      used_at: date(r.used_at ?? null),
+      used_at: this.date(r.used_at ?? null),
       reuse_count: r.reuse_count ?? 0,
+      access_token_signature: r.access_token_signature ?? null,
     }));
     try {
-      await em.getKnex()(TokenSchema.meta.tableName).insert(rows);
+      await knex(TOKENS).insert(rows);
     } catch (err) {
       // The ORM's own exception classes (UniqueConstraintViolationException, …), as insertMany threw.
-      throw deletedClientError(err instanceof Error ? em.getDriver().convertException(err) : err);
+      throw deletedClientError(err instanceof Error ? this.orm.em.getDriver().convertException(err) : err);
     }
+  }
+
+  private date(d: Date | null): Date | number | null {
+    return d === null ? null : (this.orm.em.getPlatform().processDateProperty(d) as Date | number);
   }
 
   async get(signature: string): Promise<TokenRecord | undefined> {
     // The introspection hot path. findOne cost ~3× the CPU of this primary-key SELECT mapped by
     // the ORM's own per-dialect conversion (em.map): 456 → 160 µs per lookup (test/bench).
+    // The join reads the grant's revocation in the same statement (see the top of this file).
     const em = this.em();
-    const row = await em.getConnection().execute<EntityData<TokenRecord>>('select * from oauth2_tokens where signature = ? limit 1', [signature], 'get');
-    return row ? toRecord(em.map(TokenSchema, Object.assign(row, { session: this.openSession(row.session as unknown) }))) : undefined;
+    const row = await em
+      .getConnection()
+      .execute<EntityData<TokenRecord> & { grant_revoked: unknown }>(
+        `select t.*, case when r.request_id is null then 0 else 1 end as grant_revoked from ${TOKENS} t left join ${REVOKED} r on r.request_id = t.request_id where t.signature = ? limit 1`,
+        [signature],
+        'get',
+      );
+    if (!row) return undefined;
+    const revoked = Number(row.grant_revoked) === 1;
+    delete (row as { grant_revoked?: unknown }).grant_revoked;
+    const record = toRecord(em.map(TokenSchema, Object.assign(row, { session: this.openSession(row.session as unknown) })));
+    return revoked ? { ...record, active: false } : record;
   }
 
   private sealSession(session: Record<string, unknown>): string | null {
@@ -80,44 +123,80 @@ export class SqlTokenStore implements TokenStore, JtiStore {
   }
 
   async revokeRequest(requestId: string): Promise<number> {
-    return this.revokeWhere({ request_id: requestId });
+    const knex = this.orm.em.getKnex();
+    // The revocation is this row; once committed, no token of the grant reads as active.
+    await retryOnConflict(() => knex(REVOKED).insert({ request_id: requestId, revoked_at: this.date(new Date()) }).onConflict('request_id').ignore());
+    // Tidying the rows themselves (the janitor and the grace check read the columns) may still
+    // conflict with an exchange in flight; it is retried, and the revocation holds regardless.
+    return retryOnConflict(() => this.revokeWhere({ request_id: requestId }));
   }
 
   async revokeClient(clientId: string): Promise<number> {
     return this.revokeWhere({ client_id: clientId });
   }
 
-  async useRefreshToken(signature: string, requestId: string, now: Date, grace: RotationGrace, wasLive: boolean): Promise<RotationOutcome> {
-    const em = this.em();
-    // The first use wins only while the row is still active and unused; the row count decides races.
-    const rotated = await em.nativeUpdate(
-      TokenSchema,
-      { signature, kind: 'refresh_token', active: true, used_at: null },
-      { active: false, used_at: now },
-    );
-    let outcome: RotationOutcome;
-    if (rotated === 1) {
-      outcome = 'rotated';
-    } else if (grace.usedSince !== undefined && (await this.acceptGraceReuse(signature, grace.usedSince, grace.maxReuse)) === 1) {
-      outcome = 'grace';
-    } else {
-      return wasLive ? 'lost' : 'reused';
-    }
-    // fosite's refresh handler revokes the grant's earlier access tokens before minting new ones.
-    await em.nativeUpdate(TokenSchema, { request_id: requestId, kind: 'access_token', active: true }, { active: false });
-    return outcome;
+  async exchangeRefreshToken(exchange: RefreshExchange): Promise<RotationOutcome> {
+    const { signature, requestId, now, grace } = exchange;
+    return this.transaction(async (trx) => {
+      // One conditional update, so the row lock that orders racers is the first lock taken:
+      // the first use (active and unused) or, within the grace period, a reuse while the count
+      // allows one (Hydra's count covers every exchange, so fewer than maxUses - 1 reuses so far),
+      // never for a revoked grant. Incrementing in SQL, so concurrent reuses cannot exceed the count.
+      const exchanged = await trx(TOKENS)
+        .where({ signature, kind: 'refresh_token' })
+        .whereNotExists(trx(REVOKED).select(trx.raw('1')).where({ request_id: requestId }))
+        .where((use) => {
+          void use.where((first) => void first.where({ active: true }).whereNull('used_at'));
+          if (grace.usedSince === undefined) return;
+          const usedSince = this.date(grace.usedSince);
+          void use.orWhere((reuse) => {
+            void reuse.where({ active: false }).where('used_at', '>=', usedSince);
+            if (grace.maxUses > 0) void reuse.where('reuse_count', '<', grace.maxUses - 1);
+          });
+        })
+        // Assigned in this order: MySQL reads used_at as already updated in later assignments.
+        .update({
+          active: false,
+          reuse_count: trx.raw('case when used_at is null then reuse_count else reuse_count + 1 end'),
+          used_at: trx.raw('coalesce(used_at, ?)', [this.date(now)]),
+        });
+      if (exchanged !== 1) return exchange.wasLive ? 'lost' : 'reused';
+
+      const access = trx(TOKENS).where({ kind: 'access_token', active: true });
+      if (grace.usedSince !== undefined && exchange.pairedAccessToken !== null) {
+        // Hydra's graceful rotation: only the access token issued with this refresh token. The
+        // ones concurrent exchanges of it just handed out stay active.
+        await access.where({ signature: exchange.pairedAccessToken }).update({ active: false });
+      } else {
+        // fosite's strict rotation (and Hydra's fallback for rows without the pairing): every access token of the grant.
+        await access.where({ request_id: requestId }).update({ active: false });
+      }
+      await this.insertRows(trx, exchange.issued);
+      return 'exchanged';
+    });
   }
 
-  private acceptGraceReuse(signature: string, usedSince: Date, maxReuse: number): Promise<number> {
-    const where: FilterQuery<TokenRecord> = {
-      signature,
-      kind: 'refresh_token',
-      active: false,
-      used_at: { $gte: usedSince },
-      ...(maxReuse > 0 ? { reuse_count: { $lt: maxReuse } } : {}),
-    };
-    // Incrementing in SQL, not read-modify-write, so concurrent reuses cannot exceed maxReuse.
-    return this.em().nativeUpdate(TokenSchema, where, { reuse_count: raw('reuse_count + 1') });
+  async redeemCode(signature: string, requestId: string, issued: TokenRecord[]): Promise<boolean> {
+    return this.transaction(async (trx) => {
+      const redeemed = await trx(TOKENS)
+        .where({ signature, kind: 'authorization_code', active: true })
+        .whereNotExists(trx(REVOKED).select(trx.raw('1')).where({ request_id: requestId }))
+        .update({ active: false });
+      if (redeemed !== 1) return false;
+      await this.insertRows(trx, issued);
+      return true;
+    });
+  }
+
+  /**
+   * One exchange as a transaction, run again whole on a deadlock or serialisation failure.
+   * MySQL's default REPEATABLE READ takes gap locks on the request_id index for the insert,
+   * which deadlock with a revocation scanning the same grant; READ COMMITTED takes none.
+   */
+  private transaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    const knex = this.orm.em.getKnex();
+    const config = this.orm.config.get('driver')?.name === 'MySqlDriver' ? { isolationLevel: 'read committed' as const } : {};
+    return retryOnConflict(() => knex.transaction(work, config));
   }
 
   /**
@@ -129,10 +208,6 @@ export class SqlTokenStore implements TokenStore, JtiStore {
     const active = await em.nativeUpdate(TokenSchema, { ...where, active: true }, { active: false, used_at: null });
     await em.nativeUpdate(TokenSchema, { ...where, used_at: { $ne: null } }, { used_at: null });
     return active;
-  }
-
-  async deactivate(signature: string): Promise<boolean> {
-    return (await this.em().nativeUpdate(TokenSchema, { signature, active: true }, { active: false })) === 1;
   }
 
   async rememberJti(key: string, expiresAt: Date): Promise<boolean> {
@@ -172,5 +247,6 @@ function toRecord(row: TokenRecord): TokenRecord {
     session: row.session ?? {},
     used_at: row.used_at ?? null,
     reuse_count: row.reuse_count ?? 0,
+    access_token_signature: row.access_token_signature ?? null,
   };
 }

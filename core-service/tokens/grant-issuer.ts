@@ -1,7 +1,8 @@
 /**
  * The GrantTokenIssuer (tokens/grant-session.ts): mints the access token, the optional refresh
- * token and the optional ID token of one grant, and stores every row in one insert, so a
- * failure leaves no half-issued grant behind; or an ID token alone, for the front channel.
+ * token and the optional ID token of one grant, and stores every row in one insert (or hands
+ * the rows to a grant that stores them in its own transaction), so a failure leaves no
+ * half-issued grant behind; or an ID token alone, for the front channel.
  */
 import type { JWK } from 'jose';
 import type { LifespanField, StoredClient } from '../clients/client.js';
@@ -91,10 +92,16 @@ export function createGrantTokenIssuer(deps: GrantTokenIssuerDeps): GrantTokenIs
     });
   }
 
-  return {
+  const issuer: GrantTokenIssuer = {
     issueIdToken: ({ client, session, code }) => idToken(client, session, 'implicit', code === undefined ? {} : { code }),
 
     async issue(request) {
+      const { body, records } = await issuer.mint(request);
+      await deps.tokens.insert(records);
+      return body;
+    },
+
+    async mint(request) {
       const { client, session, requestId, grantType } = request;
       const fields = LIFESPAN_FIELD[grantType];
       const scope = request.scope ?? session.granted_scope;
@@ -137,6 +144,8 @@ export function createGrantTokenIssuer(deps: GrantTokenIssuerDeps): GrantTokenIs
           expires_at: lifespan === null ? null : new Date(requestedAt.getTime() + lifespan),
           active: true,
           session: { ...rowSession, ext: session.access_token_claims },
+          // The one access token this refresh token's rotation deactivates within a grace period.
+          access_token_signature: access.record.signature,
         });
         body.refresh_token = minted.token;
       }
@@ -145,8 +154,8 @@ export function createGrantTokenIssuer(deps: GrantTokenIssuerDeps): GrantTokenIs
         body.id_token = await idToken(client, session, grantType, { accessToken: access.token, ...(request.code !== undefined ? { code: request.code } : {}) });
       }
 
-      await deps.tokens.insert(records);
-      return body;
+      return { body, records };
     },
   };
+  return issuer;
 }

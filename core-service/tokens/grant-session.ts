@@ -6,6 +6,7 @@
  */
 import type { StoredClient } from '../clients/client.js';
 import type { TokenResponseBody } from '../grants/grant.js';
+import type { TokenRecord } from './store.js';
 
 export interface GrantSession {
   subject: string;
@@ -49,6 +50,12 @@ export interface IssueForGrant {
   scope?: string[];
 }
 
+/** The response body of a grant and the token rows to store for it. */
+export interface MintedGrant {
+  body: TokenResponseBody;
+  records: TokenRecord[];
+}
+
 /** An ID token alone from the authorization endpoint (`id_token`, `code id_token`). */
 export interface IdTokenForGrant {
   client: StoredClient;
@@ -64,6 +71,12 @@ export interface IdTokenForGrant {
  */
 export interface GrantTokenIssuer {
   issue(request: IssueForGrant): Promise<TokenResponseBody>;
+  /**
+   * Mints the same tokens as issue() without storing them: the refresh and code grants store
+   * `records` in the transaction that consumes the refresh token or code (fosite's order), so
+   * a failure leaves that usable and a success never leaves it consumed without tokens.
+   */
+  mint(request: IssueForGrant): Promise<MintedGrant>;
   /**
    * Mints an ID token without an access token (OIDC Core §3.2.2.5 `id_token`, §3.3.2.5
    * `code id_token`): nothing is stored, so it has no at_hash; it lives as long as the

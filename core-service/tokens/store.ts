@@ -27,45 +27,72 @@ export interface TokenRecord {
   used_at?: Date | null;
   /** Refresh tokens: reuses accepted within the rotation grace period. */
   reuse_count?: number;
+  /**
+   * Refresh tokens: the storage key of the access token issued with this one, the only access
+   * token its rotation deactivates within a grace period (Hydra's access_token_signature);
+   * null on rows written before it was recorded.
+   */
+  access_token_signature?: string | null;
 }
 
-/** The rotation grace period (DESIGN.md, Storage): reuses accepted after the first use. */
+/** The rotation grace period (DESIGN.md, Storage), as Hydra's `rotation_grace_period` and `rotation_grace_reuse_count`. */
 export interface RotationGrace {
   /** A rotated token is accepted again when it was first used at or after this time; undefined: no grace. */
   usedSince: Date | undefined;
-  /** At most this many reuses; 0: no limit within the period. */
-  maxReuse: number;
+  /** At most this many exchanges of one refresh token in all, the first included (Hydra's count); 0: no limit within the period. */
+  maxUses: number;
+}
+
+/** One refresh of a refresh token: the presented token and the rows of the pair minted for it. */
+export interface RefreshExchange {
+  /** storageKey of the presented refresh token. */
+  signature: string;
+  requestId: string;
+  now: Date;
+  grace: RotationGrace;
+  /** The caller read the row as active and unused, so a lost update is a race, not a replay. */
+  wasLive: boolean;
+  /** The presented token's `access_token_signature`. */
+  pairedAccessToken: string | null;
+  /** The new access and refresh token rows, stored only if the exchange succeeds. */
+  issued: TokenRecord[];
 }
 
 /**
  * Outcome of presenting a refresh token (RFC 6749 §6, RFC 9700 §4.14.2):
- * `rotated` first use, `grace` an accepted reuse, `lost` it was live when read but a concurrent
- * request rotated it first, `reused` a replay of a rotated or revoked token.
+ * `exchanged` its first use or a reuse the grace period accepts (the new pair is stored),
+ * `lost` it was live when read but a concurrent request rotated it first, `reused` a replay of
+ * a rotated or revoked token.
  */
-export type RotationOutcome = 'rotated' | 'grace' | 'lost' | 'reused';
+export type RotationOutcome = 'exchanged' | 'lost' | 'reused';
 
 export interface TokenStore {
   insert(records: TokenRecord[]): Promise<void>;
+  /** The row of a token; `active` is false when its grant has been revoked (revokeRequest). */
   get(signature: string): Promise<TokenRecord | undefined>;
   /**
-   * Deactivates every token of a grant; returns how many were active. Rotated refresh tokens of
-   * the grant lose their grace period too, so nothing of a revoked grant is accepted again.
+   * Revokes a grant for good: records the grant as revoked, so every token of it, including
+   * one stored after this call by a request that raced it, reads as inactive (get()); then
+   * deactivates its rows. Returns how many rows were active.
    */
   revokeRequest(requestId: string): Promise<number>;
   /** Deactivates every token issued to a client (and ends the grace of its rotated refresh tokens). */
   revokeClient(clientId: string): Promise<number>;
   /**
-   * Exchanges refresh token `signature` of grant `requestId`, deciding races by conditional
-   * updates with checked row counts: of concurrent first uses exactly one is `rotated`. A first
-   * use or a grace reuse also deactivates the grant's access tokens issued so far (Hydra/fosite).
-   * `wasLive`: the caller read the row as active and unused, so a lost update is a race, not a replay.
+   * Exchanges a refresh token in one transaction: the rotation (a conditional update with a
+   * checked row count: of concurrent first uses exactly one is `exchanged`), the deactivation of
+   * the access tokens it replaces, and the insert of `issued`; a failure leaves the token usable.
+   * Without a grace period every access token of the grant is deactivated (Hydra's strict
+   * rotation); within one only the presented token's own, so concurrent exchanges keep theirs.
+   * A grant already revoked yields `reused` and stores nothing.
    */
-  useRefreshToken(signature: string, requestId: string, now: Date, grace: RotationGrace, wasLive: boolean): Promise<RotationOutcome>;
+  exchangeRefreshToken(exchange: RefreshExchange): Promise<RotationOutcome>;
   /**
-   * Atomically deactivates one token if it is still active (a conditional update with a
-   * checked row count): of two concurrent callers exactly one gets true.
+   * Redeems authorization code `signature` of grant `requestId` in one transaction: deactivates
+   * it if still active (a conditional update: of concurrent redemptions exactly one gets true)
+   * and inserts `issued`. False, storing nothing, when the code was used or its grant revoked.
    */
-  deactivate(signature: string): Promise<boolean>;
+  redeemCode(signature: string, requestId: string, issued: TokenRecord[]): Promise<boolean>;
 }
 
 export interface JtiStore {

@@ -123,7 +123,7 @@ export function resolveDsn(invocation: Invocation, env: NodeJS.ProcessEnv): stri
   if (invocation.readFromEnv) {
     // DATABASE_URL: the older name Hydra's FAQ still uses, read only when DSN is unset.
     const dsn = env.DSN || env.DATABASE_URL;
-    if (!dsn) throw new UsageError('-e/--read-from-env was given but the environment variable DSN (or DATABASE_URL) is not set');
+    if (!dsn) throw new UsageError('-e/--read-from-env was given but the environment variable DSN is not set (nor DATABASE_URL)');
     return dsn;
   }
   if (invocation.configFile !== undefined) {

@@ -32,7 +32,7 @@ import { insertStoredClient } from './support/stored-client.js';
 
 const SCOPE = ['openid', 'offline_access'];
 const ISSUER = 'https://tessera.test/';
-const CASCADE = '20250605000000_cascade_client_deletion';
+const CASCADE = '20250606000000_cascade_client_deletion';
 
 function grpcIntrospect(address: string, token: string): Promise<IntrospectResponse> {
   const client = new IntrospectionServiceClient(address, credentials.createInsecure());
@@ -232,10 +232,10 @@ for (const db of testDatabases()) {
       const created = await db.create();
       const orm = await openOrm(parseDsn(created.dsn));
       try {
-        await orm.getMigrator().up({ to: '20250604000000_add_refresh_token_rotation' });
+        await orm.getMigrator().up({ to: '20250605000000_add_grant_revocation' });
         await insertStoredClient(orm, 'kept-client');
         const tokens = new SqlTokenStore(orm);
-        const kept = { ...tokenRow('kept-token', 'kept-client'), kind: 'refresh_token' as const, used_at: new Date('2026-01-10T12:30:00.000Z'), reuse_count: 2 };
+        const kept = { ...tokenRow('kept-token', 'kept-client'), kind: 'refresh_token' as const, used_at: new Date('2026-01-10T12:30:00.000Z'), reuse_count: 2, access_token_signature: 'its-access-token' };
         await tokens.insert([kept, tokenRow('orphan-token', 'deleted-before')]);
         const flows = new SqlFlowStore(orm);
         await flows.insertConsent(consentRow('kept-consent', 'kept-client'));

@@ -1,6 +1,6 @@
 /**
  * A row that names a client cannot outlive it: oauth2_tokens and oauth2_consent_sessions
- * reference clients ON DELETE CASCADE (migration 20250605000000_cascade_client_deletion, as
+ * reference clients ON DELETE CASCADE (migration 20250606000000_cascade_client_deletion, as
  * Hydra's foreign keys). A request that authenticated its client just before an admin deleted
  * it fails at the insert; the caller hears what happened, not a server error.
  */

@@ -320,10 +320,17 @@ for (const db of testDatabases()) {
           assert.equal((await introspect(cluster.adminUrl, token)).body.active, false, 'the replay was detected as reuse and revoked the grant');
         }
 
-        // Once they have expired (ttl.refresh_token 720h), the grant's rows go.
-        const later = new Date(Date.now() + 721 * 3_600_000);
-        await runJanitor(new SqlJanitorStore(reg.registry.orm), { tokens: true, requests: false, grants: false, batchSize: 100, limit: 10_000, keepIfYoungerMs: 0 }, later);
+        const markers = async () =>
+          Number((await reg.registry.orm.em.fork().getConnection().execute<{ n: number | string }[]>('SELECT COUNT(*) AS n FROM oauth2_revoked_grants WHERE request_id = ?', [grant.requestId]))[0]?.n);
+        assert.equal(await markers(), 1, 'the reuse left its revocation marker');
+        const janitorAt = (at: Date) => runJanitor(new SqlJanitorStore(reg.registry.orm), { tokens: true, requests: false, grants: false, batchSize: 100, limit: 10_000, keepIfYoungerMs: 0 }, at);
+        await janitorAt(new Date());
+        assert.equal(await markers(), 1, 'the marker stays while tokens of its grant remain');
+
+        // Once they have expired (ttl.refresh_token 720h), the grant's rows go, then its marker.
+        await janitorAt(new Date(Date.now() + 721 * 3_600_000));
         assert.equal(await rowsOfGrant(), 0);
+        assert.equal(await markers(), 0, 'a marker with no token left protects nothing');
       } finally {
         await reg.close();
         await cluster.close();

@@ -8,7 +8,10 @@ import type { JanitorStore, JanitorTarget } from '../janitor/janitor.js';
 import type { Dialect } from './dsn.js';
 import { LoginSessionSchema, UsedChallengeSchema } from './flow-entities.js';
 import type { Orm } from './orm.js';
-import { JtiSchema, TokenSchema } from './token-entities.js';
+import { JtiSchema, RevokedGrantSchema, TokenSchema } from './token-entities.js';
+
+/** How long a revocation marker is kept at least, whatever the cutoff: far beyond any exchange. */
+const MARKER_SETTLE_MS = 60 * 60 * 1000;
 
 export class SqlJanitorStore implements JanitorStore {
   constructor(private readonly orm: Orm) {}
@@ -16,8 +19,10 @@ export class SqlJanitorStore implements JanitorStore {
   async deleteBatch(target: JanitorTarget, cutoff: Date, max: number): Promise<number> {
     const em = this.orm.em.fork({ clear: true, useContext: false });
     switch (target) {
-      case 'tokens':
-        return this.deleteStaleTokens(cutoff, max);
+      case 'tokens': {
+        const tokens = await this.deleteStaleTokens(cutoff, max);
+        return tokens >= max ? tokens : tokens + (await this.deleteSpentRevocations(cutoff, max - tokens));
+      }
       case 'jtis': {
         // A client-assertion id only blocks replays until the assertion itself expires.
         const rows = await em.find(JtiSchema, { expires_at: { $lt: cutoff } }, { fields: ['key'], limit: max, disableIdentityMap: true });
@@ -63,6 +68,26 @@ export class SqlJanitorStore implements JanitorStore {
     const signatures = [...expired, ...revokedForever].map((r) => r.signature);
     if (signatures.length === 0) return 0;
     return em.nativeDelete(TokenSchema, { signature: { $in: signatures } });
+  }
+
+  /**
+   * A grant's revocation marker (token-store.ts) outlives its tokens only to stop a winner that
+   * is still minting; once no token of the grant is left and the marker is older than any
+   * exchange can take (statement_timeout is seconds), it protects nothing.
+   */
+  private async deleteSpentRevocations(cutoff: Date, max: number): Promise<number> {
+    const settled = new Date(cutoff.getTime() - MARKER_SETTLE_MS);
+    const knex = this.orm.em.getKnex();
+    const spent = (await knex(RevokedGrantSchema.meta.tableName)
+      .select('request_id')
+      .where('revoked_at', '<', this.orm.em.getPlatform().processDateProperty(settled) as Date | number)
+      .whereNotExists(knex(TokenSchema.meta.tableName).select(knex.raw('1')).whereRaw('?? = ??', [`${TokenSchema.meta.tableName}.request_id`, `${RevokedGrantSchema.meta.tableName}.request_id`]))
+      .limit(max)) as { request_id: string }[];
+    if (spent.length === 0) return 0;
+    return knex(RevokedGrantSchema.meta.tableName)
+      .whereIn('request_id', spent.map((r) => r.request_id))
+      .whereNotExists(knex(TokenSchema.meta.tableName).select(knex.raw('1')).whereRaw('?? = ??', [`${TokenSchema.meta.tableName}.request_id`, `${RevokedGrantSchema.meta.tableName}.request_id`]))
+      .delete();
   }
 
   private async deleteStaleConsents(cutoff: Date, max: number): Promise<number> {

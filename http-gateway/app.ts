@@ -13,6 +13,7 @@ import { createGatewayMetrics, instrumentListener, type GatewayMetrics } from '.
 import { apiDocument, type ApiDocument } from './openapi/document.js';
 import { registerRoutes } from './routes.js';
 import { createListener } from './server.js';
+import { requireTerminatedTls } from './termination.js';
 import { decideTransport, type TlsMaterial } from './tls.js';
 import { watchCertificate, type CertificateReloader, type ReloadTrigger } from './tls-reload.js';
 
@@ -107,6 +108,9 @@ function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: Cor
     limits: opts.config.serve[name].limits,
     tls,
   });
+  // Hydra checks the proxy on every plain-HTTP listener with the list set, whatever made it plain.
+  const { allowTerminationFrom } = opts.config.serve.tls;
+  if (!tls && allowTerminationFrom.length > 0) requireTerminatedTls(app, allowTerminationFrom);
   registerCors(app, opts.config.serve[name].cors, name === 'public' ? coreClientOriginCheck(core.oauth2) : undefined);
   instrumentListener(app, life.metrics);
   // RFC 9112 §9.6: `Connection: close` ends the connection after this response, so a client
@@ -138,7 +142,12 @@ function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: Cor
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const { config, logger } = opts;
   const transport = decideTransport(config.serve.tls, { forceHttp: opts.forceHttp ?? false, dev: config.dev });
-  if (!transport.tls) {
+  if (transport.tls === undefined && transport.reason === 'terminated') {
+    logger.warn(
+      { allow_termination_from: config.serve.tls.allowTerminationFrom },
+      'serving plain HTTP to a TLS-terminating proxy: only requests from serve.tls.allow_termination_from with X-Forwarded-Proto: https are answered',
+    );
+  } else if (!transport.tls) {
     logger.warn(
       { reason: transport.reason },
       'SERVING PLAIN HTTP WITHOUT TLS. Authorization codes, tokens and client secrets cross the network in clear text. ' +

@@ -5,6 +5,7 @@
  * start; a bad value throws a ConfigError naming the key and what it accepts.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { cleanEnv, makeValidator, type ValidatorSpec } from 'envalid';
 import { parse as parseYaml } from 'yaml';
 import { checkDocument, checkEnvironment, envName } from './config-check.js';
@@ -39,6 +40,17 @@ export interface TlsSource {
   /** Inline PEM (or base64 of a PEM, as Hydra's `serve.tls.cert.base64`). */
   certPem?: string;
   keyPem?: string;
+}
+
+/**
+ * `serve.tls`: the certificate, plus Hydra's `enabled` (false: plain HTTP, as --dangerous-force-http)
+ * and `allow_termination_from` (plain HTTP accepted only from these networks, through a
+ * TLS-terminating proxy that sets `X-Forwarded-Proto: https`).
+ */
+export interface ServeTls extends TlsSource {
+  enabled: boolean;
+  /** CIDRs (IPv4 or IPv6), validated at load. */
+  allowTerminationFrom: string[];
 }
 
 /**
@@ -173,7 +185,7 @@ export interface Config {
     };
     /** The core's Prometheus listener; port 0 disables it. */
     metrics: { host: string; port: number };
-    tls: TlsSource;
+    tls: ServeTls;
     /** How the flow cookies are set (Hydra's `serve.cookies.*`). */
     cookies: CookiesConfig;
     /**
@@ -464,6 +476,23 @@ function webhookKeys(path: string): KeySpec[] {
   ];
 }
 
+/** A network in CIDR notation: an IPv4 or IPv6 address, a slash and a prefix length in range. */
+function isCidr(value: string): boolean {
+  const match = /^([^/]+)\/(\d{1,3})$/.exec(value);
+  if (!match) return false;
+  const family = isIP(match[1] ?? '');
+  return family !== 0 && Number(match[2]) <= (family === 4 ? 32 : 128);
+}
+
+function cidrList(get: (path: string) => unknown, path: string): string[] {
+  const values = get(path) as string[];
+  const bad = values.filter((value) => !isCidr(value));
+  if (bad.length > 0) {
+    throw new ConfigError(`${path} (env ${envName(path)}) is invalid: ${bad.map((v) => JSON.stringify(v)).join(', ')}; allowed: networks in CIDR notation such as 10.0.0.0/8 or fd00::/8`);
+  }
+  return values;
+}
+
 /** Every key Tessera reads, with its default and what it accepts (for error messages). */
 const KEYS: KeySpec[] = [
   key('dsn', text, 'a DSN: postgres://…, mysql://…, sqlite://path, or memory', ''),
@@ -498,6 +527,8 @@ const KEYS: KeySpec[] = [
   key('serve.tls.key.path', text, 'a file path', ''),
   key('serve.tls.cert.base64', text, 'a base64-encoded PEM certificate', ''),
   key('serve.tls.key.base64', text, 'a base64-encoded PEM key', ''),
+  key('serve.tls.enabled', boolean, 'true or false', true),
+  key('serve.tls.allow_termination_from', list, 'a list of networks in CIDR notation such as 10.0.0.0/8 or fd00::/8', []),
   key('serve.cookies.same_site_mode', sameSiteMode, 'Strict, Lax, None', 'Lax'),
   key('serve.cookies.same_site_legacy_workaround', boolean, 'true or false', false),
   key('serve.cookies.domain', text, 'a cookie domain such as example.com', ''),
@@ -798,7 +829,7 @@ function toConfig(get: (path: string) => unknown): Config {
   const issuer = s('urls.self.issuer') || `http://127.0.0.1:${publicPort}/`;
   const publicUrl = s('urls.self.public') || issuer;
   const base64 = (value: string) => (value ? Buffer.from(value, 'base64').toString('utf8') : undefined);
-  const tls: TlsSource = {};
+  const tls: ServeTls = { enabled: b('serve.tls.enabled'), allowTerminationFrom: cidrList(get, 'serve.tls.allow_termination_from') };
   const certPath = s('https.tls.cert.path') || s('serve.tls.cert.path');
   const keyPath = s('https.tls.key.path') || s('serve.tls.key.path');
   const certPem = s('https.tls.cert') || base64(s('serve.tls.cert.base64'));

@@ -109,7 +109,7 @@ function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: Cor
     tls,
   });
   // Hydra checks the proxy on every plain-HTTP listener with the list set, whatever made it plain.
-  const { allowTerminationFrom } = opts.config.serve.tls;
+  const { allowTerminationFrom } = opts.config.serve[name].tls;
   if (!tls && allowTerminationFrom.length > 0) requireTerminatedTls(app, allowTerminationFrom);
   registerCors(app, opts.config.serve[name].cors, name === 'public' ? coreClientOriginCheck(core.oauth2) : undefined);
   instrumentListener(app, life.metrics);
@@ -141,18 +141,23 @@ function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: Cor
  */
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const { config, logger } = opts;
-  const transport = decideTransport(config.serve.tls, { forceHttp: opts.forceHttp ?? false, dev: config.dev });
-  if (transport.tls === undefined && transport.reason === 'terminated') {
-    logger.warn(
-      { allow_termination_from: config.serve.tls.allowTerminationFrom },
-      'serving plain HTTP to a TLS-terminating proxy: only requests from serve.tls.allow_termination_from with X-Forwarded-Proto: https are answered',
-    );
-  } else if (!transport.tls) {
-    logger.warn(
-      { reason: transport.reason },
-      'SERVING PLAIN HTTP WITHOUT TLS. Authorization codes, tokens and client secrets cross the network in clear text. ' +
-        'Do this only behind a TLS-terminating proxy or on a development machine.',
-    );
+  const names = (['public', 'admin'] as const).filter((name) => opts.serve === 'all' || opts.serve === name);
+  // Each listener has its own TLS (serve.<listener>.tls over serve.tls); decided before anything opens.
+  const transports = new Map(names.map((name) => [name, decideTransport(config.serve[name].tls, { forceHttp: opts.forceHttp ?? false, dev: config.dev })]));
+  for (const [listener, transport] of transports) {
+    if (transport.tls !== undefined) continue;
+    if (transport.reason === 'terminated') {
+      logger.warn(
+        { listener, allow_termination_from: config.serve[listener].tls.allowTerminationFrom },
+        'serving plain HTTP to a TLS-terminating proxy: only requests from serve.tls.allow_termination_from with X-Forwarded-Proto: https are answered',
+      );
+    } else {
+      logger.warn(
+        { listener, reason: transport.reason },
+        'SERVING PLAIN HTTP WITHOUT TLS. Authorization codes, tokens and client secrets cross the network in clear text. ' +
+          'Do this only behind a TLS-terminating proxy or on a development machine.',
+      );
+    }
   }
 
   const core = connectCore(hostPort(config.serve.grpc.host || '127.0.0.1', config.serve.grpc.port), config.core.tls, config.core.apiKey);
@@ -161,39 +166,36 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const metrics = createGatewayMetrics();
   const document: ApiDocument = apiDocument((app, name) => registerRoutes(app, name, { core, metrics, draining: () => false, document }));
   const life: ListenerLife = { metrics, draining: () => draining, document };
-  let certificates: CertificateReloader | undefined;
+  const certificates: CertificateReloader[] = [];
   const close = async (options: { drainDelayMs?: number } = {}): Promise<void> => {
     draining = true;
     const drainDelayMs = options.drainDelayMs ?? 0;
     if (listeners.length > 0) logger.info({ drain_delay_ms: drainDelayMs }, 'draining: /health/ready answers 503, every response closes its connection');
     if (drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
-    certificates?.close();
+    for (const reloader of certificates) reloader.close();
     // Connections with no request in flight go now; the ones answering close after their response.
     for (const app of listeners) app.server.closeIdleConnections();
     await Promise.allSettled(listeners.map((app) => closeWithin(app, CLOSE_TIMEOUT_MS)));
     core.close();
   };
 
-  const result: RunningGateway = { close, reloadTls: (trigger) => certificates?.reload(trigger) ?? false };
+  // Every listener re-reads its own certificate; true when any now serves a new one.
+  const reloadTls = (trigger: ReloadTrigger) => certificates.map((reloader) => reloader.reload(trigger)).some(Boolean);
+  const result: RunningGateway = { close, reloadTls };
   try {
-    if (opts.serve !== 'admin') {
-      const app = buildListener('public', opts, core, transport.tls, life);
+    for (const [name, transport] of transports) {
+      const app = buildListener(name, opts, core, transport.tls, life);
       listeners.push(app);
-      result.publicUrl = await listen(app, 'public', config.serve.public.host, config.serve.public.port, transport.tls);
-    }
-    if (opts.serve !== 'public') {
-      const app = buildListener('admin', opts, core, transport.tls, life);
-      listeners.push(app);
-      result.adminUrl = await listen(app, 'admin', config.serve.admin.host, config.serve.admin.port, transport.tls);
+      const url = await listen(app, name, config.serve[name].host, config.serve[name].port, transport.tls);
+      if (name === 'public') result.publicUrl = url;
+      else result.adminUrl = url;
+      if (transport.tls && app.server instanceof HttpsServer) {
+        certificates.push(watchCertificate({ source: config.serve[name].tls, current: transport.tls, servers: [app.server], logger: logger.child({ listener: name }) }));
+      }
     }
   } catch (err) {
     await close();
     throw err;
-  }
-  if (transport.tls) {
-    const servers: HttpsServer[] = [];
-    for (const app of listeners) if (app.server instanceof HttpsServer) servers.push(app.server);
-    certificates = watchCertificate({ source: config.serve.tls, current: transport.tls, servers, logger });
   }
   logger.info({ publicUrl: result.publicUrl, adminUrl: result.adminUrl, core: { host: config.serve.grpc.host, port: config.serve.grpc.port } }, 'gateway listening');
   return result;

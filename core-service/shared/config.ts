@@ -168,12 +168,13 @@ export interface Config {
   /** `redactionText`: what replaces a sensitive value in logs ('' keeps Tessera's explanation). */
   log: { level: LogLevel; format: 'json' | 'json_pretty' | 'text'; leakSensitiveValues: boolean; redactionText: string };
   serve: {
-    public: { host: string; port: number; cors: CorsConfig; requestLog: RequestLogConfig; limits: ListenerLimits };
+    /** `tls`: this listener's TLS, `serve.public.tls` over `serve.tls`. */
+    public: { host: string; port: number; cors: CorsConfig; requestLog: RequestLogConfig; limits: ListenerLimits; tls: ServeTls };
     /**
      * `host` '' binds loopback only (unlike Hydra's all interfaces: the admin API is unauthenticated).
      * `authRequired`: admin routes demand `Authorization: Bearer <key of a serve.grpc.callers entry>`.
      */
-    admin: { host: string; port: number; authRequired: boolean; cors: CorsConfig; requestLog: RequestLogConfig; limits: ListenerLimits };
+    admin: { host: string; port: number; authRequired: boolean; cors: CorsConfig; requestLog: RequestLogConfig; limits: ListenerLimits; tls: ServeTls };
     grpc: {
       host: string;
       port: number;
@@ -185,6 +186,7 @@ export interface Config {
     };
     /** The core's Prometheus listener; port 0 disables it. */
     metrics: { host: string; port: number };
+    /** `serve.tls`, shared by both listeners; each listener's own is `serve.<listener>.tls` (above). */
     tls: ServeTls;
     /** How the flow cookies are set (Hydra's `serve.cookies.*`). */
     cookies: CookiesConfig;
@@ -493,6 +495,19 @@ function cidrList(get: (path: string) => unknown, path: string): string[] {
   return values;
 }
 
+/** `serve.<listener>.tls.*`: Hydra's per-listener TLS, each key falling back to `serve.tls`. */
+function listenerTlsKeys(listener: 'public' | 'admin'): KeySpec[] {
+  const at = (name: string) => `serve.${listener}.tls.${name}`;
+  return [
+    key(at('cert.path'), text, 'a file path', ''),
+    key(at('key.path'), text, 'a file path', ''),
+    key(at('cert.base64'), text, 'a base64-encoded PEM certificate', ''),
+    key(at('key.base64'), text, 'a base64-encoded PEM key', ''),
+    key(at('enabled'), boolean, 'true or false', undefined),
+    key(at('allow_termination_from'), list, 'a list of networks in CIDR notation such as 10.0.0.0/8 or fd00::/8', []),
+  ];
+}
+
 /** Every key Tessera reads, with its default and what it accepts (for error messages). */
 const KEYS: KeySpec[] = [
   key('dsn', text, 'a DSN: postgres://…, mysql://…, sqlite://path, or memory', ''),
@@ -529,6 +544,8 @@ const KEYS: KeySpec[] = [
   key('serve.tls.key.base64', text, 'a base64-encoded PEM key', ''),
   key('serve.tls.enabled', boolean, 'true or false', true),
   key('serve.tls.allow_termination_from', list, 'a list of networks in CIDR notation such as 10.0.0.0/8 or fd00::/8', []),
+  ...listenerTlsKeys('public'),
+  ...listenerTlsKeys('admin'),
   key('serve.cookies.same_site_mode', sameSiteMode, 'Strict, Lax, None', 'Lax'),
   key('serve.cookies.same_site_legacy_workaround', boolean, 'true or false', false),
   key('serve.cookies.domain', text, 'a cookie domain such as example.com', ''),
@@ -838,6 +855,23 @@ function toConfig(get: (path: string) => unknown): Config {
   if (keyPath) tls.keyPath = keyPath;
   if (certPem) tls.certPem = certPem;
   if (keyPem) tls.keyPem = keyPem;
+  /**
+   * `serve.<listener>.tls` overrides `serve.tls` for that listener, as in Hydra. A listener that
+   * names any certificate or key of its own uses only its own pair, never half of the shared one.
+   */
+  const listenerTls = (listener: 'public' | 'admin'): ServeTls => {
+    const at = (name: string) => `serve.${listener}.tls.${name}`;
+    const enabled = get(at('enabled')) as boolean | undefined;
+    const own = cidrList(get, at('allow_termination_from'));
+    const result: ServeTls = { enabled: enabled ?? tls.enabled, allowTerminationFrom: own.length > 0 ? own : tls.allowTerminationFrom };
+    const ownCert = { certPath: s(at('cert.path')), keyPath: s(at('key.path')), certPem: base64(s(at('cert.base64'))), keyPem: base64(s(at('key.base64'))) };
+    if (!Object.values(ownCert).some(Boolean)) return { ...tls, ...result };
+    if (ownCert.certPath) result.certPath = ownCert.certPath;
+    if (ownCert.keyPath) result.keyPath = ownCert.keyPath;
+    if (ownCert.certPem) result.certPem = ownCert.certPem;
+    if (ownCert.keyPem) result.keyPem = ownCert.keyPem;
+    return result;
+  };
   const grpcTls: GrpcServerTlsSource = {};
   const grpcCertPem = base64(s('serve.grpc.tls.cert.base64'));
   const grpcKeyPem = base64(s('serve.grpc.tls.key.base64'));
@@ -869,6 +903,7 @@ function toConfig(get: (path: string) => unknown): Config {
         cors: corsConfig(get, 'public'),
         requestLog: { disableForHealth: b('serve.public.request_log.disable_for_health') },
         limits: listenerLimits(get, 'public'),
+        tls: listenerTls('public'),
       },
       admin: {
         host: s('serve.admin.host'),
@@ -877,6 +912,7 @@ function toConfig(get: (path: string) => unknown): Config {
         cors: corsConfig(get, 'admin'),
         requestLog: { disableForHealth: b('serve.admin.request_log.disable_for_health') },
         limits: listenerLimits(get, 'admin'),
+        tls: listenerTls('admin'),
       },
       grpc: {
         host: s('serve.grpc.host'),

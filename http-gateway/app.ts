@@ -14,7 +14,8 @@ import { apiDocument, type ApiDocument } from './openapi/document.js';
 import { registerRoutes } from './routes.js';
 import { createListener } from './server.js';
 import { requireTerminatedTls } from './termination.js';
-import { decideTransport, type TlsMaterial } from './tls.js';
+import { decideTransport, type TlsMaterial, type TransportDecision } from './tls.js';
+import { applySocketPermissions, socketPathOf } from './unix-socket.js';
 import { watchCertificate, type CertificateReloader, type ReloadTrigger } from './tls-reload.js';
 
 /** Which listeners to run, as in `hydra serve all|public|admin`. */
@@ -28,7 +29,7 @@ export interface GatewayOptions {
   forceHttp?: boolean;
 }
 
-/** A running gateway. URLs carry the real port, so port 0 in config works. */
+/** A running gateway. URLs carry the real port, so port 0 in config works; a unix socket listener's is `unix:/path`. */
 export interface RunningGateway {
   publicUrl?: string;
   adminUrl?: string;
@@ -89,7 +90,14 @@ export function bindHost(listener: 'public' | 'admin', host: string): { host: st
 }
 const urlHost = (host: string): string => (host === '' || host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host);
 
-async function listen(app: FastifyInstance, listener: 'public' | 'admin', configured: string, port: number, tls: TlsMaterial | undefined): Promise<string> {
+async function listen(app: FastifyInstance, listener: 'public' | 'admin', config: GatewayOptions['config'], tls: TlsMaterial | undefined): Promise<string> {
+  const { host: configured, port, socket } = config.serve[listener];
+  const socketPath = socketPathOf(configured);
+  if (socketPath !== undefined) {
+    await app.listen({ path: socketPath, listenTextResolver: () => `listening at unix:${socketPath}` });
+    applySocketPermissions(socketPath, socket);
+    return `unix:${socketPath}`;
+  }
   const scheme = tls ? 'https' : 'http';
   const { host, reason } = bindHost(listener, configured);
   app.log.info({ host, reason }, `the ${listener} listener binds ${host}`);
@@ -110,7 +118,7 @@ function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: Cor
   });
   // Hydra checks the proxy on every plain-HTTP listener with the list set, whatever made it plain.
   const { allowTerminationFrom } = opts.config.serve[name].tls;
-  if (!tls && allowTerminationFrom.length > 0) requireTerminatedTls(app, allowTerminationFrom);
+  if (!tls && allowTerminationFrom.length > 0 && socketPathOf(opts.config.serve[name].host) === undefined) requireTerminatedTls(app, allowTerminationFrom);
   registerCors(app, opts.config.serve[name].cors, name === 'public' ? coreClientOriginCheck(core.oauth2) : undefined);
   instrumentListener(app, life.metrics);
   // RFC 9112 §9.6: `Connection: close` ends the connection after this response, so a client
@@ -143,9 +151,15 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const { config, logger } = opts;
   const names = (['public', 'admin'] as const).filter((name) => opts.serve === 'all' || opts.serve === name);
   // Each listener has its own TLS (serve.<listener>.tls over serve.tls); decided before anything opens.
-  const transports = new Map(names.map((name) => [name, decideTransport(config.serve[name].tls, { forceHttp: opts.forceHttp ?? false, dev: config.dev })]));
+  // A unix socket listener speaks plain HTTP: the socket file's permissions decide who reaches it (Hydra).
+  const transports = new Map(
+    names.map((name): [typeof name, TransportDecision] => [
+      name,
+      socketPathOf(config.serve[name].host) !== undefined ? { tls: undefined, reason: 'socket' } : decideTransport(config.serve[name].tls, { forceHttp: opts.forceHttp ?? false, dev: config.dev }),
+    ]),
+  );
   for (const [listener, transport] of transports) {
-    if (transport.tls !== undefined) continue;
+    if (transport.tls !== undefined || transport.reason === 'socket') continue;
     if (transport.reason === 'terminated') {
       logger.warn(
         { listener, allow_termination_from: config.serve[listener].tls.allowTerminationFrom },
@@ -186,7 +200,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     for (const [name, transport] of transports) {
       const app = buildListener(name, opts, core, transport.tls, life);
       listeners.push(app);
-      const url = await listen(app, name, config.serve[name].host, config.serve[name].port, transport.tls);
+      const url = await listen(app, name, config, transport.tls);
       if (name === 'public') result.publicUrl = url;
       else result.adminUrl = url;
       if (transport.tls && app.server instanceof HttpsServer) {

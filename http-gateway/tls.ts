@@ -60,9 +60,10 @@ export function loadTls(source: TlsSource): TlsMaterial | undefined {
 /**
  * How the listeners serve: `{ tls }` for HTTPS, `{ tls: undefined, reason }` for plain HTTP:
  * `forced` (--dangerous-force-http), `disabled` (serve.tls.enabled: false), `dev`, or
- * `terminated` (serve.tls.allow_termination_from: only a trusted proxy's requests are served).
+ * `terminated` (serve.tls.allow_termination_from: only a trusted proxy's requests are served), or
+ * `socket` (a unix socket listener, decided by app.ts).
  */
-export type TransportDecision = { tls: TlsMaterial } | { tls: undefined; reason: 'forced' | 'disabled' | 'dev' | 'terminated' };
+export type TransportDecision = { tls: TlsMaterial } | { tls: undefined; reason: 'forced' | 'disabled' | 'dev' | 'terminated' | 'socket' };
 
 /**
  * HTTPS when a certificate is configured; otherwise plain HTTP only when forced, turned off by

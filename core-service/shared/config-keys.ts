@@ -54,7 +54,6 @@ export const REFUSED_KEYS: readonly RefusedKey[] = [
   { path: 'urls.registration', feature: 'a registration page (prompt=registration)' },
   { path: 'urls.identity_provider', feature: 'logging out of Ory Kratos with the Hydra session' },
   { path: 'serve.*.base_url', feature: 'a per-listener base URL; set urls.self.public and urls.self.admin' },
-  { path: 'serve.*.socket', feature: 'unix sockets; listen on a host and port' },
   {
     path: 'serve.*.cors.options_passthrough',
     feature: 'passing preflight requests on to the handlers; the gateway answers them',

@@ -42,6 +42,13 @@ export interface TlsSource {
   keyPem?: string;
 }
 
+/** `serve.<listener>.socket`: applied to the socket file when `serve.<listener>.host` is `unix:/path`; '' leaves owner or group as created. */
+export interface UnixSocketConfig {
+  owner: string;
+  group: string;
+  mode: number;
+}
+
 /**
  * `serve.tls`: the certificate, plus Hydra's `enabled` (false: plain HTTP, as --dangerous-force-http)
  * and `allow_termination_from` (plain HTTP accepted only from these networks, through a
@@ -169,12 +176,12 @@ export interface Config {
   log: { level: LogLevel; format: 'json' | 'json_pretty' | 'text'; leakSensitiveValues: boolean; redactionText: string };
   serve: {
     /** `tls`: this listener's TLS, `serve.public.tls` over `serve.tls`. */
-    public: { host: string; port: number; cors: CorsConfig; requestLog: RequestLogConfig; limits: ListenerLimits; tls: ServeTls };
+    public: { host: string; port: number; cors: CorsConfig; requestLog: RequestLogConfig; limits: ListenerLimits; tls: ServeTls; socket: UnixSocketConfig };
     /**
      * `host` '' binds loopback only (unlike Hydra's all interfaces: the admin API is unauthenticated).
      * `authRequired`: admin routes demand `Authorization: Bearer <key of a serve.grpc.callers entry>`.
      */
-    admin: { host: string; port: number; authRequired: boolean; cors: CorsConfig; requestLog: RequestLogConfig; limits: ListenerLimits; tls: ServeTls };
+    admin: { host: string; port: number; authRequired: boolean; cors: CorsConfig; requestLog: RequestLogConfig; limits: ListenerLimits; tls: ServeTls; socket: UnixSocketConfig };
     grpc: {
       host: string;
       port: number;
@@ -300,6 +307,15 @@ const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     if (!Number.isInteger(n) || n < min || n > max) throw new Error(`"${String(raw)}" is not a whole number`);
     return n;
   });
+
+/** A file mode: a number (YAML `0o770` or `504`, as Hydra) or an octal string with a leading 0 (`0770`, `0o770`). */
+const fileMode = makeValidator<number>((raw) => {
+  const text = String(raw).trim();
+  const octal = /^0o?([0-7]+)$/i.exec(text)?.[1];
+  const n = typeof raw === 'number' ? raw : octal !== undefined ? parseInt(octal, 8) : Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 0o777) throw new Error(`"${text}" is not a file mode`);
+  return n;
+});
 
 const boolean = makeValidator<boolean>((raw) => {
   const text = String(raw).trim().toLowerCase();
@@ -495,6 +511,16 @@ function cidrList(get: (path: string) => unknown, path: string): string[] {
   return values;
 }
 
+/** `serve.<listener>.socket.*`: who owns the unix socket of `serve.<listener>.host: unix:/path`, and its mode (Hydra's default 0755). */
+function listenerSocketKeys(listener: 'public' | 'admin'): KeySpec[] {
+  const at = (name: string) => `serve.${listener}.socket.${name}`;
+  return [
+    key(at('owner'), text, 'a user name or uid', ''),
+    key(at('group'), text, 'a group name or gid', ''),
+    key(at('mode'), fileMode, 'a file mode such as 0o770 (YAML) or 0770', 0o755),
+  ];
+}
+
 /** `serve.<listener>.tls.*`: Hydra's per-listener TLS, each key falling back to `serve.tls`. */
 function listenerTlsKeys(listener: 'public' | 'admin'): KeySpec[] {
   const at = (name: string) => `serve.${listener}.tls.${name}`;
@@ -546,6 +572,8 @@ const KEYS: KeySpec[] = [
   key('serve.tls.allow_termination_from', list, 'a list of networks in CIDR notation such as 10.0.0.0/8 or fd00::/8', []),
   ...listenerTlsKeys('public'),
   ...listenerTlsKeys('admin'),
+  ...listenerSocketKeys('public'),
+  ...listenerSocketKeys('admin'),
   key('serve.cookies.same_site_mode', sameSiteMode, 'Strict, Lax, None', 'Lax'),
   key('serve.cookies.same_site_legacy_workaround', boolean, 'true or false', false),
   key('serve.cookies.domain', text, 'a cookie domain such as example.com', ''),
@@ -836,11 +864,11 @@ function toConfig(get: (path: string) => unknown): Config {
     return value;
   };
 
-  for (const listener of ['public', 'admin']) {
-    const path = `serve.${listener}.host`;
-    // Hydra listens on a unix socket for `unix:/path`; binding that as a host name would fail obscurely.
-    if (s(path).startsWith('unix:')) throw new ConfigError(`Tessera does not support \`${path}: unix:…\` (yet): unix sockets; listen on a host and port`);
-  }
+  const socketOf = (listener: 'public' | 'admin'): UnixSocketConfig => ({
+    owner: s(`serve.${listener}.socket.owner`),
+    group: s(`serve.${listener}.socket.group`),
+    mode: n(`serve.${listener}.socket.mode`),
+  });
 
   const publicPort = n('serve.public.port');
   const issuer = s('urls.self.issuer') || `http://127.0.0.1:${publicPort}/`;
@@ -904,6 +932,7 @@ function toConfig(get: (path: string) => unknown): Config {
         requestLog: { disableForHealth: b('serve.public.request_log.disable_for_health') },
         limits: listenerLimits(get, 'public'),
         tls: listenerTls('public'),
+        socket: socketOf('public'),
       },
       admin: {
         host: s('serve.admin.host'),
@@ -913,6 +942,7 @@ function toConfig(get: (path: string) => unknown): Config {
         requestLog: { disableForHealth: b('serve.admin.request_log.disable_for_health') },
         limits: listenerLimits(get, 'admin'),
         tls: listenerTls('admin'),
+        socket: socketOf('admin'),
       },
       grpc: {
         host: s('serve.grpc.host'),

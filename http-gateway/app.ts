@@ -118,7 +118,7 @@ function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: Cor
   });
   // Hydra checks the proxy on every plain-HTTP listener with the list set, whatever made it plain.
   const { allowTerminationFrom } = opts.config.serve[name].tls;
-  if (!tls && allowTerminationFrom.length > 0 && socketPathOf(opts.config.serve[name].host) === undefined) requireTerminatedTls(app, allowTerminationFrom);
+  if (!tls && allowTerminationFrom.length > 0 && socketPathOf(opts.config.serve[name].host) === undefined) requireTerminatedTls(app, allowTerminationFrom, opts.config.oauth2.exposeInternalErrors);
   registerCors(app, opts.config.serve[name].cors, name === 'public' ? coreClientOriginCheck(core.oauth2) : undefined);
   instrumentListener(app, life.metrics);
   // RFC 9112 §9.6: `Connection: close` ends the connection after this response, so a client

@@ -10,13 +10,18 @@
  */
 import { BlockList, isIPv4 } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { errorBody, HttpError } from './errors/http-error.js';
 
 /** Paths Hydra exempts (healthx.AliveCheckPath, ReadyCheckPath, prometheusx.MetricsPrometheusPath: here under /admin). */
 const EXEMPT = new Set(['/health/alive', '/health/ready', '/admin/metrics/prometheus']);
 
-/** Hydra's answer: 502 and herodot's body for a plain error (whose code field says 500, as herodot writes it). */
-function refusalBody(message: string): object {
-  return { error: { code: 500, status: 'Internal Server Error', message } };
+/**
+ * Hydra's answer: status 502 with the body its error enhancer makes of a plain Go error (fosite's
+ * unknown error, whose status_code says 500); the reason is fosite's debug detail, shown only
+ * with `oauth2.expose_internal_errors`.
+ */
+function refusal(reason: string): HttpError {
+  return new HttpError(errorBody('error', 'The error is unrecognizable', '', 500), { debug: reason });
 }
 
 /** The networks as a BlockList (`10.0.0.0/8`, `fd00::/8`); entries were validated by config.ts. */
@@ -39,7 +44,7 @@ function peerOf(request: FastifyRequest): { address: string; family: 'ipv4' | 'i
 }
 
 /** Refuses plain-HTTP requests that did not come through a trusted TLS-terminating proxy. */
-export function requireTerminatedTls(app: FastifyInstance, cidrs: readonly string[]): void {
+export function requireTerminatedTls(app: FastifyInstance, cidrs: readonly string[], exposeInternalErrors: boolean): void {
   const networks = networksOf(cidrs);
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '';
@@ -47,13 +52,13 @@ export function requireTerminatedTls(app: FastifyInstance, cidrs: readonly strin
     const peer = peerOf(request);
     if (peer === undefined || !networks.check(peer.address, peer.family)) {
       request.log.warn({ peer: peer?.address }, 'refused a plain-HTTP request: the peer is not in serve.tls.allow_termination_from');
-      return reply.code(502).send(refusalBody('can not serve request over insecure http'));
+      return reply.code(502).send(refusal('can not serve request over insecure http').bodyFor(exposeInternalErrors));
     }
     const proto = request.headers['x-forwarded-proto'];
     if (proto !== 'https') {
       request.log.warn({ x_forwarded_proto: proto ?? null }, 'refused a plain-HTTP request: X-Forwarded-Proto is not https');
       const message = proto === undefined || proto === '' ? 'can not serve request over insecure http' : `expected X-Forwarded-Proto header to be https but got: ${String(proto)}`;
-      return reply.code(502).send(refusalBody(message));
+      return reply.code(502).send(refusal(message).bodyFor(exposeInternalErrors));
     }
   });
 }

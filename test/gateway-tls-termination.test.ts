@@ -10,7 +10,8 @@ import { startGateway, type RunningGateway } from '../http-gateway/app.js';
 import { runProgram } from './support/processes.js';
 import { testConfig, testLogger, unusedPort } from './support/cluster.js';
 
-const REFUSED = { error: { code: 500, status: 'Internal Server Error', message: 'can not serve request over insecure http' } };
+/** Hydra's body for the refusal: its error enhancer's rendering of a plain Go error (status 502 nonetheless). */
+const REFUSED = { error: 'error', error_description: 'The error is unrecognizable', status_code: 500 };
 
 async function withGateway(env: Record<string, string>, run: (gw: RunningGateway) => Promise<void>): Promise<void> {
   const config = testConfig({ SERVE_GRPC_PORT: String(await unusedPort()), ...env });
@@ -44,10 +45,17 @@ describe('serve.tls.allow_termination_from', () => {
   test('refuses a listed network without X-Forwarded-Proto: https, with Hydra’s 502', async () => {
     await withGateway({ SERVE_TLS_ALLOW_TERMINATION_FROM: '127.0.0.1/32' }, async (gw) => {
       assert.deepEqual(await get(`${gw.publicUrl}/version`), { status: 502, body: REFUSED });
-      assert.deepEqual(await get(`${gw.publicUrl}/version`, { 'x-forwarded-proto': 'http' }), {
-        status: 502,
-        body: { error: { ...REFUSED.error, message: 'expected X-Forwarded-Proto header to be https but got: http' } },
-      });
+      assert.deepEqual(await get(`${gw.publicUrl}/version`, { 'x-forwarded-proto': 'http' }), { status: 502, body: REFUSED });
+    });
+  });
+
+  test('with oauth2.expose_internal_errors the refusal says why, in Hydra’s words', async () => {
+    await withGateway({ SERVE_TLS_ALLOW_TERMINATION_FROM: '127.0.0.1/32', OAUTH2_EXPOSE_INTERNAL_ERRORS: 'true' }, async (gw) => {
+      const missing = await get(`${gw.publicUrl}/version`);
+      assert.equal(missing.status, 502);
+      assert.equal((missing.body as { error_description: string }).error_description, 'The error is unrecognizable can not serve request over insecure http');
+      const wrong = await get(`${gw.publicUrl}/version`, { 'x-forwarded-proto': 'http' });
+      assert.match((wrong.body as { error_description: string }).error_description, /expected X-Forwarded-Proto header to be https but got: http$/);
     });
   });
 

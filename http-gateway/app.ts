@@ -13,7 +13,9 @@ import { createGatewayMetrics, instrumentListener, type GatewayMetrics } from '.
 import { apiDocument, type ApiDocument } from './openapi/document.js';
 import { registerRoutes } from './routes.js';
 import { createListener } from './server.js';
-import { decideTransport, type TlsMaterial } from './tls.js';
+import { requireTerminatedTls } from './termination.js';
+import { decideTransport, type TlsMaterial, type TransportDecision } from './tls.js';
+import { applySocketPermissions, socketPathOf } from './unix-socket.js';
 import { watchCertificate, type CertificateReloader, type ReloadTrigger } from './tls-reload.js';
 
 /** Which listeners to run, as in `hydra serve all|public|admin`. */
@@ -27,7 +29,7 @@ export interface GatewayOptions {
   forceHttp?: boolean;
 }
 
-/** A running gateway. URLs carry the real port, so port 0 in config works. */
+/** A running gateway. URLs carry the real port, so port 0 in config works; a unix socket listener's is `unix:/path`. */
 export interface RunningGateway {
   publicUrl?: string;
   adminUrl?: string;
@@ -88,7 +90,14 @@ export function bindHost(listener: 'public' | 'admin', host: string): { host: st
 }
 const urlHost = (host: string): string => (host === '' || host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host);
 
-async function listen(app: FastifyInstance, listener: 'public' | 'admin', configured: string, port: number, tls: TlsMaterial | undefined): Promise<string> {
+async function listen(app: FastifyInstance, listener: 'public' | 'admin', config: GatewayOptions['config'], tls: TlsMaterial | undefined): Promise<string> {
+  const { host: configured, port, socket } = config.serve[listener];
+  const socketPath = socketPathOf(configured);
+  if (socketPath !== undefined) {
+    await app.listen({ path: socketPath, listenTextResolver: () => `listening at unix:${socketPath}` });
+    applySocketPermissions(socketPath, socket);
+    return `unix:${socketPath}`;
+  }
   const scheme = tls ? 'https' : 'http';
   const { host, reason } = bindHost(listener, configured);
   app.log.info({ host, reason }, `the ${listener} listener binds ${host}`);
@@ -107,6 +116,9 @@ function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: Cor
     limits: opts.config.serve[name].limits,
     tls,
   });
+  // Hydra checks the proxy on every plain-HTTP listener with the list set, whatever made it plain.
+  const { allowTerminationFrom } = opts.config.serve[name].tls;
+  if (!tls && allowTerminationFrom.length > 0 && socketPathOf(opts.config.serve[name].host) === undefined) requireTerminatedTls(app, allowTerminationFrom, opts.config.oauth2.exposeInternalErrors);
   registerCors(app, opts.config.serve[name].cors, name === 'public' ? coreClientOriginCheck(core.oauth2) : undefined);
   instrumentListener(app, life.metrics);
   // RFC 9112 §9.6: `Connection: close` ends the connection after this response, so a client
@@ -137,13 +149,29 @@ function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: Cor
  */
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const { config, logger } = opts;
-  const transport = decideTransport(config.serve.tls, { forceHttp: opts.forceHttp ?? false, dev: config.dev });
-  if (!transport.tls) {
-    logger.warn(
-      { reason: transport.reason },
-      'SERVING PLAIN HTTP WITHOUT TLS. Authorization codes, tokens and client secrets cross the network in clear text. ' +
-        'Do this only behind a TLS-terminating proxy or on a development machine.',
-    );
+  const names = (['public', 'admin'] as const).filter((name) => opts.serve === 'all' || opts.serve === name);
+  // Each listener has its own TLS (serve.<listener>.tls over serve.tls); decided before anything opens.
+  // A unix socket listener speaks plain HTTP: the socket file's permissions decide who reaches it (Hydra).
+  const transports = new Map(
+    names.map((name): [typeof name, TransportDecision] => [
+      name,
+      socketPathOf(config.serve[name].host) !== undefined ? { tls: undefined, reason: 'socket' } : decideTransport(config.serve[name].tls, { forceHttp: opts.forceHttp ?? false, dev: config.dev }),
+    ]),
+  );
+  for (const [listener, transport] of transports) {
+    if (transport.tls !== undefined || transport.reason === 'socket') continue;
+    if (transport.reason === 'terminated') {
+      logger.warn(
+        { listener, allow_termination_from: config.serve[listener].tls.allowTerminationFrom },
+        'serving plain HTTP to a TLS-terminating proxy: only requests from serve.tls.allow_termination_from with X-Forwarded-Proto: https are answered',
+      );
+    } else {
+      logger.warn(
+        { listener, reason: transport.reason },
+        'SERVING PLAIN HTTP WITHOUT TLS. Authorization codes, tokens and client secrets cross the network in clear text. ' +
+          'Do this only behind a TLS-terminating proxy or on a development machine.',
+      );
+    }
   }
 
   const core = connectCore(hostPort(config.serve.grpc.host || '127.0.0.1', config.serve.grpc.port), config.core.tls, config.core.apiKey);
@@ -152,39 +180,36 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const metrics = createGatewayMetrics();
   const document: ApiDocument = apiDocument((app, name) => registerRoutes(app, name, { core, metrics, draining: () => false, document }));
   const life: ListenerLife = { metrics, draining: () => draining, document };
-  let certificates: CertificateReloader | undefined;
+  const certificates: CertificateReloader[] = [];
   const close = async (options: { drainDelayMs?: number } = {}): Promise<void> => {
     draining = true;
     const drainDelayMs = options.drainDelayMs ?? 0;
     if (listeners.length > 0) logger.info({ drain_delay_ms: drainDelayMs }, 'draining: /health/ready answers 503, every response closes its connection');
     if (drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
-    certificates?.close();
+    for (const reloader of certificates) reloader.close();
     // Connections with no request in flight go now; the ones answering close after their response.
     for (const app of listeners) app.server.closeIdleConnections();
     await Promise.allSettled(listeners.map((app) => closeWithin(app, CLOSE_TIMEOUT_MS)));
     core.close();
   };
 
-  const result: RunningGateway = { close, reloadTls: (trigger) => certificates?.reload(trigger) ?? false };
+  // Every listener re-reads its own certificate; true when any now serves a new one.
+  const reloadTls = (trigger: ReloadTrigger) => certificates.map((reloader) => reloader.reload(trigger)).some(Boolean);
+  const result: RunningGateway = { close, reloadTls };
   try {
-    if (opts.serve !== 'admin') {
-      const app = buildListener('public', opts, core, transport.tls, life);
+    for (const [name, transport] of transports) {
+      const app = buildListener(name, opts, core, transport.tls, life);
       listeners.push(app);
-      result.publicUrl = await listen(app, 'public', config.serve.public.host, config.serve.public.port, transport.tls);
-    }
-    if (opts.serve !== 'public') {
-      const app = buildListener('admin', opts, core, transport.tls, life);
-      listeners.push(app);
-      result.adminUrl = await listen(app, 'admin', config.serve.admin.host, config.serve.admin.port, transport.tls);
+      const url = await listen(app, name, config, transport.tls);
+      if (name === 'public') result.publicUrl = url;
+      else result.adminUrl = url;
+      if (transport.tls && app.server instanceof HttpsServer) {
+        certificates.push(watchCertificate({ source: config.serve[name].tls, current: transport.tls, servers: [app.server], logger: logger.child({ listener: name }) }));
+      }
     }
   } catch (err) {
     await close();
     throw err;
-  }
-  if (transport.tls) {
-    const servers: HttpsServer[] = [];
-    for (const app of listeners) if (app.server instanceof HttpsServer) servers.push(app.server);
-    certificates = watchCertificate({ source: config.serve.tls, current: transport.tls, servers, logger });
   }
   logger.info({ publicUrl: result.publicUrl, adminUrl: result.adminUrl, core: { host: config.serve.grpc.host, port: config.serve.grpc.port } }, 'gateway listening');
   return result;

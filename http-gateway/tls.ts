@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
-import type { TlsSource } from '../core-service/shared/config.js';
+import type { ServeTls, TlsSource } from '../core-service/shared/config.js';
 
 /** PEM key and certificate (chain) for node's https server. */
 export interface TlsMaterial {
@@ -23,8 +23,8 @@ export class TlsConfigError extends Error {
 
 const HOW_TO =
   'Provide a certificate with HTTPS_TLS_CERT_PATH and HTTPS_TLS_KEY_PATH (or inline PEM in HTTPS_TLS_CERT and HTTPS_TLS_KEY, ' +
-  'or the flags --https-tls-cert-path and --https-tls-key-path), or pass --dangerous-force-http to serve plain HTTP ' +
-  '(only behind a TLS-terminating proxy).';
+  'or the flags --https-tls-cert-path and --https-tls-key-path), or, behind a TLS-terminating proxy, set serve.tls.allow_termination_from to its networks ' +
+  '(or pass --dangerous-force-http, or set serve.tls.enabled to false, to serve plain HTTP to anyone).';
 
 /** Inline values may be PEM or base64 of a PEM (Hydra accepts both). */
 function pemOf(value: string): string {
@@ -57,17 +57,25 @@ export function loadTls(source: TlsSource): TlsMaterial | undefined {
   return { key, cert };
 }
 
-/** How the listeners serve: `{ tls }` for HTTPS, `{ tls: undefined, reason }` for plain HTTP. */
-export type TransportDecision = { tls: TlsMaterial } | { tls: undefined; reason: 'forced' | 'dev' };
+/**
+ * How the listeners serve: `{ tls }` for HTTPS, `{ tls: undefined, reason }` for plain HTTP:
+ * `forced` (--dangerous-force-http), `disabled` (serve.tls.enabled: false), `dev`, or
+ * `terminated` (serve.tls.allow_termination_from: only a trusted proxy's requests are served), or
+ * `socket` (a unix socket listener, decided by app.ts).
+ */
+export type TransportDecision = { tls: TlsMaterial } | { tls: undefined; reason: 'forced' | 'disabled' | 'dev' | 'terminated' | 'socket' };
 
 /**
- * HTTPS when a certificate is configured; otherwise plain HTTP only when forced or in dev mode.
+ * HTTPS when a certificate is configured; otherwise plain HTTP only when forced, turned off by
+ * configuration, terminated by a proxy from listed networks, or in dev mode.
  * Throws TlsConfigError telling the operator how to provide a certificate.
  */
-export function decideTransport(source: TlsSource, opts: { forceHttp: boolean; dev: boolean }): TransportDecision {
+export function decideTransport(source: ServeTls, opts: { forceHttp: boolean; dev: boolean }): TransportDecision {
   if (opts.forceHttp) return { tls: undefined, reason: 'forced' };
+  if (!source.enabled) return { tls: undefined, reason: 'disabled' };
   const tls = loadTls(source);
   if (tls) return { tls };
+  if (source.allowTerminationFrom.length > 0) return { tls: undefined, reason: 'terminated' };
   if (opts.dev) return { tls: undefined, reason: 'dev' };
   throw new TlsConfigError(`no TLS certificate is configured, so the gateway refuses to serve plain HTTP. ${HOW_TO}`);
 }

@@ -58,9 +58,6 @@ test('keys of features Tessera does not have are refused with "Tessera does not 
   assert.match(refusal(yaml('tracing:\n  provider: jaeger\n')), /Tessera does not support `tracing\.provider` \(yet\)/);
   assert.match(refusal(yaml('urls:\n  device:\n    verification: https://app/verify\n')), /Tessera does not support `urls\.device\.verification` \(yet\): the device authorization grant/);
   assert.match(refusal(yaml('oauth2:\n  grant:\n    jwt:\n      max_ttl: 1h\n')), /`oauth2\.grant\.jwt\.max_ttl` \(yet\): the JWT bearer grant/);
-  assert.match(refusal(yaml('serve:\n  admin:\n    socket:\n      mode: 493\n')), /`serve\.admin\.socket\.mode` \(yet\): unix sockets/);
-  assert.match(refusal(yaml('serve:\n  public:\n    host: unix:/run/hydra.sock\n')), /`serve\.public\.host: unix:…` \(yet\): unix sockets/);
-  assert.match(refusal(yaml('serve:\n  tls:\n    enabled: false\n')), /`serve\.tls\.enabled` \(yet\).*--dangerous-force-http/);
   assert.match(refusal(yaml('profiling: cpu\n')), /`profiling` \(yet\)/);
   // The same through the environment.
   assert.match(refusal(undefined, { TRACING_PROVIDER: 'otel' }), /Tessera does not support `tracing\.provider` \(yet\).*\(env TRACING_PROVIDER\)/);
@@ -254,12 +251,12 @@ test("a representative Hydra config loads but for exactly the refused keys, each
   const lines = refusal(yaml(HYDRA_CONFIG)).split('\n');
   assert.deepEqual(
     lines.map((line) => /`([^`]+)`/.exec(line)?.[1]),
-    ['serve.tls.allow_termination_from', 'tracing.provider'],
+    ['tracing.provider'],
     lines.join('\n'),
   );
   for (const line of lines) assert.match(line, /Tessera does not support `[^`]+` \(yet\): /);
-  // Without the two refused sections, the same file loads and every value is Hydra's.
-  const accepted = HYDRA_CONFIG.replace(/ {2}tls:\n {4}allow_termination_from: \[10\.0\.0\.0\/8\]\n/, '').replace(/tracing:\n(?: {2}.*\n)+/, '');
+  // Without the refused section, the same file loads and every value is Hydra's.
+  const accepted = HYDRA_CONFIG.replace(/tracing:\n(?: {2}.*\n)+/, '');
   const config = loadConfig({ file: yaml(accepted), env: {} });
   assert.equal(config.serve.cookies.names.session, 'my_session');
   assert.equal(config.oauth2.tokenHook?.auth?.name, 'Authorization');
@@ -267,6 +264,9 @@ test("a representative Hydra config loads but for exactly the refused keys, each
   assert.equal(config.webfinger.oidcDiscovery.clientRegistrationUrl, 'https://my-service.com/clients');
   assert.equal(config.serve.public.cors.maxAge, 10);
   assert.equal(config.urls.self.admin, 'https://admin.auth.example.com/');
+  assert.deepEqual(config.serve.tls.allowTerminationFrom, ['10.0.0.0/8']);
+  // Hydra writes the socket mode as a YAML number (493 is 0755).
+  assert.equal(loadConfig({ file: yaml('serve:\n  admin:\n    socket:\n      mode: 493\n'), env: {} }).serve.admin.socket.mode, 0o755);
 });
 
 const EXAMPLES = process.env.TESSERA_HYDRA_EXAMPLES;

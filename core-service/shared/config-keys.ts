@@ -54,18 +54,6 @@ export const REFUSED_KEYS: readonly RefusedKey[] = [
   { path: 'urls.registration', feature: 'a registration page (prompt=registration)' },
   { path: 'urls.identity_provider', feature: 'logging out of Ory Kratos with the Hydra session' },
   { path: 'serve.*.base_url', feature: 'a per-listener base URL; set urls.self.public and urls.self.admin' },
-  { path: 'serve.*.socket', feature: 'unix sockets; listen on a host and port' },
-  { path: 'serve.*.tls', feature: 'a certificate per listener; set serve.tls (one certificate for both listeners)' },
-  {
-    path: 'serve.tls.allow_termination_from',
-    feature: 'TLS terminated by a proxy from listed networks; run the gateway with --dangerous-force-http behind the proxy',
-  },
-  {
-    // The gateway serves HTTPS whenever serve.tls has a certificate, and plain HTTP only with --dangerous-force-http.
-    path: 'serve.tls.enabled',
-    feature: 'turning TLS off by configuration; pass --dangerous-force-http (or --dev) to serve plain HTTP',
-    switch: { path: 'serve.tls.enabled', harmless: [true, 'true'] },
-  },
   {
     path: 'serve.*.cors.options_passthrough',
     feature: 'passing preflight requests on to the handlers; the gateway answers them',

@@ -5,6 +5,7 @@
  * start; a bad value throws a ConfigError naming the key and what it accepts.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { cleanEnv, makeValidator, type ValidatorSpec } from 'envalid';
 import { parse as parseYaml } from 'yaml';
 import { checkDocument, checkEnvironment, envName } from './config-check.js';
@@ -39,6 +40,24 @@ export interface TlsSource {
   /** Inline PEM (or base64 of a PEM, as Hydra's `serve.tls.cert.base64`). */
   certPem?: string;
   keyPem?: string;
+}
+
+/** `serve.<listener>.socket`: applied to the socket file when `serve.<listener>.host` is `unix:/path`; '' leaves owner or group as created. */
+export interface UnixSocketConfig {
+  owner: string;
+  group: string;
+  mode: number;
+}
+
+/**
+ * `serve.tls`: the certificate, plus Hydra's `enabled` (false: plain HTTP, as --dangerous-force-http)
+ * and `allow_termination_from` (plain HTTP accepted only from these networks, through a
+ * TLS-terminating proxy that sets `X-Forwarded-Proto: https`).
+ */
+export interface ServeTls extends TlsSource {
+  enabled: boolean;
+  /** CIDRs (IPv4 or IPv6), validated at load. */
+  allowTerminationFrom: string[];
 }
 
 /**
@@ -156,12 +175,13 @@ export interface Config {
   /** `redactionText`: what replaces a sensitive value in logs ('' keeps Tessera's explanation). */
   log: { level: LogLevel; format: 'json' | 'json_pretty' | 'text'; leakSensitiveValues: boolean; redactionText: string };
   serve: {
-    public: { host: string; port: number; cors: CorsConfig; requestLog: RequestLogConfig; limits: ListenerLimits };
+    /** `tls`: this listener's TLS, `serve.public.tls` over `serve.tls`. */
+    public: { host: string; port: number; cors: CorsConfig; requestLog: RequestLogConfig; limits: ListenerLimits; tls: ServeTls; socket: UnixSocketConfig };
     /**
      * `host` '' binds loopback only (unlike Hydra's all interfaces: the admin API is unauthenticated).
      * `authRequired`: admin routes demand `Authorization: Bearer <key of a serve.grpc.callers entry>`.
      */
-    admin: { host: string; port: number; authRequired: boolean; cors: CorsConfig; requestLog: RequestLogConfig; limits: ListenerLimits };
+    admin: { host: string; port: number; authRequired: boolean; cors: CorsConfig; requestLog: RequestLogConfig; limits: ListenerLimits; tls: ServeTls; socket: UnixSocketConfig };
     grpc: {
       host: string;
       port: number;
@@ -173,7 +193,8 @@ export interface Config {
     };
     /** The core's Prometheus listener; port 0 disables it. */
     metrics: { host: string; port: number };
-    tls: TlsSource;
+    /** `serve.tls`, shared by both listeners; each listener's own is `serve.<listener>.tls` (above). */
+    tls: ServeTls;
     /** How the flow cookies are set (Hydra's `serve.cookies.*`). */
     cookies: CookiesConfig;
     /**
@@ -286,6 +307,15 @@ const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     if (!Number.isInteger(n) || n < min || n > max) throw new Error(`"${String(raw)}" is not a whole number`);
     return n;
   });
+
+/** A file mode: a number (YAML `0o770` or `504`, as Hydra) or an octal string with a leading 0 (`0770`, `0o770`). */
+const fileMode = makeValidator<number>((raw) => {
+  const text = String(raw).trim();
+  const octal = /^0o?([0-7]+)$/i.exec(text)?.[1];
+  const n = typeof raw === 'number' ? raw : octal !== undefined ? parseInt(octal, 8) : Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 0o777) throw new Error(`"${text}" is not a file mode`);
+  return n;
+});
 
 const boolean = makeValidator<boolean>((raw) => {
   const text = String(raw).trim().toLowerCase();
@@ -464,6 +494,46 @@ function webhookKeys(path: string): KeySpec[] {
   ];
 }
 
+/** A network in CIDR notation: an IPv4 or IPv6 address, a slash and a prefix length in range. */
+function isCidr(value: string): boolean {
+  const match = /^([^/]+)\/(\d{1,3})$/.exec(value);
+  if (!match) return false;
+  const family = isIP(match[1] ?? '');
+  return family !== 0 && Number(match[2]) <= (family === 4 ? 32 : 128);
+}
+
+function cidrList(get: (path: string) => unknown, path: string): string[] {
+  const values = get(path) as string[];
+  const bad = values.filter((value) => !isCidr(value));
+  if (bad.length > 0) {
+    throw new ConfigError(`${path} (env ${envName(path)}) is invalid: ${bad.map((v) => JSON.stringify(v)).join(', ')}; allowed: networks in CIDR notation such as 10.0.0.0/8 or fd00::/8`);
+  }
+  return values;
+}
+
+/** `serve.<listener>.socket.*`: who owns the unix socket of `serve.<listener>.host: unix:/path`, and its mode (Hydra's default 0755). */
+function listenerSocketKeys(listener: 'public' | 'admin'): KeySpec[] {
+  const at = (name: string) => `serve.${listener}.socket.${name}`;
+  return [
+    key(at('owner'), text, 'a user name or uid', ''),
+    key(at('group'), text, 'a group name or gid', ''),
+    key(at('mode'), fileMode, 'a file mode such as 0o770 (YAML) or 0770', 0o755),
+  ];
+}
+
+/** `serve.<listener>.tls.*`: Hydra's per-listener TLS, each key falling back to `serve.tls`. */
+function listenerTlsKeys(listener: 'public' | 'admin'): KeySpec[] {
+  const at = (name: string) => `serve.${listener}.tls.${name}`;
+  return [
+    key(at('cert.path'), text, 'a file path', ''),
+    key(at('key.path'), text, 'a file path', ''),
+    key(at('cert.base64'), text, 'a base64-encoded PEM certificate', ''),
+    key(at('key.base64'), text, 'a base64-encoded PEM key', ''),
+    key(at('enabled'), boolean, 'true or false', undefined),
+    key(at('allow_termination_from'), list, 'a list of networks in CIDR notation such as 10.0.0.0/8 or fd00::/8', []),
+  ];
+}
+
 /** Every key Tessera reads, with its default and what it accepts (for error messages). */
 const KEYS: KeySpec[] = [
   key('dsn', text, 'a DSN: postgres://…, mysql://…, sqlite://path, or memory', ''),
@@ -498,6 +568,12 @@ const KEYS: KeySpec[] = [
   key('serve.tls.key.path', text, 'a file path', ''),
   key('serve.tls.cert.base64', text, 'a base64-encoded PEM certificate', ''),
   key('serve.tls.key.base64', text, 'a base64-encoded PEM key', ''),
+  key('serve.tls.enabled', boolean, 'true or false', true),
+  key('serve.tls.allow_termination_from', list, 'a list of networks in CIDR notation such as 10.0.0.0/8 or fd00::/8', []),
+  ...listenerTlsKeys('public'),
+  ...listenerTlsKeys('admin'),
+  ...listenerSocketKeys('public'),
+  ...listenerSocketKeys('admin'),
   key('serve.cookies.same_site_mode', sameSiteMode, 'Strict, Lax, None', 'Lax'),
   key('serve.cookies.same_site_legacy_workaround', boolean, 'true or false', false),
   key('serve.cookies.domain', text, 'a cookie domain such as example.com', ''),
@@ -788,17 +864,17 @@ function toConfig(get: (path: string) => unknown): Config {
     return value;
   };
 
-  for (const listener of ['public', 'admin']) {
-    const path = `serve.${listener}.host`;
-    // Hydra listens on a unix socket for `unix:/path`; binding that as a host name would fail obscurely.
-    if (s(path).startsWith('unix:')) throw new ConfigError(`Tessera does not support \`${path}: unix:…\` (yet): unix sockets; listen on a host and port`);
-  }
+  const socketOf = (listener: 'public' | 'admin'): UnixSocketConfig => ({
+    owner: s(`serve.${listener}.socket.owner`),
+    group: s(`serve.${listener}.socket.group`),
+    mode: n(`serve.${listener}.socket.mode`),
+  });
 
   const publicPort = n('serve.public.port');
   const issuer = s('urls.self.issuer') || `http://127.0.0.1:${publicPort}/`;
   const publicUrl = s('urls.self.public') || issuer;
   const base64 = (value: string) => (value ? Buffer.from(value, 'base64').toString('utf8') : undefined);
-  const tls: TlsSource = {};
+  const tls: ServeTls = { enabled: b('serve.tls.enabled'), allowTerminationFrom: cidrList(get, 'serve.tls.allow_termination_from') };
   const certPath = s('https.tls.cert.path') || s('serve.tls.cert.path');
   const keyPath = s('https.tls.key.path') || s('serve.tls.key.path');
   const certPem = s('https.tls.cert') || base64(s('serve.tls.cert.base64'));
@@ -807,6 +883,23 @@ function toConfig(get: (path: string) => unknown): Config {
   if (keyPath) tls.keyPath = keyPath;
   if (certPem) tls.certPem = certPem;
   if (keyPem) tls.keyPem = keyPem;
+  /**
+   * `serve.<listener>.tls` overrides `serve.tls` for that listener, as in Hydra. A listener that
+   * names any certificate or key of its own uses only its own pair, never half of the shared one.
+   */
+  const listenerTls = (listener: 'public' | 'admin'): ServeTls => {
+    const at = (name: string) => `serve.${listener}.tls.${name}`;
+    const enabled = get(at('enabled')) as boolean | undefined;
+    const own = cidrList(get, at('allow_termination_from'));
+    const result: ServeTls = { enabled: enabled ?? tls.enabled, allowTerminationFrom: own.length > 0 ? own : tls.allowTerminationFrom };
+    const ownCert = { certPath: s(at('cert.path')), keyPath: s(at('key.path')), certPem: base64(s(at('cert.base64'))), keyPem: base64(s(at('key.base64'))) };
+    if (!Object.values(ownCert).some(Boolean)) return { ...tls, ...result };
+    if (ownCert.certPath) result.certPath = ownCert.certPath;
+    if (ownCert.keyPath) result.keyPath = ownCert.keyPath;
+    if (ownCert.certPem) result.certPem = ownCert.certPem;
+    if (ownCert.keyPem) result.keyPem = ownCert.keyPem;
+    return result;
+  };
   const grpcTls: GrpcServerTlsSource = {};
   const grpcCertPem = base64(s('serve.grpc.tls.cert.base64'));
   const grpcKeyPem = base64(s('serve.grpc.tls.key.base64'));
@@ -838,6 +931,8 @@ function toConfig(get: (path: string) => unknown): Config {
         cors: corsConfig(get, 'public'),
         requestLog: { disableForHealth: b('serve.public.request_log.disable_for_health') },
         limits: listenerLimits(get, 'public'),
+        tls: listenerTls('public'),
+        socket: socketOf('public'),
       },
       admin: {
         host: s('serve.admin.host'),
@@ -846,6 +941,8 @@ function toConfig(get: (path: string) => unknown): Config {
         cors: corsConfig(get, 'admin'),
         requestLog: { disableForHealth: b('serve.admin.request_log.disable_for_health') },
         limits: listenerLimits(get, 'admin'),
+        tls: listenerTls('admin'),
+        socket: socketOf('admin'),
       },
       grpc: {
         host: s('serve.grpc.host'),

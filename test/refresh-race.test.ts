@@ -84,6 +84,17 @@ function report(name: string, f: RaceFigures): void {
 
 const figures = (): RaceFigures => ({ races: 0, winners: [], reuseReported: 0, survivors: 0, serverErrors: 0, deadOnArrival: 0, maxLiveRefreshTokens: 0 });
 
+/** Counts one race into `f`: its winners, its 5xx, and whether any loser was told of reuse. */
+function tally(f: RaceFigures, answers: Answer[]): { won: Answer[]; reused: boolean } {
+  const won = answers.filter((a) => a.status === 200);
+  const reused = answers.some((a) => a.status === 400 && REUSE_REPORTED.test(String(a.body.error_description)));
+  f.races += 1;
+  f.winners.push(won.length);
+  f.serverErrors += answers.filter((a) => a.status >= 500).length;
+  if (reused) f.reuseReported += 1;
+  return { won, reused };
+}
+
 /** PARALLEL refreshes of one refresh token, spread over the cores. */
 function refreshRace(ep: Endpoints, token: string): Promise<Answer[]> {
   const auth = basic(client.client_id, client.client_secret);
@@ -108,12 +119,8 @@ async function strictRefreshProbe(ep: Endpoints, mint: () => Promise<{ access_to
   await eachFamily(async () => {
     const first = await mint();
     const answers = await refreshRace(ep, first.refresh_token ?? '');
-    const won = answers.filter((a) => a.status === 200);
-    f.races += 1;
-    f.winners.push(won.length);
-    f.serverErrors += answers.filter((a) => a.status >= 500).length;
-    if (answers.some((a) => a.status === 400 && REUSE_REPORTED.test(String(a.body.error_description)))) {
-      f.reuseReported += 1;
+    const { won, reused } = tally(f, answers);
+    if (reused) {
       const issued = [first.access_token, first.refresh_token ?? '', ...won.flatMap((a) => [String(a.body.access_token), String(a.body.refresh_token)])];
       f.survivors += await countActive(ep.admin, issued);
     }
@@ -138,11 +145,7 @@ async function replayDuringRefreshProbe(ep: Endpoints, mint: () => Promise<{ acc
         postForm(ep.pub[i % ep.pub.length] ?? '', '/oauth2/token', [['grant_type', 'refresh_token'], ['refresh_token', i % 2 === 0 ? live : (first.refresh_token ?? '')]], auth),
       ),
     );
-    const won = answers.filter((a) => a.status === 200);
-    f.races += 1;
-    f.winners.push(won.length);
-    f.serverErrors += answers.filter((a) => a.status >= 500).length;
-    if (answers.some((a) => a.status === 400 && REUSE_REPORTED.test(String(a.body.error_description)))) f.reuseReported += 1;
+    const { won } = tally(f, answers);
     const issued = [String(rotated.body.access_token), live, ...won.flatMap((a) => [String(a.body.access_token), String(a.body.refresh_token)])];
     f.survivors += await countActive(ep.admin, issued);
   });
@@ -154,12 +157,8 @@ async function codeProbe(ep: Endpoints, mintCode: () => Promise<string>): Promis
   const f = figures();
   await eachFamily(async () => {
     const answers = await codeRace(ep, await mintCode());
-    const won = answers.filter((a) => a.status === 200);
-    f.races += 1;
-    f.winners.push(won.length);
-    f.serverErrors += answers.filter((a) => a.status >= 500).length;
-    if (answers.some((a) => a.status === 400 && REUSE_REPORTED.test(String(a.body.error_description)))) {
-      f.reuseReported += 1;
+    const { won, reused } = tally(f, answers);
+    if (reused) {
       f.survivors += await countActive(ep.admin, won.flatMap((a) => [String(a.body.access_token), String(a.body.refresh_token)]));
     }
   });
@@ -175,14 +174,10 @@ async function graceProbe(ep: Endpoints, mint: () => Promise<{ access_token: str
   await eachFamily(async () => {
     const first = await mint();
     const answers = await refreshRace(ep, first.refresh_token ?? '');
-    const won = answers.filter((a) => a.status === 200);
-    f.races += 1;
-    f.winners.push(won.length);
-    f.serverErrors += answers.filter((a) => a.status >= 500).length;
+    const { won, reused } = tally(f, answers);
     const issuedAccess = won.map((a) => String(a.body.access_token));
     const issuedRefresh = [first.refresh_token ?? '', ...won.map((a) => String(a.body.refresh_token))];
-    if (answers.some((a) => a.status === 400 && REUSE_REPORTED.test(String(a.body.error_description)))) {
-      f.reuseReported += 1;
+    if (reused) {
       f.survivors += await countActive(ep.admin, [first.access_token, ...issuedAccess, ...issuedRefresh]);
     } else {
       f.deadOnArrival += issuedAccess.length - (await countActive(ep.admin, issuedAccess));

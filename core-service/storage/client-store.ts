@@ -5,11 +5,13 @@
  * booleans, bigint and dates for each dialect.
  */
 import { UniqueConstraintViolationException, type EntityData } from '@mikro-orm/core';
+import type { Knex } from '@mikro-orm/knex';
 import type { StoredClient } from '../clients/client.js';
 import type { ClientPageQuery, ClientStore } from '../clients/store.js';
 import { errors } from '../shared/errors.js';
 import { ClientSchema } from './entities.js';
 import { ConsentSessionSchema } from './flow-entities.js';
+import { NO_CHANGE_FEED, type Change, type ChangeFeed } from './change-feed.js';
 import type { Orm } from './orm.js';
 import { TokenSchema } from './token-entities.js';
 
@@ -17,7 +19,11 @@ import { TokenSchema } from './token-entities.js';
 const CASCADE_BATCH = 1000;
 
 export class SqlClientStore implements ClientStore {
-  constructor(private readonly orm: Orm) {}
+  constructor(
+    private readonly orm: Orm,
+    /** Where updates and deletions are announced to the caches of every core replica. */
+    private readonly feed: ChangeFeed = NO_CHANGE_FEED,
+  ) {}
 
   async create(client: StoredClient): Promise<void> {
     try {
@@ -54,8 +60,7 @@ export class SqlClientStore implements ClientStore {
   async update(client: StoredClient): Promise<boolean> {
     // created_at records the registration and never changes (RFC 7591 §3.2.1 client_id_issued_at).
     const { client_id, created_at: _createdAt, ...changes } = client;
-    const affected = await this.em().nativeUpdate(ClientSchema, { client_id }, changes);
-    return affected > 0;
+    return this.announced([{ topic: 'client', clientId: client_id }], async (em) => (await em.nativeUpdate(ClientSchema, { client_id }, changes)) > 0);
   }
 
   async delete(clientId: string): Promise<boolean> {
@@ -72,8 +77,18 @@ export class SqlClientStore implements ClientStore {
         if (batch > 0) await em.getConnection().execute(`DELETE FROM ${schema.meta.tableName} WHERE ${key} IN (${keys.map(() => '?').join(', ')})`, keys, 'run');
       }
     }
-    const affected = await em.nativeDelete(ClientSchema, { client_id: clientId });
-    return affected > 0;
+    return this.announced([{ topic: 'client', clientId }], async (tem) => (await tem.nativeDelete(ClientSchema, { client_id: clientId })) > 0);
+  }
+
+  /** Runs `work` in a transaction that also publishes `changes`, then applies them to this replica's caches. */
+  private async announced<T>(changes: Change[], work: (em: ReturnType<SqlClientStore['em']>) => Promise<T>): Promise<T> {
+    const result = await this.em().transactional(async (em) => {
+      const outcome = await work(em);
+      await this.feed.publish(em.getTransactionContext<Knex.Transaction>() ?? em.getKnex(), changes);
+      return outcome;
+    });
+    this.feed.applyLocally(changes);
+    return result;
   }
 
   private em() {

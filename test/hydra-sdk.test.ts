@@ -36,7 +36,6 @@ const PENDING: Record<string, string> = {
   'OidcApi.getOidcDynamicClient': 'OpenID Connect Dynamic Client Registration is not implemented yet',
   'OidcApi.setOidcDynamicClient': 'OpenID Connect Dynamic Client Registration is not implemented yet',
   'OidcApi.deleteOidcDynamicClient': 'OpenID Connect Dynamic Client Registration is not implemented yet',
-  'OidcApi.createVerifiableCredential': 'OpenID for Verifiable Credential Issuance is not implemented yet',
 };
 
 /** Every public method of an SDK API class (the generated classes define them on the prototype). */

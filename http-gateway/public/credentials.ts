@@ -9,10 +9,9 @@ import { sendError, toHttpError } from '../errors/handlers.js';
 import { call } from '../grpc-client/call.js';
 import { operation, ref } from '../openapi/schemas.js';
 
-/** Hydra's CreateVerifiableCredentialRequestBody (`types` is read by neither Hydra nor Tessera). */
+/** What the route reads of Hydra's CreateVerifiableCredentialRequestBody; Hydra ignores its `types` too. */
 interface CredentialBody {
   format?: string;
-  types?: string[];
   proof?: { proof_type?: string; jwt?: string };
 }
 

@@ -59,14 +59,14 @@ for (const db of testDatabases()) {
       assert.ok(validate(value), `${name}: ${api.errorsText(validate)} in ${JSON.stringify(value)}`);
     };
 
-    /** Logs alice in with `scope`, consenting to `grantScope`, and redeems the code. */
-    async function login(scope: string, grantScope: string[]): Promise<Record<string, unknown>> {
+    /** Logs alice in with `scope`, consenting to `grantScope`, and redeems the code as `who`. */
+    async function login(scope: string, grantScope: string[], who = client): Promise<Record<string, unknown>> {
       const url = new URL('/oauth2/auth', ISSUER);
-      url.search = new URLSearchParams({ client_id: client.client_id, response_type: 'code', redirect_uri: REDIRECT, scope, state: 'vc-state-0123456789' }).toString();
+      url.search = new URLSearchParams({ client_id: who.client_id, response_type: 'code', redirect_uri: REDIRECT, scope, state: 'vc-state-0123456789' }).toString();
       const back = await runFlow(new Browser({ [new URL(ISSUER).origin]: pub }), app, url, { grantScope, idTokenClaims: { email: 'alice@example.com', sub: 'mallory', id: 'did:example:forged' } });
       const code = param(back.location, 'code') ?? '';
       assert.notEqual(code, '', back.location);
-      const res = await postForm(pub, '/oauth2/token', [['grant_type', 'authorization_code'], ['code', code], ['redirect_uri', REDIRECT]], basic(client.client_id, client.client_secret));
+      const res = await postForm(pub, '/oauth2/token', [['grant_type', 'authorization_code'], ['code', code], ['redirect_uri', REDIRECT]], basic(who.client_id, who.client_secret));
       assert.equal(res.status, 200, res.text);
       return res.body;
     }
@@ -185,6 +185,26 @@ for (const db of testDatabases()) {
         const { sub } = decodeJwt(String(res.body.credential_draft_00));
         assert.equal(sub, didOf(me.jwk), alg);
       }
+    });
+
+    test('a JWT access token (the client\'s access_token_strategy) obtains a credential the same way', async () => {
+      if (!cluster) throw new Error('cluster not started');
+      const jwtClient = await createClient(cluster.adminUrl, {
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        scope: SCOPE,
+        redirect_uris: [REDIRECT],
+        access_token_strategy: 'jwt',
+      });
+      const jwtTokens = await login(SCOPE, ['openid', 'userinfo_credential_draft_00'], jwtClient);
+      assert.equal(String(jwtTokens.access_token).split('.').length, 3, 'a JWT access token');
+      const me = await holder('EdDSA');
+      const res = await credentials({ format: 'jwt_vc_json', proof: { proof_type: 'jwt', jwt: await proof(me, { nonce: jwtTokens.c_nonce_draft_00 }) } }, bearer(jwtTokens.access_token));
+      assert.equal(res.status, 200, res.text);
+      assert.equal(decodeJwt(String(res.body.credential_draft_00)).sub, didOf(me.jwk));
+      // The nonce is bound to the token it came with: the opaque token's nonce does not serve this one.
+      const crossed = await credentials({ format: 'jwt_vc_json', proof: { proof_type: 'jwt', jwt: await proof(me, { nonce: tokens.c_nonce_draft_00 }) } }, bearer(jwtTokens.access_token));
+      refused(crossed, 400, 'invalid_request', /The nonce is invalid\./);
     });
 
     test('no token, an unknown, revoked or refresh token: refused as Hydra does', async () => {

@@ -7,7 +7,7 @@
  * fresh nonce instead (Hydra's "priming" answer).
  */
 import { randomUUID } from 'node:crypto';
-import { SignJWT, decodeProtectedHeader, importJWK, jwtVerify, type JWK, type KeyObject } from 'jose';
+import { SignJWT, decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
 import { ID_TOKEN_KEY_SET } from '../keys/service.js';
 import { OAuthError } from '../shared/errors.js';
 import { grantSessionOf } from '../tokens/grant-issuer.js';
@@ -64,7 +64,7 @@ function bearerOf(header: string): string {
 }
 
 /** The holder's public key from the proof's `jwk` header (Hydra: josex.LoadJSONWebKey, public only). */
-async function holderKey(proofJwt: string): Promise<{ jwk: JWK; key: KeyObject | Uint8Array }> {
+async function holderKey(proofJwt: string): Promise<{ jwk: JWK; key: Awaited<ReturnType<typeof importJWK>> }> {
   if (!proofJwt.includes('.')) throw invalidRequest('The JWT in the proof is malformed.');
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
@@ -77,8 +77,7 @@ async function holderKey(proofJwt: string): Promise<{ jwk: JWK; key: KeyObject |
   // A private member would publish the holder's secret inside the credential's did:jwk.
   if (typeof jwk !== 'object' || jwk === null || PRIVATE_MEMBERS.some((member) => member in jwk)) throw malformedJwk;
   try {
-    const key = await importJWK(jwk, typeof header.alg === 'string' ? header.alg : undefined);
-    return { jwk, key: key as KeyObject | Uint8Array };
+    return { jwk, key: await importJWK(jwk, typeof header.alg === 'string' ? header.alg : undefined) };
   } catch {
     throw malformedJwk;
   }

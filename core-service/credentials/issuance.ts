@@ -101,8 +101,9 @@ export function createCredentialIssuance(deps: CredentialIssuanceDeps) {
       }
       if (found.record.kind !== 'access_token') throw invalidRequest('The provided token is not an access token.');
       const session = grantSessionOf(found.record);
-      // The issue's rule (Hydra checks no scope here): only a token granted the credential scope
-      // obtains a credential, the same condition under which the token response offers a nonce.
+      // Tessera's rule (Hydra checks no scope here; README, Differences from Hydra): only a token
+      // granted the credential scope obtains a credential, the condition under which the token
+      // response offers a nonce, since the credential attests the user's identity claims.
       if (!grantsCredential(found.record.scope)) {
         throw new OAuthError('insufficient_scope', { hint: `The access token was not granted the "openid" and "${CREDENTIAL_SCOPE}" scopes.` });
       }

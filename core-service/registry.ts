@@ -43,6 +43,9 @@ import { createOpaqueTokenCodec } from './tokens/opaque.js';
 import { createRevoker } from './tokens/revocation.js';
 import { createTokenEndpoint } from './tokens/token-endpoint.js';
 import { createClientOriginCheck } from './cors/client-origins.js';
+import { CREDENTIALS_SUPPORTED, createCredentialIssuance } from './credentials/issuance.js';
+import { createCredentialNonces } from './credentials/nonce.js';
+import { withCredentialNonce } from './credentials/token-response.js';
 import { createTokenHooks } from './tokens/token-hooks.js';
 
 export interface RegistryDeps {
@@ -172,10 +175,13 @@ export function buildRegistry(deps: RegistryDeps) {
     }),
     authorizationCodeGrant({ codec, tokens: tokenStore, issuer: grantTokenIssuer, hooks, now }),
   ];
+  // Verifiable credentials: the token endpoint offers a nonce, `/credentials` checks it.
+  const credentialNonces = createCredentialNonces({ systemSecrets: config.secrets.system, ttlMs: config.ttl.vcNonce, now });
   const tokenEndpoint = createTokenEndpoint({
     authenticator,
     grants,
     issuer,
+    populate: [(body) => withCredentialNonce(credentialNonces, body)],
     onIssued: (grantType) => metrics.tokensIssued.inc({ grant_type: grantType }),
   });
   const introspector = createIntrospector({ lookup, issuer, scopeStrategy: config.strategies.scope, now });
@@ -187,11 +193,19 @@ export function buildRegistry(deps: RegistryDeps) {
     issuer,
     now,
   });
+  const credentials = createCredentialIssuance({
+    lookup,
+    nonces: credentialNonces,
+    signingKey: (set) => keys.signingKey(set),
+    issuer,
+    now,
+  });
   const discovery = createDiscovery({
     config,
     signingKey: (set) => keys.signingKey(set),
     responseTypes: SUPPORTED_RESPONSE_TYPES,
     tokenGrantTypes: grants.map((grant) => grant.grantType),
+    credentialsSupported: CREDENTIALS_SUPPORTED,
   });
 
   const corsOrigins = createClientOriginCheck({ getClient: (clientId) => clientStore.get(clientId), lookup, now });
@@ -264,6 +278,7 @@ export function buildRegistry(deps: RegistryDeps) {
     introspector,
     revoker,
     userinfo,
+    credentials,
     discovery,
     corsOrigins,
     tokenEndpointUrl: tokenEndpointUrl(config),

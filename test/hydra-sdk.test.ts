@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Configuration, JwkApi, MetadataApi, OAuth2Api, OidcApi, WellknownApi } from '@ory/hydra-client';
+import { SignJWT, decodeJwt, exportJWK, generateKeyPair } from 'jose';
 import { Browser, param } from './support/browser.js';
 import { startCluster, type Cluster } from './support/cluster.js';
 import { testDatabases, type CreatedDatabase } from './support/databases.js';
@@ -36,7 +37,6 @@ const PENDING: Record<string, string> = {
   'OidcApi.getOidcDynamicClient': 'OpenID Connect Dynamic Client Registration is not implemented yet',
   'OidcApi.setOidcDynamicClient': 'OpenID Connect Dynamic Client Registration is not implemented yet',
   'OidcApi.deleteOidcDynamicClient': 'OpenID Connect Dynamic Client Registration is not implemented yet',
-  'OidcApi.createVerifiableCredential': 'OpenID for Verifiable Credential Issuance is not implemented yet',
 };
 
 /** Every public method of an SDK API class (the generated classes define them on the prototype). */
@@ -334,6 +334,47 @@ for (const db of testDatabases()) {
       assert.deepEqual((await oauth2.introspectOAuth2Token({ token: accessToken })).data, { active: false });
       const refused = await failure(oidcWith(accessToken).getOidcUserInfo());
       assert.equal(refused.status, 401);
+    });
+
+    test('OidcApi.createVerifiableCredential: a request without a proof answers a nonce, a proof signed with the holder key gets a credential', async () => {
+      const registered = await oauth2.createOAuth2Client({
+        oAuth2Client: { redirect_uris: [REDIRECT], grant_types: ['authorization_code'], response_types: ['code'], scope: 'openid userinfo_credential_draft_00' },
+      });
+      const holderApp = { id: registered.data.client_id ?? '', secret: registered.data.client_secret ?? '' };
+      const login = browser();
+      const url = new URL('/oauth2/auth', ISSUER);
+      url.search = new URLSearchParams({ client_id: holderApp.id, response_type: 'code', redirect_uri: REDIRECT, scope: 'openid userinfo_credential_draft_00', state: 'sdk-state-0123456789' }).toString();
+      const loginChallenge = param((await login.go(url)).location, 'login_challenge') ?? '';
+      const accepted = await oauth2.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: 'carol' } });
+      const consentChallenge = param((await login.go(accepted.data.redirect_to)).location, 'consent_challenge') ?? '';
+      const granted = await oauth2.acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'userinfo_credential_draft_00'] } });
+      const code = param((await login.go(granted.data.redirect_to)).location, 'code') ?? '';
+      const asHolderApp = recorded(new OAuth2Api(new Configuration({ basePath: pub, username: holderApp.id, password: holderApp.secret })), 'OAuth2Api', called);
+      const tokens = await asHolderApp.oauth2TokenExchange({ grantType: 'authorization_code', code, redirectUri: REDIRECT });
+      assert.equal(typeof (tokens.data as Record<string, unknown>).c_nonce_draft_00, 'string', 'the token response offers a nonce');
+      // Hydra's document gives this operation no security scheme, so the SDK sends the bearer token only as a header the caller sets.
+      const withToken = { headers: { Authorization: `Bearer ${tokens.data.access_token ?? ''}` } };
+      const types = ['VerifiableCredential', 'UserInfoCredential'];
+
+      const primed = await failure(oidc.createVerifiableCredential({ createVerifiableCredentialRequestBody: { format: 'jwt_vc_json', types } }, withToken));
+      assert.equal(primed.status, 400);
+      assert.equal(primed.data.error, 'missing_proof');
+      assert.equal(typeof primed.data.c_nonce, 'string');
+
+      const { publicKey, privateKey } = await generateKeyPair('ES256');
+      const jwk = await exportJWK(publicKey);
+      const sign = (nonce: unknown) => new SignJWT({ nonce }).setProtectedHeader({ alg: 'ES256', jwk }).sign(privateKey);
+      const issued = await oidc.createVerifiableCredential({ createVerifiableCredentialRequestBody: { format: 'jwt_vc_json', types, proof: { proof_type: 'jwt', jwt: await sign(primed.data.c_nonce) } } }, withToken);
+      assert.equal(issued.status, 200);
+      assert.equal(issued.data.format, 'jwt_vc_json');
+      const claims = decodeJwt(issued.data.credential_draft_00 ?? '');
+      assert.equal(claims.sub, `did:jwk:${Buffer.from(JSON.stringify(jwk)).toString('base64url')}`);
+      assert.equal((claims.vc as { credentialSubject: { sub: string } }).credentialSubject.sub, 'carol');
+
+      const forged = await failure(oidc.createVerifiableCredential({ createVerifiableCredentialRequestBody: { format: 'jwt_vc_json', types, proof: { proof_type: 'jwt', jwt: await sign('invalid nonce') } } }, withToken));
+      assert.deepEqual([forged.status, forged.data.error], [400, 'invalid_request']);
+      const anonymous = await failure(oidc.createVerifiableCredential({ createVerifiableCredentialRequestBody: { format: 'jwt_vc_json', types } }));
+      assert.deepEqual([anonymous.status, anonymous.data.error], [401, 'request_unauthorized']);
     });
 
     test('OAuth2Api.listOAuth2ConsentSessions, revokeOAuth2ConsentSessions (by consent_request_id alone), revokeOAuth2LoginSessions, deleteOAuth2Token', async () => {

@@ -31,7 +31,6 @@ const PENDING: Record<string, string> = {
   'GET /oauth2/register/{}': 'OpenID Connect Dynamic Client Registration',
   'PUT /oauth2/register/{}': 'OpenID Connect Dynamic Client Registration',
   'DELETE /oauth2/register/{}': 'OpenID Connect Dynamic Client Registration',
-  'POST /credentials': 'OpenID for Verifiable Credential Issuance',
 };
 
 interface Operation {

@@ -109,6 +109,8 @@ export interface WebfingerConfig {
     userinfoUrl: string;
     /** Advertised as `registration_endpoint` when set. */
     clientRegistrationUrl: string;
+    /** Hydra's `verifiable_credentials_url`: the credentials endpoint advertised instead of `/credentials`. */
+    verifiableCredentialsUrl: string;
     /** Added to `claims_supported`. */
     supportedClaims: string[];
     /** Added to `scopes_supported` (openid, offline and offline_access are always there). */
@@ -225,6 +227,8 @@ export interface Config {
     refreshToken: Lifespan;
     idToken: number;
     authCode: number;
+    /** Hydra's `ttl.vc_nonce`: how long a credential nonce (`c_nonce`) stays valid. */
+    vcNonce: number;
   };
   oauth2: {
     refreshTokenRotation: { gracePeriod: number; graceReuseCount: number };
@@ -590,6 +594,7 @@ const KEYS: KeySpec[] = [
   key('webfinger.oidc_discovery.auth_url', text, 'a URL', ''),
   key('webfinger.oidc_discovery.userinfo_url', text, 'a URL', ''),
   key('webfinger.oidc_discovery.client_registration_url', text, 'a URL', ''),
+  key('webfinger.oidc_discovery.verifiable_credentials_url', text, 'a URL', ''),
   key('webfinger.oidc_discovery.supported_claims', list, 'a list of claim names', []),
   key('webfinger.oidc_discovery.supported_scope', list, 'a list of scope names', []),
   key('clients.http.disallow_private_ip_ranges', boolean, 'true or false', false),
@@ -617,6 +622,7 @@ const KEYS: KeySpec[] = [
   key('ttl.refresh_token', duration({ allowNever: true }), 'a Go duration such as 720h, or -1 for never', 720 * 3_600_000),
   key('ttl.id_token', duration(), 'a Go duration such as 1h', 3_600_000),
   key('ttl.auth_code', duration(), 'a Go duration such as 10m', 600_000),
+  key('ttl.vc_nonce', duration(), 'a Go duration such as 1h', 3_600_000),
   key('oauth2.refresh_token_rotation.grace_period', duration(), 'a Go duration such as 0s or 30s', undefined),
   key('oauth2.grant.refresh_token.rotation_grace_period', duration(), 'a Go duration such as 0s or 30s', undefined),
   key('oauth2.grant.refresh_token.rotation_grace_reuse_count', integer(0), 'a whole number ≥ 0', 0),
@@ -975,6 +981,7 @@ function toConfig(get: (path: string) => unknown): Config {
         authUrl: url('webfinger.oidc_discovery.auth_url'),
         userinfoUrl: url('webfinger.oidc_discovery.userinfo_url'),
         clientRegistrationUrl: url('webfinger.oidc_discovery.client_registration_url'),
+        verifiableCredentialsUrl: url('webfinger.oidc_discovery.verifiable_credentials_url'),
         supportedClaims: get('webfinger.oidc_discovery.supported_claims') as string[],
         supportedScope: get('webfinger.oidc_discovery.supported_scope') as string[],
       },
@@ -999,6 +1006,7 @@ function toConfig(get: (path: string) => unknown): Config {
       refreshToken: n('ttl.refresh_token') === NEVER ? null : n('ttl.refresh_token'),
       idToken: n('ttl.id_token'),
       authCode: n('ttl.auth_code'),
+      vcNonce: n('ttl.vc_nonce'),
     },
     oauth2: {
       refreshTokenRotation: { gracePeriod, graceReuseCount },

@@ -5,6 +5,7 @@
 import { Channel, Client } from '@grpc/grpc-js';
 import type { CoreClientTls } from '../../core-service/shared/config.js';
 import { ClientServiceClient } from '../../proto/gen/tessera/v1/clients.js';
+import { CredentialServiceClient } from '../../proto/gen/tessera/v1/credentials.js';
 import { IntrospectionServiceClient } from '../../proto/gen/tessera/v1/introspection.js';
 import { JwkServiceClient } from '../../proto/gen/tessera/v1/keys.js';
 import { FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
@@ -20,6 +21,7 @@ export interface CoreConnection {
   oauth2: OAuth2ServiceClient;
   flows: FlowServiceClient;
   introspection: IntrospectionServiceClient;
+  credentials: CredentialServiceClient;
   /** grpc.health.v1 Check for the whole server. */
   health(ctx: CallContext): Promise<ServingStatus>;
   close(): void;
@@ -61,6 +63,7 @@ export function connectCore(address: string, tls: CoreClientTls = {}, apiKey = '
     oauth2: new OAuth2ServiceClient(address, creds, shared),
     flows: new FlowServiceClient(address, creds, shared),
     introspection: new IntrospectionServiceClient(address, creds, shared),
+    credentials: new CredentialServiceClient(address, creds, shared),
     health: (ctx) => checkHealth(generic, '', ctx),
     close: () => channel.close(),
   };

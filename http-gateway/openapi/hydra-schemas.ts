@@ -134,6 +134,25 @@ export const HYDRA_SCHEMAS: ReadonlyArray<Readonly<Record<string, unknown>>> = [
     "type": "object"
   },
   {
+    "$id": "CreateVerifiableCredentialRequestBody",
+    "properties": {
+      "format": {
+        "type": "string"
+      },
+      "proof": {
+        "$ref": "VerifiableCredentialProof#"
+      },
+      "types": {
+        "items": {
+          "type": "string"
+        },
+        "type": "array"
+      }
+    },
+    "title": "CreateVerifiableCredentialRequestBody contains the request body to request a verifiable credential.",
+    "type": "object"
+  },
+  {
     "$id": "credentialSupportedDraft00",
     "description": "Includes information about the supported verifiable credentials.",
     "properties": {
@@ -1332,6 +1351,65 @@ export const HYDRA_SCHEMAS: ReadonlyArray<Readonly<Record<string, unknown>>> = [
       }
     },
     "title": "The request payload used to accept a login or consent request.",
+    "type": "object"
+  },
+  {
+    "$id": "verifiableCredentialPrimingResponse",
+    "properties": {
+      "c_nonce": {
+        "type": "string"
+      },
+      "c_nonce_expires_in": {
+        "format": "int64",
+        "type": "integer"
+      },
+      "error": {
+        "type": "string"
+      },
+      "error_debug": {
+        "type": "string"
+      },
+      "error_description": {
+        "type": "string"
+      },
+      "error_hint": {
+        "type": "string"
+      },
+      "format": {
+        "type": "string"
+      },
+      "status_code": {
+        "format": "int64",
+        "type": "integer"
+      }
+    },
+    "title": "VerifiableCredentialPrimingResponse contains the nonce to include in the proof-of-possession JWT.",
+    "type": "object"
+  },
+  {
+    "$id": "VerifiableCredentialProof",
+    "properties": {
+      "jwt": {
+        "type": "string"
+      },
+      "proof_type": {
+        "type": "string"
+      }
+    },
+    "title": "VerifiableCredentialProof contains the proof of a verifiable credential.",
+    "type": "object"
+  },
+  {
+    "$id": "verifiableCredentialResponse",
+    "properties": {
+      "credential_draft_00": {
+        "type": "string"
+      },
+      "format": {
+        "type": "string"
+      }
+    },
+    "title": "VerifiableCredentialResponse contains the verifiable credential.",
     "type": "object"
   },
   {

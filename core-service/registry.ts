@@ -96,7 +96,9 @@ export function buildRegistry(deps: RegistryDeps) {
 
   const keys = createKeyService({ store: new SqlKeyStore(orm), secrets: config.secrets.system, now, broadcastKeySets: config.webfinger.jwks.broadcastKeys });
 
-  const tokenStore = new SqlTokenStore(orm, { box: createSecretBox(config.secrets.system, 'oauth2_session'), encrypt: config.oauth2.session.encryptAtRest }, changes);
+  const tokenStore = new SqlTokenStore(orm, { box: createSecretBox(config.secrets.system, 'oauth2_session'), encrypt: config.oauth2.session.encryptAtRest }, changes, (callers) =>
+    metrics.tokenInsertBatch.observe(callers),
+  );
   const codec = createOpaqueTokenCodec(config.secrets.system);
   const claimsLayout = {
     allowedTopLevelClaims: config.oauth2.allowedTopLevelClaims,

@@ -18,7 +18,8 @@ export const JANITOR_USAGE = `usage: core-service janitor [DSN] [--read-from-env
                            [--keep-if-younger DURATION] [--tokens] [--requests] [--grants] [--yes]
 
   DSN                      the database; or --read-from-env (DSN) / --config
-  --tokens                 delete tokens that expired before the cutoff, and expired assertion ids (client assertions, JWT-bearer grants);
+  --tokens                 delete tokens that expired before the cutoff, and expired assertion ids
+                           (client assertions, JWT-bearer grants);
                            rotated-out refresh tokens and used codes stay until they expire, so a replay
                            is still detected as reuse and revokes its grant
   --requests               delete stale login, consent and logout requests and expired login sessions

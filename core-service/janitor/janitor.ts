@@ -4,10 +4,10 @@
  * reads any more, expired trust relationships of the JWT-bearer grant — in batches of
  * `batchSize` rows per statement, at most `limit` rows per table per run, keeping anything
  * younger than `keepIfYoungerMs`. Targets run in this order: a consent waits for its tokens
- * and login session to go first. Each batch is a few
- * short indexed statements (far below the DSN's statement_timeout), and after each one the
- * janitor rests as long as the batch took, so it never holds the database more than half the
- * time and live traffic keeps its latency. Run it again to continue where `limit` stopped it.
+ * and login session to go first. Each batch is a few short indexed statements (far below the
+ * DSN's statement_timeout), and after each one the janitor rests as long as the batch took, so
+ * it never holds the database more than half the time and live traffic keeps its latency. Run
+ * it again to continue where `limit` stopped it.
  */
 
 /** What the janitor can clean, one SQL table each. */

@@ -8,8 +8,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
-import { startCluster, type Cluster } from './support/cluster.js';
+import { TrustServiceClient, type ListTrustedJwtGrantIssuersResponse } from '../proto/gen/tessera/v1/trust.js';
+import { gatewayMetadata, startCluster, type Cluster } from './support/cluster.js';
 import { testDatabases, type CreatedDatabase } from './support/databases.js';
 import { adminCall, basic, createClient, introspect, postForm, type Answer } from './support/oauth2.js';
 
@@ -129,6 +131,28 @@ for (const db of testDatabases()) {
       expectError(await adminCall(admin, 'DELETE', `${TRUST}/${String(second.body.id)}`), 404, 'Unable to locate the resource');
       expectError(await adminCall(admin, 'GET', `${TRUST}/not-a-uuid`), 400, 'Bad Request', 'Unable to parse parameter id');
       for (const done of [id, String(third.body.id)]) assert.equal((await adminCall(admin, 'DELETE', `${TRUST}/${done}`)).status, 204);
+    });
+
+    test('tessera.v1.TrustService over gRPC, as internal services call it: the same relationships, typed', async () => {
+      const created = await trust({ issuer: 'https://grpc-idp.example', allow_any_subject: true, scope: ['read'], jwk: key.jwk, expires_at: inHours(1).toISOString() });
+      assert.equal(created.status, 201, created.text);
+      const grpc = new TrustServiceClient(cluster?.grpcAddress ?? '', credentials.createInsecure());
+      try {
+        const listed = await new Promise<ListTrustedJwtGrantIssuersResponse>((resolve, reject) =>
+          grpc.listTrustedJwtGrantIssuers({ page_size: 10, page_token: '', issuer: 'https://grpc-idp.example' }, gatewayMetadata(), (err, res) => (err ? reject(err) : resolve(res))),
+        );
+        assert.deepEqual(
+          listed.issuers.map((r) => [r.id, r.allow_any_subject, r.public_key?.kid, r.expires_at instanceof Date]),
+          [[String(created.body.id), true, 'idp-key-1', true]],
+        );
+        const missing = await new Promise<ServiceError>((resolve, reject) =>
+          grpc.getTrustedJwtGrantIssuer({ id: randomUUID() }, gatewayMetadata(), (err) => (err ? resolve(err) : reject(new Error('expected NOT_FOUND')))),
+        );
+        assert.equal(missing.code, status.NOT_FOUND);
+      } finally {
+        grpc.close();
+      }
+      assert.equal((await adminCall(admin, 'DELETE', `${TRUST}/${String(created.body.id)}`)).status, 204);
     });
 
     test("trust API: Hydra's answers for missing or contradictory fields and unusable keys, storing nothing", async () => {

@@ -12,6 +12,7 @@ import { createAuthorizationEndpoint } from './authorization/endpoint.js';
 import { createIdTokenHintVerifier } from './authorization/id-token-hint.js';
 import { authorizationCodeGrant, createAuthorizationCodeIssuer } from './grants/authorization-code.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
+import { jwtBearerGrant } from './grants/jwt-bearer.js';
 import { createChallengeCodec } from './flows/challenges.js';
 import { cookieNames, cookiePolicy } from './flows/cookies.js';
 import { createFlowService } from './flows/service.js';
@@ -35,6 +36,8 @@ import { createChangeFeed } from './storage/change-feed.js';
 import { SqlKeyStore } from './storage/key-store.js';
 import type { Orm } from './storage/orm.js';
 import { SqlTokenStore } from './storage/token-store.js';
+import { SqlTrustStore } from './storage/trust-store.js';
+import { createTrustService } from './trust/service.js';
 import { createAccessTokenMinter } from './tokens/access-token.js';
 import { createGrantTokenIssuer } from './tokens/grant-issuer.js';
 import { createIntrospector } from './tokens/introspection.js';
@@ -57,9 +60,21 @@ export interface RegistryDeps {
   metrics?: CoreMetrics;
 }
 
+const tokenPathUnder = (base: string) => new URL('oauth2/token', base.endsWith('/') ? base : `${base}/`).toString();
+
 /** The token endpoint's URL, audience of client assertions (RFC 7523 §3). */
 export function tokenEndpointUrl(config: Config): string {
-  return new URL('oauth2/token', config.urls.self.public.endsWith('/') ? config.urls.self.public : `${config.urls.self.public}/`).toString();
+  return tokenPathUnder(config.urls.self.public);
+}
+
+/**
+ * What a JWT-bearer assertion's aud may name (RFC 7523 §3 item 3), as Hydra's GetTokenURLs
+ * (fositex/config.go): the advertised token endpoint, and the token endpoint under the public
+ * URL and under the issuer, which differ behind a custom domain.
+ */
+export function assertionAudiences(config: Config): string[] {
+  const advertised = config.webfinger.oidcDiscovery.tokenUrl || tokenEndpointUrl(config);
+  return [...new Set([advertised, tokenEndpointUrl(config), tokenPathUnder(config.urls.self.issuer)])];
 }
 
 /**
@@ -156,6 +171,8 @@ export function buildRegistry(deps: RegistryDeps) {
     },
     now,
   });
+  const trustStore = new SqlTrustStore(orm);
+  const trust = createTrustService({ store: trustStore, now, pageTokens: createSecretBox(secretsFor(config.secrets.pagination), 'page_token') });
   const grants = [
     clientCredentialsGrant({
       minter,
@@ -176,6 +193,18 @@ export function buildRegistry(deps: RegistryDeps) {
       onReuseDetected: () => metrics.refreshTokenReuse.inc(),
     }),
     authorizationCodeGrant({ codec, tokens: tokenStore, issuer: grantTokenIssuer, hooks, now }),
+    jwtBearerGrant({
+      minter,
+      tokens: tokenStore,
+      trust: trustStore,
+      replay: tokenStore,
+      scopeStrategy: config.strategies.scope,
+      config: config.oauth2.jwtGrant,
+      tokenUrls: assertionAudiences(config),
+      accessTokenTtlMs: config.ttl.accessToken,
+      hooks,
+      now,
+    }),
   ];
   // Verifiable credentials: the token endpoint offers a nonce, `/credentials` checks it.
   const credentialNonces = createCredentialNonces({ systemSecrets: config.secrets.system, ttlMs: config.ttl.vcNonce, now });
@@ -271,6 +300,7 @@ export function buildRegistry(deps: RegistryDeps) {
     changes,
     clients,
     keys,
+    trust,
     authenticator,
     tokenEndpoint,
     grantTokenIssuer,

@@ -20,6 +20,7 @@ const LOGOUT_URL = 'https://login.test/logout';
 const ERROR_URL = 'https://login.test/error';
 const POST_LOGOUT = 'https://login.test/logged-out';
 const REDIRECT = 'https://app.example/cb';
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** The SDK's API classes, by the name a test records its calls under. */
 const API_CLASSES = { JwkApi, MetadataApi, OAuth2Api, OidcApi, WellknownApi } as const;
@@ -29,10 +30,6 @@ const PENDING: Record<string, string> = {
   'OAuth2Api.oAuth2DeviceFlow': 'device authorization grant (RFC 8628) is not implemented yet',
   'OAuth2Api.performOAuth2DeviceVerificationFlow': 'device authorization grant (RFC 8628) is not implemented yet',
   'OAuth2Api.acceptUserCodeRequest': 'device authorization grant (RFC 8628) is not implemented yet',
-  'OAuth2Api.trustOAuth2JwtGrantIssuer': 'JWT-bearer grant (RFC 7523) and its trust API are not implemented yet',
-  'OAuth2Api.getTrustedOAuth2JwtGrantIssuer': 'JWT-bearer grant (RFC 7523) and its trust API are not implemented yet',
-  'OAuth2Api.listTrustedOAuth2JwtGrantIssuers': 'JWT-bearer grant (RFC 7523) and its trust API are not implemented yet',
-  'OAuth2Api.deleteTrustedOAuth2JwtGrantIssuer': 'JWT-bearer grant (RFC 7523) and its trust API are not implemented yet',
   'OidcApi.createOidcDynamicClient': 'OpenID Connect Dynamic Client Registration is not implemented yet',
   'OidcApi.getOidcDynamicClient': 'OpenID Connect Dynamic Client Registration is not implemented yet',
   'OidcApi.setOidcDynamicClient': 'OpenID Connect Dynamic Client Registration is not implemented yet',
@@ -221,6 +218,56 @@ for (const db of testDatabases()) {
       assert.deepEqual([empty.data.error, empty.data.error_description], ['Not Found', 'Unable to locate the requested resource']);
       const noKey = await failure(jwk.getJsonWebKey({ set, kid: 'nope' }));
       assert.deepEqual([noKey.status, noKey.data.error, noKey.data.error_description], [404, 'Unable to locate the resource', '']);
+    });
+
+    test('OAuth2Api trust API: trustOAuth2JwtGrantIssuer, getTrustedOAuth2JwtGrantIssuer, listTrustedOAuth2JwtGrantIssuers, deleteTrustedOAuth2JwtGrantIssuer; the trusted key signs a JWT-bearer grant', async () => {
+      const idp = 'https://sdk-idp.example';
+      const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+      const jwkOfIdp = { ...(await exportJWK(publicKey)), kty: 'RSA', kid: 'sdk-idp-key', alg: 'RS256', use: 'sig' };
+      const expiresAt = new Date(Date.now() + 3_600_000);
+      const created = await oauth2.trustOAuth2JwtGrantIssuer({
+        trustOAuth2JwtGrantIssuer: { issuer: idp, subject: 'sdk-user', scope: ['read'], jwk: jwkOfIdp, expires_at: expiresAt.toISOString() },
+      });
+      assert.equal(created.status, 201);
+      const id = created.data.id ?? '';
+      assert.deepEqual(created.data.public_key, { set: idp, kid: 'sdk-idp-key' });
+      assert.equal(created.data.subject, 'sdk-user');
+      assert.equal(created.data.allow_any_subject, false);
+      assert.deepEqual(created.data.scope, ['read']);
+
+      const duplicate = await failure(oauth2.trustOAuth2JwtGrantIssuer({ trustOAuth2JwtGrantIssuer: { issuer: idp, subject: 'sdk-user', scope: ['read'], jwk: jwkOfIdp, expires_at: expiresAt.toISOString() } }));
+      assert.equal(duplicate.status, 409);
+
+      assert.deepEqual((await oauth2.getTrustedOAuth2JwtGrantIssuer({ id })).data, created.data);
+      const listed = await oauth2.listTrustedOAuth2JwtGrantIssuers({ issuer: idp, pageSize: 10 });
+      assert.deepEqual(listed.data.map((t) => t.id), [id]);
+      assert.deepEqual((await oauth2.listTrustedOAuth2JwtGrantIssuers({ issuer: 'https://nobody.example' })).data, []);
+
+      // RFC 7523 §2.1: the identity provider's assertion, exchanged by a client allowed the grant.
+      const bearer = await oauth2.createOAuth2Client({ oAuth2Client: { grant_types: [JWT_BEARER], scope: 'read' } });
+      const assertion = await new SignJWT({ jti: 'sdk-assertion' })
+        .setProtectedHeader({ alg: 'RS256', kid: 'sdk-idp-key' })
+        .setIssuer(idp)
+        .setSubject('sdk-user')
+        .setAudience(`${ISSUER}oauth2/token`)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(privateKey);
+      const exchanged = await fetch(`${pub}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${bearer.data.client_id ?? ''}:${bearer.data.client_secret ?? ''}`).toString('base64')}` },
+        body: new URLSearchParams({ grant_type: JWT_BEARER, assertion, scope: 'read' }),
+      });
+      const tokens = (await exchanged.json()) as { access_token?: string };
+      assert.equal(exchanged.status, 200, JSON.stringify(tokens));
+      const introspected = await oauth2.introspectOAuth2Token({ token: tokens.access_token ?? '' });
+      assert.equal(introspected.data.active, true);
+      assert.equal(introspected.data.sub, 'sdk-user');
+
+      assert.equal((await oauth2.deleteTrustedOAuth2JwtGrantIssuer({ id })).status, 204);
+      const gone = await failure(oauth2.getTrustedOAuth2JwtGrantIssuer({ id }));
+      assert.deepEqual([gone.status, gone.data.error], [404, 'Unable to locate the resource']);
+      assert.equal((await failure(oauth2.deleteTrustedOAuth2JwtGrantIssuer({ id }))).status, 404);
     });
 
     test('OAuth2Api.oAuth2Authorize without parameters: Hydra sends the browser to urls.error', async () => {

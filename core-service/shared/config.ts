@@ -247,6 +247,8 @@ export interface Config {
     session: { encryptAtRest: boolean };
     /** client_credentials without `scope` is granted every scope the client may request (MITREid compatibility). */
     clientCredentials: { defaultGrantAllowedScope: boolean };
+    /** Hydra's `oauth2.grant.jwt`: how the JWT-bearer grant (RFC 7523) judges assertions. */
+    jwtGrant: { maxTtl: number; jtiOptional: boolean; iatOptional: boolean; omitAssertionAudience: boolean };
     /** Called at the token endpoint for every grant; undefined when unset. */
     tokenHook: WebhookConfig | undefined;
     /** The older hook, called for the refresh_token grant only (before tokenHook). */
@@ -639,6 +641,10 @@ const KEYS: KeySpec[] = [
   key('oauth2.exclude_not_before_claim', boolean, 'true or false', false),
   key('oauth2.session.encrypt_at_rest', boolean, 'true or false', true),
   key('oauth2.client_credentials.default_grant_allowed_scope', boolean, 'true or false', false),
+  key('oauth2.grant.jwt.max_ttl', duration(), 'a Go duration such as 1h; keep it below 720h', 720 * 3_600_000),
+  key('oauth2.grant.jwt.jti_optional', boolean, 'true or false', false),
+  key('oauth2.grant.jwt.iat_optional', boolean, 'true or false', false),
+  key('oauth2.grant.jwt.omit_assertion_audience', boolean, 'true or false', true),
   ...webhookKeys('oauth2.token_hook'),
   ...webhookKeys('oauth2.refresh_token_hook'),
   key('oauth2.hooks.timeout', duration(), `a Go duration such as 5s, at most ${MAX_HOOK_TIMEOUT_MS / 1000}s`, 5_000),
@@ -1026,6 +1032,12 @@ function toConfig(get: (path: string) => unknown): Config {
       excludeNotBeforeClaim: b('oauth2.exclude_not_before_claim'),
       session: { encryptAtRest: b('oauth2.session.encrypt_at_rest') },
       clientCredentials: { defaultGrantAllowedScope: b('oauth2.client_credentials.default_grant_allowed_scope') },
+      jwtGrant: {
+        maxTtl: n('oauth2.grant.jwt.max_ttl'),
+        jtiOptional: b('oauth2.grant.jwt.jti_optional'),
+        iatOptional: b('oauth2.grant.jwt.iat_optional'),
+        omitAssertionAudience: b('oauth2.grant.jwt.omit_assertion_audience'),
+      },
       tokenHook: webhook(get, 'oauth2.token_hook'),
       refreshTokenHook: webhook(get, 'oauth2.refresh_token_hook'),
       hookTimeout,

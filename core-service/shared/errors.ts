@@ -49,7 +49,11 @@ export type ErrorCode =
   | 'conflict'
   | 'request_forbidden'
   | 'invalid_client_metadata'
-  | 'invalid_redirect_uri';
+  | 'invalid_redirect_uri'
+  // Hydra's trust.ErrMissingRequiredParameter (oauth2/trust/error.go)
+  | 'missing_required_parameter'
+  // fosite's ErrJTIKnown: an assertion's jti was used before (RFC 7523 §3 item 7)
+  | 'jti_known';
 
 const DEFAULT_STATUS: Record<ErrorCode, number> = {
   invalid_request: 400,
@@ -86,6 +90,8 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   request_forbidden: 403,
   invalid_client_metadata: 400,
   invalid_redirect_uri: 400,
+  missing_required_parameter: 400,
+  jti_known: 400,
 };
 
 /**
@@ -133,6 +139,8 @@ const DEFAULT_DESCRIPTION: Record<ErrorCode, string> = {
   invalid_client_metadata:
     "The value of one of the Client Metadata fields is invalid and the server has rejected this request. Note that an Authorization Server MAY choose to substitute a valid value for any requested parameter of a Client's Metadata.",
   invalid_redirect_uri: 'The value of one or more redirect_uris is invalid.',
+  missing_required_parameter: 'One of the required parameters is missing. Check your request parameters.',
+  jti_known: 'The jti was already used.',
 };
 
 export class OAuthError extends Error {

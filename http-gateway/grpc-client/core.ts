@@ -10,6 +10,7 @@ import { IntrospectionServiceClient } from '../../proto/gen/tessera/v1/introspec
 import { JwkServiceClient } from '../../proto/gen/tessera/v1/keys.js';
 import { FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
 import { OAuth2ServiceClient } from '../../proto/gen/tessera/v1/oauth2.js';
+import { TrustServiceClient } from '../../proto/gen/tessera/v1/trust.js';
 import { apiKeyInterceptor, coreChannelSecurity } from './credentials.js';
 import { checkHealth, type ServingStatus } from './health-check.js';
 import type { CallContext } from './call.js';
@@ -22,6 +23,7 @@ export interface CoreConnection {
   flows: FlowServiceClient;
   introspection: IntrospectionServiceClient;
   credentials: CredentialServiceClient;
+  trust: TrustServiceClient;
   /** grpc.health.v1 Check for the whole server. */
   health(ctx: CallContext): Promise<ServingStatus>;
   close(): void;
@@ -64,6 +66,7 @@ export function connectCore(address: string, tls: CoreClientTls = {}, apiKey = '
     flows: new FlowServiceClient(address, creds, shared),
     introspection: new IntrospectionServiceClient(address, creds, shared),
     credentials: new CredentialServiceClient(address, creds, shared),
+    trust: new TrustServiceClient(address, creds, shared),
     health: (ctx) => checkHealth(generic, '', ctx),
     close: () => channel.close(),
   };

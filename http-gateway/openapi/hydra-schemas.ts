@@ -1413,6 +1413,126 @@ export const HYDRA_SCHEMAS: ReadonlyArray<Readonly<Record<string, unknown>>> = [
     "type": "object"
   },
   {
+    "$id": "trustOAuth2JwtGrantIssuer",
+    "description": "Trust OAuth2 JWT Bearer Grant Type Issuer Request Body",
+    "properties": {
+      "allow_any_subject": {
+        "description": "The \"allow_any_subject\" indicates that the issuer is allowed to have any principal as the subject of the JWT.",
+        "type": "boolean"
+      },
+      "expires_at": {
+        "description": "The \"expires_at\" indicates, when grant will expire, so we will reject assertion from \"issuer\" targeting \"subject\".",
+        "format": "date-time",
+        "type": "string"
+      },
+      "issuer": {
+        "description": "The \"issuer\" identifies the principal that issued the JWT assertion (same as \"iss\" claim in JWT).",
+        "example": "https://jwt-idp.example.com",
+        "type": "string"
+      },
+      "jwk": {
+        "$ref": "jsonWebKey#"
+      },
+      "scope": {
+        "description": "The \"scope\" contains list of scope values (as described in Section 3.3 of OAuth 2.0 [RFC6749])",
+        "example": [
+          "openid",
+          "offline"
+        ],
+        "items": {
+          "type": "string"
+        },
+        "type": "array"
+      },
+      "subject": {
+        "description": "The \"subject\" identifies the principal that is the subject of the JWT.",
+        "example": "mike@example.com",
+        "type": "string"
+      }
+    },
+    "required": [
+      "issuer",
+      "scope",
+      "jwk",
+      "expires_at"
+    ],
+    "type": "object"
+  },
+  {
+    "$id": "trustedOAuth2JwtGrantIssuer",
+    "description": "OAuth2 JWT Bearer Grant Type Issuer Trust Relationship",
+    "properties": {
+      "allow_any_subject": {
+        "description": "The \"allow_any_subject\" indicates that the issuer is allowed to have any principal as the subject of the JWT.",
+        "type": "boolean"
+      },
+      "created_at": {
+        "description": "The \"created_at\" indicates, when grant was created.",
+        "format": "date-time",
+        "type": "string"
+      },
+      "expires_at": {
+        "description": "The \"expires_at\" indicates, when grant will expire, so we will reject assertion from \"issuer\" targeting \"subject\".",
+        "format": "date-time",
+        "type": "string"
+      },
+      "id": {
+        "example": "9edc811f-4e28-453c-9b46-4de65f00217f",
+        "type": "string"
+      },
+      "issuer": {
+        "description": "The \"issuer\" identifies the principal that issued the JWT assertion (same as \"iss\" claim in JWT).",
+        "example": "https://jwt-idp.example.com",
+        "type": "string"
+      },
+      "public_key": {
+        "$ref": "trustedOAuth2JwtGrantJsonWebKey#"
+      },
+      "scope": {
+        "description": "The \"scope\" contains list of scope values (as described in Section 3.3 of OAuth 2.0 [RFC6749])",
+        "example": [
+          "openid",
+          "offline"
+        ],
+        "items": {
+          "type": "string"
+        },
+        "type": "array"
+      },
+      "subject": {
+        "description": "The \"subject\" identifies the principal that is the subject of the JWT.",
+        "example": "mike@example.com",
+        "type": "string"
+      }
+    },
+    "type": "object"
+  },
+  {
+    "$id": "trustedOAuth2JwtGrantIssuers",
+    "description": "OAuth2 JWT Bearer Grant Type Issuer Trust Relationships",
+    "items": {
+      "$ref": "trustedOAuth2JwtGrantIssuer#"
+    },
+    "type": "array"
+  },
+  {
+    "$id": "trustedOAuth2JwtGrantJsonWebKey",
+    "description": "OAuth2 JWT Bearer Grant Type Issuer Trusted JSON Web Key",
+    "properties": {
+      "kid": {
+        "description": "The \"key_id\" is key unique identifier (same as kid header in jws/jwt).",
+        "example": "123e4567-e89b-12d3-a456-426655440000",
+        "type": "string"
+      },
+      "set": {
+        "description": "The \"set\" is basically a name for a group(set) of keys. Will be the same as \"issuer\" in grant.",
+        "example": "https://jwt-idp.example.com",
+        "type": "string"
+      }
+    },
+    "type": "object"
+  },
+  {
     "$id": "version",
     "properties": {
       "version": {

@@ -11,6 +11,7 @@ import * as mysqlFlows from './mysql/20250603000000_create_flows.js';
 import * as mysqlRotation from './mysql/20250604000000_add_refresh_token_rotation.js';
 import * as mysqlCascade from './mysql/20250606000000_cascade_client_deletion.js';
 import * as mysqlRevocation from './mysql/20250605000000_add_grant_revocation.js';
+import * as mysqlTrust from './mysql/20250608000000_create_trusted_jwt_bearer_issuers.js';
 import * as mysqlChanges from './mysql/20250611000000_add_change_feed.js';
 import * as postgres from './postgres/20250601000000_create_clients_and_jwks.js';
 import * as postgresTokens from './postgres/20250602000000_create_oauth2_tokens.js';
@@ -18,6 +19,7 @@ import * as postgresFlows from './postgres/20250603000000_create_flows.js';
 import * as postgresRotation from './postgres/20250604000000_add_refresh_token_rotation.js';
 import * as postgresCascade from './postgres/20250606000000_cascade_client_deletion.js';
 import * as postgresRevocation from './postgres/20250605000000_add_grant_revocation.js';
+import * as postgresTrust from './postgres/20250608000000_create_trusted_jwt_bearer_issuers.js';
 import * as postgresChanges from './postgres/20250611000000_add_change_feed.js';
 import * as sqlite from './sqlite/20250601000000_create_clients_and_jwks.js';
 import * as sqliteTokens from './sqlite/20250602000000_create_oauth2_tokens.js';
@@ -25,6 +27,7 @@ import * as sqliteFlows from './sqlite/20250603000000_create_flows.js';
 import * as sqliteRotation from './sqlite/20250604000000_add_refresh_token_rotation.js';
 import * as sqliteCascade from './sqlite/20250606000000_cascade_client_deletion.js';
 import * as sqliteRevocation from './sqlite/20250605000000_add_grant_revocation.js';
+import * as sqliteTrust from './sqlite/20250608000000_create_trusted_jwt_bearer_issuers.js';
 import * as sqliteChanges from './sqlite/20250611000000_add_change_feed.js';
 
 const LISTS: Record<Dialect, MigrationObject[]> = {
@@ -35,6 +38,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250604000000_add_refresh_token_rotation', class: postgresRotation.AddRefreshTokenRotation },
     { name: '20250605000000_add_grant_revocation', class: postgresRevocation.AddGrantRevocation },
     { name: '20250606000000_cascade_client_deletion', class: postgresCascade.CascadeClientDeletion },
+    { name: '20250608000000_create_trusted_jwt_bearer_issuers', class: postgresTrust.CreateTrustedJwtBearerIssuers },
     { name: '20250611000000_add_change_feed', class: postgresChanges.AddChangeFeed },
   ],
   mysql: [
@@ -44,6 +48,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250604000000_add_refresh_token_rotation', class: mysqlRotation.AddRefreshTokenRotation },
     { name: '20250605000000_add_grant_revocation', class: mysqlRevocation.AddGrantRevocation },
     { name: '20250606000000_cascade_client_deletion', class: mysqlCascade.CascadeClientDeletion },
+    { name: '20250608000000_create_trusted_jwt_bearer_issuers', class: mysqlTrust.CreateTrustedJwtBearerIssuers },
     { name: '20250611000000_add_change_feed', class: mysqlChanges.AddChangeFeed },
   ],
   sqlite: [
@@ -53,6 +58,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250604000000_add_refresh_token_rotation', class: sqliteRotation.AddRefreshTokenRotation },
     { name: '20250605000000_add_grant_revocation', class: sqliteRevocation.AddGrantRevocation },
     { name: '20250606000000_cascade_client_deletion', class: sqliteCascade.CascadeClientDeletion },
+    { name: '20250608000000_create_trusted_jwt_bearer_issuers', class: sqliteTrust.CreateTrustedJwtBearerIssuers },
     { name: '20250611000000_add_change_feed', class: sqliteChanges.AddChangeFeed },
   ],
 };

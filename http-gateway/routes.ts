@@ -11,6 +11,7 @@ import { registerMetricsRoute, type GatewayMetrics } from './metrics.js';
 import { registerOpenApiRoute, type ApiDocument } from './openapi/document.js';
 import { useApiSchemas } from './openapi/schemas.js';
 import { registerAuthorizeRoutes } from './public/authorize.js';
+import { registerDeviceRoutes } from './public/device.js';
 import { registerFallbackRoutes } from './public/fallbacks.js';
 import { registerJwksRoute } from './public/jwks.js';
 import { registerLogoutRoutes } from './public/logout.js';
@@ -19,7 +20,7 @@ import { registerTokenRoutes } from './public/token.js';
 import { withFormBodies } from './server.js';
 
 /** Hydra's cookie base names (`serve.cookies.names` defaults). */
-const DEFAULT_COOKIE_BASES = ['ory_hydra_login_csrf', 'ory_hydra_consent_csrf', 'ory_hydra_session'];
+const DEFAULT_COOKIE_BASES = ['ory_hydra_login_csrf', 'ory_hydra_consent_csrf', 'ory_hydra_session', 'ory_hydra_device_csrf'];
 
 export type ListenerName = 'public' | 'admin';
 
@@ -54,6 +55,7 @@ export function registerRoutes(app: FastifyInstance, name: ListenerName, deps: R
     const cookieNames = deps.cookieNames ?? DEFAULT_COOKIE_BASES;
     withFormBodies(app, (scope) => registerAuthorizeRoutes(scope, core.oauth2, cookieNames));
     withFormBodies(app, (scope) => registerLogoutRoutes(scope, core.oauth2, cookieNames));
+    withFormBodies(app, (scope) => registerDeviceRoutes(scope, core.device, cookieNames));
     withFormBodies(app, (scope) => registerOidcRoutes(scope, core.oauth2));
   }
 }

@@ -274,7 +274,7 @@ for (const db of testDatabases()) {
 
       const run = runProgram('core-service/main.ts', ['janitor', '--read-from-env', '--tokens', '--batch-size', '10', '--limit', '100', '--keep-if-younger', '30m', '--yes'], { DSN: database.dsn });
       assert.equal(await run.exited(), 0, run.output());
-      assert.match(run.output(), /janitor deleted: 1 tokens, 0 client-assertion ids/);
+      assert.match(run.output(), /janitor deleted: 1 tokens, 0 client-assertion ids, 0 device codes/);
       assert.doesNotMatch(run.output(), /stopped at --limit/);
       assert.ok(!(await remaining(orm())).tokens.includes('cli-expired'));
 
@@ -351,7 +351,7 @@ test('the JanitorService gRPC call runs a pass against the running core', async 
       client.janitor({ tokens: false, requests: false, grants: false, batch_size: 0, limit: 0, keep_if_younger_ms: 0, ...req }, gatewayMetadata(), (err: ServiceError | null, res: JanitorResponse) => (err ? reject(err) : resolve(res))),
     );
   try {
-    assert.deepEqual(await janitor({ tokens: true, requests: true, grants: true }), { tokens: 0, jtis: 0, requests: 0, grants: 0 });
+    assert.deepEqual(await janitor({ tokens: true, requests: true, grants: true }), { tokens: 0, jtis: 0, device_codes: 0, requests: 0, grants: 0 });
     await assert.rejects(janitor({}), (err: ServiceError) => err.code === 3 && /at least one of/.test(err.details), 'nothing selected: INVALID_ARGUMENT');
   } finally {
     client.close();

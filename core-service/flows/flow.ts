@@ -101,6 +101,11 @@ export interface FlowError {
 export interface Flow {
   /** The flow id, also the grant's request id carried by every token of this authorization. */
   id: string;
+  /**
+   * Set when the flow authorizes a device (RFC 8628; Hydra's DeviceChallengeID): it started at
+   * `/oauth2/device/verify`, has no redirect URI, and ends at `urls.device.success`.
+   */
+  device_challenge_id?: string;
   state: FlowState;
   request_url: string;
   /** ms since the epoch. */

@@ -10,7 +10,7 @@
  */
 
 /** What the janitor can clean, one SQL table each. */
-export type JanitorTarget = 'tokens' | 'jtis' | 'requests' | 'grants';
+export type JanitorTarget = 'tokens' | 'jtis' | 'device_codes' | 'requests' | 'grants';
 
 /** Storage side of the janitor (storage/janitor-store.ts). */
 export interface JanitorStore {
@@ -22,7 +22,7 @@ export interface JanitorStore {
 }
 
 export interface JanitorOptions {
-  /** Expired tokens (refresh tokens and codes are kept until they expire, for reuse detection), and expired client-assertion ids. */
+  /** Expired tokens (refresh tokens and codes are kept until they expire, for reuse detection), expired client-assertion ids, and expired device authorizations (device and user codes). */
   tokens: boolean;
   /** Stale login, consent and logout requests (used-challenge records) and expired login sessions. */
   requests: boolean;
@@ -81,9 +81,9 @@ export function validateJanitorOptions(options: JanitorOptions): void {
 export async function runJanitor(store: JanitorStore, options: JanitorOptions, now: Date, pace: JanitorPace = REAL_PACE): Promise<JanitorReport> {
   validateJanitorOptions(options);
   const cutoff = new Date(now.getTime() - options.keepIfYoungerMs);
-  const report: JanitorReport = { tokens: 0, jtis: 0, requests: 0, grants: 0 };
+  const report: JanitorReport = { tokens: 0, jtis: 0, device_codes: 0, requests: 0, grants: 0 };
   const targets: JanitorTarget[] = [
-    ...(options.tokens ? (['tokens', 'jtis'] as const) : []),
+    ...(options.tokens ? (['tokens', 'jtis', 'device_codes'] as const) : []),
     ...(options.requests ? (['requests'] as const) : []),
     ...(options.grants ? (['grants'] as const) : []),
   ];

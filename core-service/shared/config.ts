@@ -93,7 +93,7 @@ export interface CookiesConfig {
   /** Secure even on an http issuer (an https issuer always sets it). */
   secure: boolean;
   /** Base names: CSRF cookies append `_<hash of client_id>`, dev mode `_dev` (as Hydra). */
-  names: { loginCsrf: string; consentCsrf: string; session: string };
+  names: { loginCsrf: string; consentCsrf: string; session: string; deviceCsrf: string };
   /** Path attribute of the authentication session cookie. */
   paths: { session: string };
 }
@@ -109,6 +109,8 @@ export interface WebfingerConfig {
     userinfoUrl: string;
     /** Advertised as `registration_endpoint` when set. */
     clientRegistrationUrl: string;
+    /** Advertised as `device_authorization_endpoint` instead of Tessera's own when set. */
+    deviceAuthorizationUrl: string;
     /** Added to `claims_supported`. */
     supportedClaims: string[];
     /** Added to `scopes_supported` (openid, offline and offline_access are always there). */
@@ -216,6 +218,8 @@ export interface Config {
     logout: string;
     error: string;
     postLogoutRedirect: string;
+    /** RFC 8628 `urls.device.*`: the operator's user-code page and the page after a device sign-in; '' = Hydra's fallback pages. */
+    device: { verification: string; success: string };
   };
   strategies: { accessToken: AccessTokenStrategy; scope: 'exact' | 'wildcard'; jwt: { scopeClaim: JwtScopeClaim } };
   ttl: {
@@ -225,8 +229,12 @@ export interface Config {
     refreshToken: Lifespan;
     idToken: number;
     authCode: number;
+    /** `ttl.device_user_code`: the lifetime of a device code and its user code (RFC 8628 §3.2 expires_in). */
+    deviceUserCode: number;
   };
   oauth2: {
+    /** `oauth2.device_authorization.token_polling_interval`: RFC 8628 §3.2 `interval`, in ms. */
+    deviceAuthorization: { tokenPollingInterval: number };
     refreshTokenRotation: { gracePeriod: number; graceReuseCount: number };
     hashers: { algorithm: 'pbkdf2' | 'bcrypt'; pbkdf2Iterations: number; bcryptCost: number };
     pkce: { enforced: boolean; enforcedForPublicClients: boolean };
@@ -581,6 +589,7 @@ const KEYS: KeySpec[] = [
   key('serve.cookies.names.login_csrf', cookieName, 'a cookie name (RFC 6265 token)', 'ory_hydra_login_csrf'),
   key('serve.cookies.names.consent_csrf', cookieName, 'a cookie name (RFC 6265 token)', 'ory_hydra_consent_csrf'),
   key('serve.cookies.names.session', cookieName, 'a cookie name (RFC 6265 token)', 'ory_hydra_session'),
+  key('serve.cookies.names.device_csrf', cookieName, 'a cookie name (RFC 6265 token)', 'ory_hydra_device_csrf'),
   key('serve.cookies.paths.session', cookiePath, 'a path starting with /', '/'),
   key('serve.public.request_log.disable_for_health', boolean, 'true or false', false),
   key('serve.admin.request_log.disable_for_health', boolean, 'true or false', false),
@@ -590,6 +599,7 @@ const KEYS: KeySpec[] = [
   key('webfinger.oidc_discovery.auth_url', text, 'a URL', ''),
   key('webfinger.oidc_discovery.userinfo_url', text, 'a URL', ''),
   key('webfinger.oidc_discovery.client_registration_url', text, 'a URL', ''),
+  key('webfinger.oidc_discovery.device_authorization_url', text, 'a URL', ''),
   key('webfinger.oidc_discovery.supported_claims', list, 'a list of claim names', []),
   key('webfinger.oidc_discovery.supported_scope', list, 'a list of scope names', []),
   key('clients.http.disallow_private_ip_ranges', boolean, 'true or false', false),
@@ -609,6 +619,8 @@ const KEYS: KeySpec[] = [
   key('urls.logout', text, 'a URL', ''),
   key('urls.error', text, 'a URL', ''),
   key('urls.post_logout_redirect', text, 'a URL', ''),
+  key('urls.device.verification', text, 'a URL', ''),
+  key('urls.device.success', text, 'a URL', ''),
   key('strategies.access_token', text, 'opaque, jwt', 'opaque', ['opaque', 'jwt']),
   key('strategies.scope', text, 'exact, wildcard', 'wildcard', ['exact', 'wildcard']),
   key('ttl.login_consent_request', duration(), 'a Go duration such as 30m or 1h', 3_600_000),
@@ -617,6 +629,9 @@ const KEYS: KeySpec[] = [
   key('ttl.refresh_token', duration({ allowNever: true }), 'a Go duration such as 720h, or -1 for never', 720 * 3_600_000),
   key('ttl.id_token', duration(), 'a Go duration such as 1h', 3_600_000),
   key('ttl.auth_code', duration(), 'a Go duration such as 10m', 600_000),
+  // Hydra's schema default (its code's 15m fallback never applies: the schema default is loaded first).
+  key('ttl.device_user_code', duration(), 'a Go duration such as 10m', 600_000),
+  key('oauth2.device_authorization.token_polling_interval', duration(), 'a Go duration such as 5s', 5_000),
   key('oauth2.refresh_token_rotation.grace_period', duration(), 'a Go duration such as 0s or 30s', undefined),
   key('oauth2.grant.refresh_token.rotation_grace_period', duration(), 'a Go duration such as 0s or 30s', undefined),
   key('oauth2.grant.refresh_token.rotation_grace_reuse_count', integer(0), 'a whole number ≥ 0', 0),
@@ -959,7 +974,7 @@ function toConfig(get: (path: string) => unknown): Config {
         sameSiteLegacyWorkaround: b('serve.cookies.same_site_legacy_workaround'),
         domain: s('serve.cookies.domain'),
         secure: b('serve.cookies.secure'),
-        names: { loginCsrf: s('serve.cookies.names.login_csrf'), consentCsrf: s('serve.cookies.names.consent_csrf'), session: s('serve.cookies.names.session') },
+        names: { loginCsrf: s('serve.cookies.names.login_csrf'), consentCsrf: s('serve.cookies.names.consent_csrf'), session: s('serve.cookies.names.session'), deviceCsrf: s('serve.cookies.names.device_csrf') },
         paths: { session: s('serve.cookies.paths.session') },
       },
       // Dev mode has no load balancer to wait for: Ctrl-C stops at once.
@@ -975,6 +990,7 @@ function toConfig(get: (path: string) => unknown): Config {
         authUrl: url('webfinger.oidc_discovery.auth_url'),
         userinfoUrl: url('webfinger.oidc_discovery.userinfo_url'),
         clientRegistrationUrl: url('webfinger.oidc_discovery.client_registration_url'),
+        deviceAuthorizationUrl: url('webfinger.oidc_discovery.device_authorization_url'),
         supportedClaims: get('webfinger.oidc_discovery.supported_claims') as string[],
         supportedScope: get('webfinger.oidc_discovery.supported_scope') as string[],
       },
@@ -986,6 +1002,7 @@ function toConfig(get: (path: string) => unknown): Config {
       logout: s('urls.logout'),
       error: s('urls.error'),
       postLogoutRedirect: s('urls.post_logout_redirect'),
+      device: { verification: s('urls.device.verification'), success: s('urls.device.success') },
     },
     strategies: {
       accessToken: s('strategies.access_token') as AccessTokenStrategy,
@@ -999,8 +1016,10 @@ function toConfig(get: (path: string) => unknown): Config {
       refreshToken: n('ttl.refresh_token') === NEVER ? null : n('ttl.refresh_token'),
       idToken: n('ttl.id_token'),
       authCode: n('ttl.auth_code'),
+      deviceUserCode: n('ttl.device_user_code'),
     },
     oauth2: {
+      deviceAuthorization: { tokenPollingInterval: n('oauth2.device_authorization.token_polling_interval') },
       refreshTokenRotation: { gracePeriod, graceReuseCount },
       hashers: {
         algorithm: s('oauth2.hashers.algorithm') as 'pbkdf2' | 'bcrypt',

@@ -8,6 +8,7 @@ import { ClientServiceClient } from '../../proto/gen/tessera/v1/clients.js';
 import { IntrospectionServiceClient } from '../../proto/gen/tessera/v1/introspection.js';
 import { JwkServiceClient } from '../../proto/gen/tessera/v1/keys.js';
 import { FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
+import { DeviceServiceClient } from '../../proto/gen/tessera/v1/device.js';
 import { OAuth2ServiceClient } from '../../proto/gen/tessera/v1/oauth2.js';
 import { apiKeyInterceptor, coreChannelSecurity } from './credentials.js';
 import { checkHealth, type ServingStatus } from './health-check.js';
@@ -19,6 +20,7 @@ export interface CoreConnection {
   keys: JwkServiceClient;
   oauth2: OAuth2ServiceClient;
   flows: FlowServiceClient;
+  device: DeviceServiceClient;
   introspection: IntrospectionServiceClient;
   /** grpc.health.v1 Check for the whole server. */
   health(ctx: CallContext): Promise<ServingStatus>;
@@ -60,6 +62,7 @@ export function connectCore(address: string, tls: CoreClientTls = {}, apiKey = '
     keys: new JwkServiceClient(address, creds, shared),
     oauth2: new OAuth2ServiceClient(address, creds, shared),
     flows: new FlowServiceClient(address, creds, shared),
+    device: new DeviceServiceClient(address, creds, shared),
     introspection: new IntrospectionServiceClient(address, creds, shared),
     health: (ctx) => checkHealth(generic, '', ctx),
     close: () => channel.close(),

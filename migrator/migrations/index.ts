@@ -11,18 +11,21 @@ import * as mysqlFlows from './mysql/20250603000000_create_flows.js';
 import * as mysqlRotation from './mysql/20250604000000_add_refresh_token_rotation.js';
 import * as mysqlCascade from './mysql/20250606000000_cascade_client_deletion.js';
 import * as mysqlRevocation from './mysql/20250605000000_add_grant_revocation.js';
+import * as mysqlDevice from './mysql/20250607000000_create_device_codes.js';
 import * as postgres from './postgres/20250601000000_create_clients_and_jwks.js';
 import * as postgresTokens from './postgres/20250602000000_create_oauth2_tokens.js';
 import * as postgresFlows from './postgres/20250603000000_create_flows.js';
 import * as postgresRotation from './postgres/20250604000000_add_refresh_token_rotation.js';
 import * as postgresCascade from './postgres/20250606000000_cascade_client_deletion.js';
 import * as postgresRevocation from './postgres/20250605000000_add_grant_revocation.js';
+import * as postgresDevice from './postgres/20250607000000_create_device_codes.js';
 import * as sqlite from './sqlite/20250601000000_create_clients_and_jwks.js';
 import * as sqliteTokens from './sqlite/20250602000000_create_oauth2_tokens.js';
 import * as sqliteFlows from './sqlite/20250603000000_create_flows.js';
 import * as sqliteRotation from './sqlite/20250604000000_add_refresh_token_rotation.js';
 import * as sqliteCascade from './sqlite/20250606000000_cascade_client_deletion.js';
 import * as sqliteRevocation from './sqlite/20250605000000_add_grant_revocation.js';
+import * as sqliteDevice from './sqlite/20250607000000_create_device_codes.js';
 
 const LISTS: Record<Dialect, MigrationObject[]> = {
   postgres: [
@@ -32,6 +35,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250604000000_add_refresh_token_rotation', class: postgresRotation.AddRefreshTokenRotation },
     { name: '20250605000000_add_grant_revocation', class: postgresRevocation.AddGrantRevocation },
     { name: '20250606000000_cascade_client_deletion', class: postgresCascade.CascadeClientDeletion },
+    { name: '20250607000000_create_device_codes', class: postgresDevice.CreateDeviceCodes },
   ],
   mysql: [
     { name: '20250601000000_create_clients_and_jwks', class: mysql.CreateClientsAndJwks },
@@ -40,6 +44,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250604000000_add_refresh_token_rotation', class: mysqlRotation.AddRefreshTokenRotation },
     { name: '20250605000000_add_grant_revocation', class: mysqlRevocation.AddGrantRevocation },
     { name: '20250606000000_cascade_client_deletion', class: mysqlCascade.CascadeClientDeletion },
+    { name: '20250607000000_create_device_codes', class: mysqlDevice.CreateDeviceCodes },
   ],
   sqlite: [
     { name: '20250601000000_create_clients_and_jwks', class: sqlite.CreateClientsAndJwks },
@@ -48,6 +53,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250604000000_add_refresh_token_rotation', class: sqliteRotation.AddRefreshTokenRotation },
     { name: '20250605000000_add_grant_revocation', class: sqliteRevocation.AddGrantRevocation },
     { name: '20250606000000_cascade_client_deletion', class: sqliteCascade.CascadeClientDeletion },
+    { name: '20250607000000_create_device_codes', class: sqliteDevice.CreateDeviceCodes },
   ],
 };
 

@@ -26,7 +26,8 @@ export const protobufFileName = "tessera/v1/janitor.proto";
 export interface JanitorRequest {
   /**
    * Expired tokens (rotated-out refresh tokens and used codes are kept until they expire, so a
-   * replay is still detected as reuse), and expired client-assertion ids.
+   * replay is still detected as reuse), expired client-assertion ids, and expired device
+   * authorizations (RFC 8628 device codes with their user codes).
    */
   tokens: boolean;
   /** Stale login, consent and logout requests. */
@@ -50,6 +51,8 @@ export interface JanitorResponse {
   requests: number;
   /** Rows deleted of rejected or expired grants. */
   grants: number;
+  /** Rows deleted from oauth2_device_codes (a device code and its user code are one row). */
+  device_codes: number;
 }
 
 function createBaseJanitorRequest(): JanitorRequest {
@@ -210,7 +213,7 @@ export const JanitorRequest: MessageFns<JanitorRequest> = {
 };
 
 function createBaseJanitorResponse(): JanitorResponse {
-  return { tokens: 0, jtis: 0, requests: 0, grants: 0 };
+  return { tokens: 0, jtis: 0, requests: 0, grants: 0, device_codes: 0 };
 }
 
 export const JanitorResponse: MessageFns<JanitorResponse> = {
@@ -226,6 +229,9 @@ export const JanitorResponse: MessageFns<JanitorResponse> = {
     }
     if (message.grants !== 0) {
       writer.uint32(32).int64(message.grants);
+    }
+    if (message.device_codes !== 0) {
+      writer.uint32(40).int64(message.device_codes);
     }
     return writer;
   },
@@ -275,6 +281,14 @@ export const JanitorResponse: MessageFns<JanitorResponse> = {
             message.grants = longToNumber(reader.int64());
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.device_codes = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -293,6 +307,11 @@ export const JanitorResponse: MessageFns<JanitorResponse> = {
       jtis: isSet(object.jtis) ? globalThis.Number(object.jtis) : 0,
       requests: isSet(object.requests) ? globalThis.Number(object.requests) : 0,
       grants: isSet(object.grants) ? globalThis.Number(object.grants) : 0,
+      device_codes: isSet(object.deviceCodes)
+        ? globalThis.Number(object.deviceCodes)
+        : isSet(object.device_codes)
+        ? globalThis.Number(object.device_codes)
+        : 0,
     };
   },
 
@@ -310,6 +329,9 @@ export const JanitorResponse: MessageFns<JanitorResponse> = {
     if (message.grants !== 0) {
       obj.grants = Math.round(message.grants);
     }
+    if (message.device_codes !== 0) {
+      obj.deviceCodes = Math.round(message.device_codes);
+    }
     return obj;
   },
 
@@ -322,6 +344,7 @@ export const JanitorResponse: MessageFns<JanitorResponse> = {
     message.jtis = object.jtis ?? 0;
     message.requests = object.requests ?? 0;
     message.grants = object.grants ?? 0;
+    message.device_codes = object.device_codes ?? 0;
     return message;
   },
 };

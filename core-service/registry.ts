@@ -56,14 +56,19 @@ export interface RegistryDeps {
   metrics?: CoreMetrics;
 }
 
+/** `path` on the public listener's URL (`urls.self.public`). */
+function publicUrl(config: Config, path: string): string {
+  return new URL(path, config.urls.self.public.endsWith('/') ? config.urls.self.public : `${config.urls.self.public}/`).toString();
+}
+
 /** The token endpoint's URL, audience of client assertions (RFC 7523 §3). */
 export function tokenEndpointUrl(config: Config): string {
-  return new URL('oauth2/token', config.urls.self.public.endsWith('/') ? config.urls.self.public : `${config.urls.self.public}/`).toString();
+  return publicUrl(config, 'oauth2/token');
 }
 
 /** RFC 8628 §3.2 verification_uri: Tessera's device verification endpoint (fosite's GetDeviceVerificationURL). */
 export function deviceVerificationUrl(config: Config): string {
-  return new URL('oauth2/device/verify', config.urls.self.public.endsWith('/') ? config.urls.self.public : `${config.urls.self.public}/`).toString();
+  return publicUrl(config, 'oauth2/device/verify');
 }
 
 export function buildRegistry(deps: RegistryDeps) {
@@ -267,7 +272,7 @@ export function buildRegistry(deps: RegistryDeps) {
       used: flowStore,
       cookies: cookieNames(config.dev, config.serve.cookies.names),
       cookiePolicy: cookies,
-      urls: { verification: config.urls.device.verification, error: config.urls.error, publicBase: config.urls.self.public },
+      urls: { verification: config.urls.device.verification, error: config.urls.error, self: deviceVerificationUrl(config), fallback: publicUrl(config, 'oauth2/fallbacks/device') },
       ttlMs: config.ttl.loginConsentRequest,
       exposeInternalErrors: config.oauth2.exposeInternalErrors,
       now,

@@ -18,7 +18,7 @@ import { parseDsn } from '../core-service/storage/dsn.js';
 import { SqlClientStore } from '../core-service/storage/client-store.js';
 import { SqlFlowStore } from '../core-service/storage/flow-store.js';
 import { closeOrm, openOrm } from '../core-service/storage/orm.js';
-import { migrateDown, migrateUp } from '../core-service/storage/schema.js';
+import { migrateDown } from '../core-service/storage/schema.js';
 import { SqlTokenStore } from '../core-service/storage/token-store.js';
 import type { TokenRecord } from '../core-service/tokens/store.js';
 import { startGateway, type RunningGateway } from '../http-gateway/app.js';
@@ -241,7 +241,9 @@ for (const db of testDatabases()) {
         await flows.insertConsent(consentRow('kept-consent', 'kept-client'));
         await flows.insertConsent(consentRow('orphan-consent', 'deleted-before'));
 
-        assert.deepEqual(await migrateUp(orm), [CASCADE]);
+        // Up to this migration only: later ones (which come after it on every real database) are not under test.
+        const upToCascade = async () => (await orm.getMigrator().up({ to: CASCADE })).map((m) => m.name);
+        assert.deepEqual(await upToCascade(), [CASCADE]);
         assert.deepEqual(await tokens.get('kept-token'), kept, 'every column survives (SQLite rebuilds the table)');
         assert.equal(await tokens.get('orphan-token'), undefined);
         assert.deepEqual((await flows.rememberedConsents('alice', 'kept-client')).map((c) => c.id), ['kept-consent']);
@@ -255,7 +257,7 @@ for (const db of testDatabases()) {
         assert.deepEqual(await migrateDown(orm, 1), [CASCADE]);
         await tokens.insert([tokenRow('orphan-again', 'deleted-before')]);
         assert.equal((await tokens.get('orphan-again'))?.client_id, 'deleted-before', 'down removes the foreign key');
-        assert.deepEqual(await migrateUp(orm), [CASCADE], 'and up applies again');
+        assert.deepEqual(await upToCascade(), [CASCADE], 'and up applies again');
         assert.equal(await tokens.get('orphan-again'), undefined);
       } finally {
         await closeOrm(orm);

@@ -49,7 +49,8 @@ export interface DeviceVerificationDeps {
   used: UsedChallengeStore;
   cookies: CookieNames;
   cookiePolicy: CookiePolicy;
-  urls: { verification: string; error: string; publicBase: string };
+  /** `urls.device.verification`, `urls.error`; `self` is Tessera's /oauth2/device/verify, `fallback` Hydra's page for an unset verification URL. */
+  urls: { verification: string; error: string; self: string; fallback: string };
   /** `ttl.login_consent_request` in ms. */
   ttlMs: number;
   exposeInternalErrors?: boolean;
@@ -60,8 +61,6 @@ export interface VerifyDeviceInput {
   params: ReadonlyMap<string, string>;
   cookies: ReadonlyMap<string, string>;
 }
-
-const publicUrl = (base: string, path: string) => new URL(path, base.endsWith('/') ? base : `${base}/`);
 
 // Hydra's acceptUserCodeRequest: one answer for unknown, expired and already used codes.
 const USER_CODE_UNUSABLE = "The 'user_code' session could not be found or has expired or is otherwise malformed.";
@@ -88,11 +87,11 @@ export function createDeviceVerification(deps: DeviceVerificationDeps) {
 
   /** Leg 0 (Hydra's forwardDeviceRequest): to the operator's user-code page with a device challenge. */
   function start(params: ReadonlyMap<string, string>): BrowserOutcome {
-    const requestUrl = publicUrl(deps.urls.publicBase, 'oauth2/device/verify');
+    const requestUrl = new URL(deps.urls.self);
     // The user code stays out of the flow (and so out of the request_url the apps see).
     for (const [name, value] of params) if (name.toLowerCase() !== 'user_code') requestUrl.searchParams.append(name, value);
     const challenge: DeviceChallenge = { id: randomId(), csrf: randomId(), request_url: requestUrl.toString(), expires_at: nowMs() + deps.ttlMs };
-    const target = new URL(deps.urls.verification || publicUrl(deps.urls.publicBase, 'oauth2/fallbacks/device').toString());
+    const target = new URL(deps.urls.verification || deps.urls.fallback);
     target.searchParams.set('device_challenge', seal(deps.challengeBox, challenge));
     const userCode = params.get('user_code');
     if (userCode !== undefined) target.searchParams.set('user_code', userCode);

@@ -3,6 +3,9 @@
  * flow (flows/flow.ts). Without a verifier it checks the request and hands the browser to the
  * login app; with a login verifier it hands it to the consent app; with a consent verifier it
  * persists the consent, issues the code and sends the browser back to the client.
+ * A device flow (RFC 8628, authorization/device-verification.ts) runs the same login and consent
+ * legs from /oauth2/device/verify; it has no redirect URI, so it ends at `urls.device.success`
+ * (the device code accepted) and its errors go to `urls.error`.
  */
 import type { StoredClient } from '../clients/client.js';
 import { splitScope, uncoveredScopes, type ScopeStrategy } from '../grants/scope.js';

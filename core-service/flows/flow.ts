@@ -18,6 +18,9 @@
  *                                        ▼
  *                              consent persisted, code issued
  *
+ * A device flow (RFC 8628) enters at login_initialized from /oauth2/device/verify once its user
+ * code was accepted, and its persisted consent accepts the device code instead of issuing a code.
+ *
  * Every transition checks the state it starts from; a challenge opened in the wrong state is a
  * forged or replayed one and fails.
  */

@@ -12,6 +12,8 @@ import { JwkServiceService } from '../proto/gen/tessera/v1/keys.js';
 import { OAuth2ServiceService } from '../proto/gen/tessera/v1/oauth2.js';
 import { clientServiceHandlers } from './grpc/clients.js';
 import { flowServiceHandlers } from './grpc/flows.js';
+import { deviceServiceHandlers } from './grpc/device.js';
+import { DeviceServiceService } from '../proto/gen/tessera/v1/device.js';
 import { introspectionServiceHandlers } from './grpc/introspection.js';
 import { credentialServiceHandlers } from './grpc/credentials.js';
 import { janitorServiceHandlers } from './grpc/janitor.js';
@@ -134,6 +136,7 @@ export async function startCore(options: StartCoreOptions): Promise<RunningCore>
       { name: 'tessera.v1.CredentialService', definition: CredentialServiceService, implementation: credentialServiceHandlers(registry.credentials, logger) },
       { name: 'tessera.v1.TrustService', definition: TrustServiceService, implementation: trustServiceHandlers(registry.trust, logger) },
       { name: 'tessera.v1.JanitorService', definition: JanitorServiceService, implementation: janitorServiceHandlers(new SqlJanitorStore(orm), registry.now, logger) },
+      { name: 'tessera.v1.DeviceService', definition: DeviceServiceService, implementation: deviceServiceHandlers(registry.device, logger) },
       { name: 'tessera.v1.FlowService', definition: FlowServiceService, implementation: { ...flowServiceHandlers(registry.flows, logger), ...logoutRequestHandlers(registry.logout, logger) } },
     ],
   });

@@ -49,6 +49,11 @@ import { createClientOriginCheck } from './cors/client-origins.js';
 import { CREDENTIALS_SUPPORTED, createCredentialIssuance } from './credentials/issuance.js';
 import { createCredentialNonces } from './credentials/nonce.js';
 import { withCredentialNonce } from './credentials/token-response.js';
+import { createDeviceVerification } from './authorization/device-verification.js';
+import { createDeviceAuthorization } from './device/authorization.js';
+import { createUserCodeHasher } from './device/user-code.js';
+import { deviceCodeGrant } from './grants/device-code.js';
+import { SqlDeviceCodeStore } from './storage/device-store.js';
 import { createTokenHooks } from './tokens/token-hooks.js';
 
 export interface RegistryDeps {
@@ -62,9 +67,19 @@ export interface RegistryDeps {
 
 const tokenPathUnder = (base: string) => new URL('oauth2/token', base.endsWith('/') ? base : `${base}/`).toString();
 
+/** `path` on the public listener's URL (`urls.self.public`). */
+function publicUrl(config: Config, path: string): string {
+  return new URL(path, config.urls.self.public.endsWith('/') ? config.urls.self.public : `${config.urls.self.public}/`).toString();
+}
+
 /** The token endpoint's URL, audience of client assertions (RFC 7523 §3). */
 export function tokenEndpointUrl(config: Config): string {
-  return tokenPathUnder(config.urls.self.public);
+  return publicUrl(config, 'oauth2/token');
+}
+
+/** RFC 8628 §3.2 verification_uri: Tessera's device verification endpoint (fosite's GetDeviceVerificationURL). */
+export function deviceVerificationUrl(config: Config): string {
+  return publicUrl(config, 'oauth2/device/verify');
 }
 
 /**
@@ -111,9 +126,11 @@ export function buildRegistry(deps: RegistryDeps) {
 
   const keys = createKeyService({ store: new SqlKeyStore(orm), secrets: config.secrets.system, now, broadcastKeySets: config.webfinger.jwks.broadcastKeys });
 
-  const tokenStore = new SqlTokenStore(orm, { box: createSecretBox(config.secrets.system, 'oauth2_session'), encrypt: config.oauth2.session.encryptAtRest }, changes, (callers) =>
-    metrics.tokenInsertBatch.observe(callers),
-  );
+  const sessionEncryption = { box: createSecretBox(config.secrets.system, 'oauth2_session'), encrypt: config.oauth2.session.encryptAtRest };
+  const tokenStore = new SqlTokenStore(orm, sessionEncryption, changes, (callers) => metrics.tokenInsertBatch.observe(callers));
+  // RFC 8628: device authorization requests, their grant sessions sealed as the tokens' are.
+  const deviceStore = new SqlDeviceCodeStore(orm, tokenStore, sessionEncryption);
+  const userCodes = createUserCodeHasher(config.secrets.system);
   const codec = createOpaqueTokenCodec(config.secrets.system);
   const claimsLayout = {
     allowedTopLevelClaims: config.oauth2.allowedTopLevelClaims,
@@ -205,6 +222,7 @@ export function buildRegistry(deps: RegistryDeps) {
       hooks,
       now,
     }),
+    deviceCodeGrant({ codec, devices: deviceStore, tokens: tokenStore, issuer: grantTokenIssuer, hooks, now }),
   ];
   // Verifiable credentials: the token endpoint offers a nonce, `/credentials` checks it.
   const credentialNonces = createCredentialNonces({ systemSecrets: config.secrets.system, ttlMs: config.ttl.vcNonce, now });
@@ -262,7 +280,8 @@ export function buildRegistry(deps: RegistryDeps) {
     pkce: config.oauth2.pkce,
     uriPolicy,
     verifyIdTokenHint: createIdTokenHintVerifier({ issuer, verificationKeys: () => keys.verificationKeys(ID_TOKEN_KEY_SET) }),
-    urls: { login: config.urls.login, consent: config.urls.consent, error: config.urls.error, publicBase: config.urls.self.public },
+    urls: { login: config.urls.login, consent: config.urls.consent, error: config.urls.error, publicBase: config.urls.self.public, deviceSuccess: config.urls.device.success },
+    devices: deviceStore,
     exposeInternalErrors: config.oauth2.exposeInternalErrors,
     ttl: { loginConsentRequest: config.ttl.loginConsentRequest, authenticationSession: config.ttl.authenticationSession },
     cookiePolicy: cookies,
@@ -291,9 +310,40 @@ export function buildRegistry(deps: RegistryDeps) {
     now,
   });
 
+  const device = {
+    authorization: createDeviceAuthorization({
+      authenticator,
+      issuer,
+      tokenEndpointUrl: tokenEndpointUrl(config),
+      codec,
+      userCodes,
+      store: deviceStore,
+      scopeStrategy: config.strategies.scope,
+      ttlMs: config.ttl.deviceUserCode,
+      pollingIntervalMs: config.oauth2.deviceAuthorization.tokenPollingInterval,
+      verificationUri: deviceVerificationUrl(config),
+      now,
+    }),
+    verification: createDeviceVerification({
+      authorization,
+      devices: deviceStore,
+      userCodes,
+      challengeBox: createSecretBox(config.secrets.system, 'device_challenge'),
+      verifierBox: createSecretBox(config.secrets.system, 'device_verifier'),
+      used: flowStore,
+      cookies: cookieNames(config.dev, config.serve.cookies.names),
+      cookiePolicy: cookies,
+      urls: { verification: config.urls.device.verification, error: config.urls.error, self: deviceVerificationUrl(config), fallback: publicUrl(config, 'oauth2/fallbacks/device') },
+      ttlMs: config.ttl.loginConsentRequest,
+      exposeInternalErrors: config.oauth2.exposeInternalErrors,
+      now,
+    }),
+  };
+
   return {
     config,
     metrics,
+    device,
     logger,
     orm,
     now,

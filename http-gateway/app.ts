@@ -136,7 +136,7 @@ function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: Cor
     draining: life.draining,
     document: life.document,
     adminAuthRequired: opts.config.serve.admin.authRequired,
-    cookieNames: [names.loginCsrf, names.consentCsrf, names.session],
+    cookieNames: [names.loginCsrf, names.consentCsrf, names.session, names.deviceCsrf],
     quietHealth: opts.config.serve[name].requestLog.disableForHealth,
   });
   return app;

@@ -12,6 +12,7 @@ import { registerOpenApiRoute, type ApiDocument } from './openapi/document.js';
 import { useApiSchemas } from './openapi/schemas.js';
 import { registerAuthorizeRoutes } from './public/authorize.js';
 import { registerCredentialRoutes } from './public/credentials.js';
+import { registerDeviceRoutes } from './public/device.js';
 import { registerFallbackRoutes } from './public/fallbacks.js';
 import { registerJwksRoute } from './public/jwks.js';
 import { registerLogoutRoutes } from './public/logout.js';
@@ -20,7 +21,7 @@ import { registerTokenRoutes } from './public/token.js';
 import { withFormBodies } from './server.js';
 
 /** Hydra's cookie base names (`serve.cookies.names` defaults). */
-const DEFAULT_COOKIE_BASES = ['ory_hydra_login_csrf', 'ory_hydra_consent_csrf', 'ory_hydra_session'];
+const DEFAULT_COOKIE_BASES = ['ory_hydra_login_csrf', 'ory_hydra_consent_csrf', 'ory_hydra_session', 'ory_hydra_device_csrf'];
 
 export type ListenerName = 'public' | 'admin';
 
@@ -55,6 +56,7 @@ export function registerRoutes(app: FastifyInstance, name: ListenerName, deps: R
     const cookieNames = deps.cookieNames ?? DEFAULT_COOKIE_BASES;
     withFormBodies(app, (scope) => registerAuthorizeRoutes(scope, core.oauth2, cookieNames));
     withFormBodies(app, (scope) => registerLogoutRoutes(scope, core.oauth2, cookieNames));
+    withFormBodies(app, (scope) => registerDeviceRoutes(scope, core.device, cookieNames));
     withFormBodies(app, (scope) => registerOidcRoutes(scope, core.oauth2));
     registerCredentialRoutes(app, core.credentials);
   }

@@ -10,6 +10,8 @@ import { runJanitor, type JanitorStore, type JanitorTarget } from '../core-servi
 import { ConsentSessionSchema, LoginSessionSchema, UsedChallengeSchema } from '../core-service/storage/flow-entities.js';
 import type { ConsentGrant } from '../core-service/flows/store.js';
 import { SqlJanitorStore } from '../core-service/storage/janitor-store.js';
+import { DeviceCodeSchema } from '../core-service/storage/device-entities.js';
+import { SqlDeviceCodeStore } from '../core-service/storage/device-store.js';
 import type { Orm } from '../core-service/storage/orm.js';
 import { JtiSchema, TokenSchema } from '../core-service/storage/token-entities.js';
 import { SqlTokenStore } from '../core-service/storage/token-store.js';
@@ -81,6 +83,23 @@ async function seed(orm: Orm): Promise<void> {
     { ...token('rotated-old', hours(-72), hours(48), false), kind: 'refresh_token', used_at: hours(-71) }, // rotated out, not expired: stays
     { ...token('used-code', hours(-72), hours(1), false), kind: 'authorization_code' }, // used code, not expired: stays
   ]);
+  const devices = new SqlDeviceCodeStore(orm, new SqlTokenStore(orm));
+  for (const [id, expiresAt] of [['device-old', hours(-30)], ['device-recent', hours(-1)], ['device-live', hours(1)]] as const) {
+    await devices.insert({
+      device_code_signature: id,
+      user_code_signature: `user-code-${id}`,
+      request_id: `req-${id}`,
+      client_id: 'janitor-client',
+      scope: [],
+      audience: [],
+      requested_at: hours(-72),
+      expires_at: expiresAt,
+      state: 'pending',
+      polling_interval: 5,
+      last_polled_at: null,
+      session: null,
+    });
+  }
   const em = orm.em.fork({ clear: true, useContext: false });
   await em.insertMany(JtiSchema, [
     { key: 'jti-old', expires_at: hours(-30) },
@@ -117,6 +136,7 @@ async function remaining(orm: Orm) {
   return {
     tokens: keys(await em.find(TokenSchema, {}, { disableIdentityMap: true }), (r) => r.signature),
     jtis: keys(await em.find(JtiSchema, {}, { disableIdentityMap: true }), (r) => r.key),
+    devices: keys(await em.find(DeviceCodeSchema, {}, { disableIdentityMap: true }), (r) => r.device_code_signature),
     challenges: keys(await em.find(UsedChallengeSchema, {}, { disableIdentityMap: true }), (r) => r.id),
     sessions: keys(await em.find(LoginSessionSchema, {}, { disableIdentityMap: true }), (r) => r.id),
     consents: keys(await em.find(ConsentSessionSchema, {}, { disableIdentityMap: true }), (r) => r.id),
@@ -156,10 +176,11 @@ for (const db of testDatabases()) {
     test('deletes exactly the stale rows outside keep-if-younger', async () => {
       await seed(orm());
       const report = await runJanitor(new SqlJanitorStore(orm()), { tokens: true, requests: true, grants: true, batchSize: 100, limit: 10_000, keepIfYoungerMs: KEEP_24H }, NOW);
-      assert.deepEqual(report, { tokens: 2, jtis: 1, requests: 2, grants: 3, trusts: 0 });
+      assert.deepEqual(report, { tokens: 2, jtis: 1, device_codes: 1, requests: 2, grants: 3, trusts: 0 });
       assert.deepEqual(await remaining(orm()), {
         tokens: ['expired-recently', 'live', 'never-expires', 'revoked-old', 'revoked-recent', 'rotated-forever', 'rotated-old', 'used-code'],
         jtis: ['jti-future', 'jti-recent'],
+        devices: ['device-live', 'device-recent'],
         challenges: ['challenge-new'],
         sessions: ['session-live', 'session-recent'],
         consents: ['consent-forever', 'consent-recent', 'consent-session-live', 'consent-token-eternal', 'consent-token-live', 'consent-token-recent'],
@@ -167,8 +188,9 @@ for (const db of testDatabases()) {
 
       // Without keep-if-younger the cutoff is now: the recently expired go too; what has not expired stays.
       const second = await runJanitor(new SqlJanitorStore(orm()), { tokens: true, requests: false, grants: false, batchSize: 100, limit: 10_000, keepIfYoungerMs: 0 }, NOW);
-      assert.deepEqual(second, { tokens: 1, jtis: 1, requests: 0, grants: 0, trusts: 0 });
+      assert.deepEqual(second, { tokens: 1, jtis: 1, device_codes: 1, requests: 0, grants: 0, trusts: 0 });
       const left = await remaining(orm());
+      assert.deepEqual(left.devices, ['device-live'], 'an expired device code goes with its user code; a live one stays');
       assert.deepEqual(left.tokens, ['live', 'never-expires', 'revoked-old', 'revoked-recent', 'rotated-forever', 'rotated-old', 'used-code']);
       assert.deepEqual(left.jtis, ['jti-future']);
       assert.deepEqual(left.challenges, ['challenge-new'], '--requests was not selected');
@@ -287,6 +309,7 @@ for (const db of testDatabases()) {
       const em = orm().em.fork({ clear: true, useContext: false });
       await em.nativeDelete(TokenSchema, {});
       await em.nativeDelete(JtiSchema, {});
+      await em.nativeDelete(DeviceCodeSchema, {});
       await new SqlTokenStore(orm()).insert([token('cli-expired', new Date(Date.now() - 7_200_000), new Date(Date.now() - 3_600_000), true)]);
       const refused = runProgram('core-service/main.ts', ['janitor', database.dsn, '--tokens']);
       assert.equal(await refused.exited(), 1, 'without --yes and without a terminal it does nothing');
@@ -298,7 +321,7 @@ for (const db of testDatabases()) {
 
       const run = runProgram('core-service/main.ts', ['janitor', '--read-from-env', '--tokens', '--batch-size', '10', '--limit', '100', '--keep-if-younger', '30m', '--yes'], { DSN: database.dsn });
       assert.equal(await run.exited(), 0, run.output());
-      assert.match(run.output(), /janitor deleted: 1 tokens, 0 assertion ids/);
+      assert.match(run.output(), /janitor deleted: 1 tokens, 0 assertion ids, 0 device codes/);
       assert.doesNotMatch(run.output(), /stopped at --limit/);
       assert.ok(!(await remaining(orm())).tokens.includes('cli-expired'));
 
@@ -375,7 +398,7 @@ test('the JanitorService gRPC call runs a pass against the running core', async 
       client.janitor({ tokens: false, requests: false, grants: false, batch_size: 0, limit: 0, keep_if_younger_ms: 0, ...req }, gatewayMetadata(), (err: ServiceError | null, res: JanitorResponse) => (err ? reject(err) : resolve(res))),
     );
   try {
-    assert.deepEqual(await janitor({ tokens: true, requests: true, grants: true }), { tokens: 0, jtis: 0, requests: 0, grants: 0, trusts: 0 });
+    assert.deepEqual(await janitor({ tokens: true, requests: true, grants: true }), { tokens: 0, jtis: 0, device_codes: 0, requests: 0, grants: 0, trusts: 0 });
     await assert.rejects(janitor({}), (err: ServiceError) => err.code === 3 && /at least one of/.test(err.details), 'nothing selected: INVALID_ARGUMENT');
   } finally {
     client.close();

@@ -121,15 +121,14 @@ for (const db of testDatabases()) {
       const res = await request(new URL('/.well-known/openid-configuration', pub));
       assert.equal(res.statusCode, 200);
       const doc = (await res.body.json()) as Record<string, unknown>;
-      // Hydra's oidcConfiguration, every required member present (device_authorization_endpoint
-      // waits for the device flow: http-gateway/openapi/schemas.ts).
+      // Hydra's oidcConfiguration, every required member present.
       assertValid('oidcConfiguration', doc);
       assert.equal(doc.issuer, ISSUER);
-      for (const field of ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint', 'revocation_endpoint']) {
+      for (const field of ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint', 'revocation_endpoint', 'device_authorization_endpoint']) {
         assert.equal(typeof doc[field], 'string', field);
       }
-      // RFC 8414 §2: every grant the token endpoint accepts, the JWT-bearer grant (RFC 7523) included.
-      assert.deepEqual([...(doc.grant_types_supported as string[])].sort(), ['authorization_code', 'client_credentials', 'implicit', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer']);
+      // RFC 8414 §2: every grant the token endpoint accepts, the device (RFC 8628) and JWT-bearer (RFC 7523) grants included.
+      assert.deepEqual([...(doc.grant_types_supported as string[])].sort(), ['authorization_code', 'client_credentials', 'implicit', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer']);
       assert.deepEqual(doc.code_challenge_methods_supported, ['S256']);
       assert.deepEqual(doc.subject_types_supported, ['public']);
       assert.deepEqual(doc.id_token_signing_alg_values_supported, ['RS256']);

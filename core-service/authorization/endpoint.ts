@@ -3,6 +3,9 @@
  * flow (flows/flow.ts). Without a verifier it checks the request and hands the browser to the
  * login app; with a login verifier it hands it to the consent app; with a consent verifier it
  * persists the consent, issues the code and sends the browser back to the client.
+ * A device flow (RFC 8628, authorization/device-verification.ts) runs the same login and consent
+ * legs from /oauth2/device/verify; it has no redirect URI, so it ends at `urls.device.success`
+ * (the device code accepted) and its errors go to `urls.error`.
  */
 import type { StoredClient } from '../clients/client.js';
 import { splitScope, uncoveredScopes, type ScopeStrategy } from '../grants/scope.js';
@@ -19,8 +22,9 @@ import {
   type CookieNames,
   type CookiePolicy,
 } from '../flows/cookies.js';
-import { consentOf, initiateConsent, initiateFlow, loginOf, type ExistingSession, type Flow, type FlowError } from '../flows/flow.js';
+import { consentOf, initiateConsent, initiateFlow, loginOf, type AuthorizationParams, type ExistingSession, type Flow, type FlowError } from '../flows/flow.js';
 import type { ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from '../flows/store.js';
+import type { DeviceCodeStore } from '../device/store.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { OAuthError } from '../shared/errors.js';
 import { withParameters } from '../shared/uris.js';
@@ -47,7 +51,9 @@ export interface AuthorizationEndpointDeps {
   pkce: CheckDeps['pkce'];
   verifyIdTokenHint: CheckDeps['verifyIdTokenHint'];
   uriPolicy: CheckDeps['uriPolicy'];
-  urls: { login: string; consent: string; error: string; publicBase: string };
+  urls: { login: string; consent: string; error: string; publicBase: string; deviceSuccess: string };
+  /** RFC 8628: where a device flow's consent lands (the device code's state). */
+  devices: Pick<DeviceCodeStore, 'accept' | 'reject'>;
   /** `oauth2.expose_internal_errors`: error redirects carry the debug detail too. */
   exposeInternalErrors?: boolean;
   /** `ttl.login_consent_request` and `ttl.authentication_session` in ms. */
@@ -59,6 +65,19 @@ export interface AuthorizationEndpointDeps {
 
 export interface AuthorizeInput {
   params: ReadonlyMap<string, string>;
+  cookies: ReadonlyMap<string, string>;
+}
+
+/** A device authorization whose user code was accepted, about to be logged in (authorization/device-verification.ts). */
+export interface DeviceLoginInput {
+  /** The device authorization's request id: the flow's id and its tokens' grant id. */
+  requestId: string;
+  deviceChallengeId: string;
+  clientId: string;
+  scope: string[];
+  audience: string[];
+  /** `/oauth2/device/verify?client_id=…`, where the login and consent verifiers come back. */
+  requestUrl: string;
   cookies: ReadonlyMap<string, string>;
 }
 
@@ -132,9 +151,67 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
     if (params.prompt.includes('none') && !flow.login_skip) {
       return respondWithError(redirect, flowErrorOf(new OAuthError('login_required', { hint: "Prompt 'none' was requested, but no existing login session was found." })));
     }
+    return toLogin(flow);
+  }
+
+  /** Sends the browser to the login app with the flow sealed in the login challenge. */
+  function toLogin(flow: Flow): BrowserOutcome {
     const url = new URL(fallback(deps.urls.login, 'oauth2/fallbacks/login'));
     url.searchParams.set('login_challenge', deps.codec.seal('login_challenge', flow.login_challenge_id, flow));
-    return { redirect_to: url.toString(), cookies: csrfCookies(deps.cookiePolicy, deps.cookies.loginCsrf(params.client_id), flow.login_csrf, csrfMaxAge) };
+    return { redirect_to: url.toString(), cookies: csrfCookies(deps.cookiePolicy, deps.cookies.loginCsrf(flow.params.client_id), flow.login_csrf, csrfMaxAge) };
+  }
+
+  /**
+   * Where an error of a flow past leg 1 goes: to the client's verified redirect URI, or, for a
+   * device flow, which has none, to `urls.error`. A refusal by the user (`rejectDevice`) is what
+   * the polling device then learns as access_denied (RFC 8628 §3.5).
+   */
+  async function fail(flow: Flow, error: FlowError, cookies: BrowserCookie[] = [], rejectDevice = false): Promise<BrowserOutcome> {
+    if (flow.device_challenge_id === undefined) return respondWithError(targetOf(flow), error, cookies);
+    if (rejectDevice) await deps.devices.reject(flow.id);
+    return { ...showError(error, deps.urls.error), cookies };
+  }
+
+  /**
+   * RFC 8628 §3.3: the user code was accepted at the device verification endpoint; the usual
+   * login and consent follow (Hydra's requestAuthentication for a device flow). The flow's id
+   * is the device authorization's request id, so its tokens carry it.
+   */
+  async function startDeviceLogin(input: DeviceLoginInput): Promise<BrowserOutcome> {
+    const params: AuthorizationParams = {
+      client_id: input.clientId,
+      redirect_uri: '',
+      redirect_uri_given: false,
+      response_type: [],
+      response_mode: 'query',
+      state: '',
+      nonce: '',
+      scope: input.scope,
+      audience: input.audience,
+      code_challenge: '',
+      code_challenge_method: '',
+      prompt: [],
+      max_age: null,
+      ui_locales: [],
+      login_hint: '',
+      id_token_hint: '',
+      id_token_hint_claims: null,
+      acr_values: [],
+      display: '',
+    };
+    const flow = initiateFlow({
+      id: input.requestId,
+      requestUrl: input.requestUrl,
+      params,
+      now: nowMs(),
+      ttlMs: deps.ttl.loginConsentRequest,
+      loginChallengeId: randomId(),
+      loginCsrf: randomId(),
+      session: await currentSession(input.cookies),
+      freshSessionId: randomId(),
+      hintMatchesSession: true,
+    });
+    return toLogin({ ...flow, device_challenge_id: input.deviceChallengeId });
   }
 
   /**
@@ -171,9 +248,8 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
 
   /** Leg 2: the login app answered; remember the session if asked, then go to the consent app. */
   async function afterLogin(flow: Flow, browserCookies: ReadonlyMap<string, string>): Promise<BrowserOutcome> {
-    const target = targetOf(flow);
     const clearCsrf = csrfCookies(deps.cookiePolicy, deps.cookies.loginCsrf(flow.params.client_id), '', 0);
-    if (flow.state === 'login_rejected' && flow.login_error) return respondWithError(target, flow.login_error, clearCsrf);
+    if (flow.state === 'login_rejected' && flow.login_error) return fail(flow, flow.login_error, clearCsrf, true);
     const login = loginOf(flow);
     const cookies: BrowserCookie[] = [...clearCsrf];
     const now = nowMs();
@@ -194,7 +270,7 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
     }
 
     const client = await deps.getClient(flow.params.client_id);
-    if (!client) return respondWithError(target, flowErrorOf(new OAuthError('invalid_client', { hint: 'The client no longer exists.' })), cookies);
+    if (!client) return fail(flow, flowErrorOf(new OAuthError('invalid_client', { hint: 'The client no longer exists.' })), cookies);
     let skip = client.skip_consent;
     // RFC 6749 §10.2, RFC 8252 §8.6: a remembered consent applies only when the redirect proves
     // which application receives the code (authorization/client-identity.ts).
@@ -204,7 +280,7 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
     }
     // OIDC Core §3.1.2.6: prompt=none cannot ask for consent.
     if (!skip && flow.params.prompt.includes('none')) {
-      return respondWithError(target, flowErrorOf(new OAuthError('consent_required', { hint: "Prompt 'none' was requested, but no previous consent was found." })), cookies);
+      return respondWithError(targetOf(flow), flowErrorOf(new OAuthError('consent_required', { hint: "Prompt 'none' was requested, but no previous consent was found." })), cookies);
     }
     const next = initiateConsent(flow, { consentChallengeId: randomId(), consentCsrf: randomId(), skip });
     const url = new URL(fallback(deps.urls.consent, 'oauth2/fallbacks/consent'));
@@ -217,18 +293,18 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
   async function afterConsent(flow: Flow): Promise<BrowserOutcome> {
     const target = targetOf(flow);
     const cookies = csrfCookies(deps.cookiePolicy, deps.cookies.consentCsrf(flow.params.client_id), '', 0);
-    if (flow.state === 'consent_rejected' && flow.consent_error) return respondWithError(target, flow.consent_error, cookies);
+    if (flow.state === 'consent_rejected' && flow.consent_error) return fail(flow, flow.consent_error, cookies, true);
     const login = loginOf(flow);
     const consent = consentOf(flow);
     const client = await deps.getClient(flow.params.client_id);
-    if (!client) return respondWithError(target, flowErrorOf(new OAuthError('invalid_client', { hint: 'The client no longer exists.' })), cookies);
+    if (!client) return fail(flow, flowErrorOf(new OAuthError('invalid_client', { hint: 'The client no longer exists.' })), cookies);
     const notAllowed = uncoveredScopes(deps.scopeStrategy, splitScope(client.scope), consent.grant_scope);
     if (notAllowed.length > 0) {
-      return respondWithError(target, flowErrorOf(new OAuthError('invalid_scope', { hint: `The consent granted scope "${notAllowed.join(' ')}" the client may not request.` })), cookies);
+      return fail(flow, flowErrorOf(new OAuthError('invalid_scope', { hint: `The consent granted scope "${notAllowed.join(' ')}" the client may not request.` })), cookies);
     }
     const foreign = consent.grant_access_token_audience.filter((a) => !client.audience.includes(a));
     if (foreign.length > 0) {
-      return respondWithError(target, flowErrorOf(new OAuthError('invalid_request', { hint: `The consent granted audience "${foreign.join(' ')}" the client may not request.` })), cookies);
+      return fail(flow, flowErrorOf(new OAuthError('invalid_request', { hint: `The consent granted audience "${foreign.join(' ')}" the client may not request.` })), cookies);
     }
     const types = flow.params.response_type;
     // fosite: without a code, an ID token response needs openid granted, else nothing answers it.
@@ -274,6 +350,16 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
       sid: flow.session_id,
       consent_challenge_id: flow.consent_challenge_id,
     };
+    if (flow.device_challenge_id !== undefined) {
+      // RFC 8628 §3.3: the device's next poll gets the tokens; the browser is done (Hydra's
+      // performOAuth2DeviceVerificationFlow redirects to urls.device.success with client_id).
+      if (!(await deps.devices.accept(flow.id, session, deps.now()))) {
+        return fail(flow, flowErrorOf(new OAuthError('invalid_request', { hint: 'The device authorization request has expired or was completed already; start again on the device.' })), cookies);
+      }
+      const done = new URL(fallback(deps.urls.deviceSuccess, 'oauth2/fallbacks/device/done'));
+      done.searchParams.set('client_id', client.client_id);
+      return { redirect_to: done.toString(), cookies };
+    }
     // Hydra adds the granted scope to the response (RFC 6749 §5.1 allows it for the token response).
     const fields: Record<string, string> = { scope: consent.grant_scope.join(' ') };
     if (types.includes('code')) {
@@ -309,7 +395,7 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
   }
 
   /** Errors of legs 2 and 3: the flow's redirect URI was verified in leg 1, so they go to the client. */
-  async function continueFlow(kind: 'login_verifier' | 'consent_verifier', verifier: string, cookies: ReadonlyMap<string, string>): Promise<BrowserOutcome> {
+  async function continueFlow(kind: 'login_verifier' | 'consent_verifier', verifier: string, cookies: ReadonlyMap<string, string>, device: boolean): Promise<BrowserOutcome> {
     let opened: OpenedChallenge;
     try {
       opened = deps.codec.open(kind, verifier, nowMs());
@@ -322,11 +408,15 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
           : err;
       return showError(flowErrorOf(shown), deps.urls.error);
     }
+    // A verifier comes back where its flow started: a device flow's to /oauth2/device/verify only.
+    if ((opened.flow.device_challenge_id !== undefined) !== device) {
+      return showError(flowErrorOf(new OAuthError('access_denied', { hint: `The ${kind === 'login_verifier' ? 'login' : 'consent'} verifier belongs to another endpoint.` })), deps.urls.error);
+    }
     try {
       await admitVerifier(kind, opened, cookies);
       return kind === 'login_verifier' ? await afterLogin(opened.flow, cookies) : await afterConsent(opened.flow);
     } catch (err) {
-      if (err instanceof OAuthError && err.status < 500) return respondWithError(targetOf(opened.flow), flowErrorOf(err));
+      if (err instanceof OAuthError && err.status < 500) return fail(opened.flow, flowErrorOf(err));
       throw err;
     }
   }
@@ -335,10 +425,17 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
     /** Runs one authorization request and says what the browser should see next. */
     async authorize(input: AuthorizeInput): Promise<BrowserOutcome> {
       const consentVerifier = input.params.get('consent_verifier');
-      if (consentVerifier) return continueFlow('consent_verifier', consentVerifier, input.cookies);
+      if (consentVerifier) return continueFlow('consent_verifier', consentVerifier, input.cookies, false);
       const loginVerifier = input.params.get('login_verifier');
-      if (loginVerifier) return continueFlow('login_verifier', loginVerifier, input.cookies);
+      if (loginVerifier) return continueFlow('login_verifier', loginVerifier, input.cookies, false);
       return start(input);
+    },
+
+    startDeviceLogin,
+
+    /** Legs 2 and 3 of a device flow: its login or consent verifier back at /oauth2/device/verify. */
+    continueDeviceFlow(kind: 'login_verifier' | 'consent_verifier', verifier: string, cookies: ReadonlyMap<string, string>): Promise<BrowserOutcome> {
+      return continueFlow(kind, verifier, cookies, true);
     },
   };
 }

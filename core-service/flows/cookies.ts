@@ -92,25 +92,33 @@ export interface CookieNames {
   loginCsrf(clientId: string): string;
   consentCsrf(clientId: string): string;
   session: string;
+  /** RFC 8628 device verification: the CSRF cookie of the user-code step (Hydra's `device_csrf`, one per browser). */
+  deviceCsrf: string;
   /** Whether a cookie name is one of ours (the gateway forwards only these). */
   isOurs(name: string): boolean;
 }
 
 /** Hydra's base names (`serve.cookies.names.*` defaults). */
-export const DEFAULT_COOKIE_NAMES = { loginCsrf: 'ory_hydra_login_csrf', consentCsrf: 'ory_hydra_consent_csrf', session: 'ory_hydra_session' } as const;
+export const DEFAULT_COOKIE_NAMES = {
+  loginCsrf: 'ory_hydra_login_csrf',
+  consentCsrf: 'ory_hydra_consent_csrf',
+  session: 'ory_hydra_session',
+  deviceCsrf: 'ory_hydra_device_csrf',
+} as const;
 
 /**
  * Hydra's names from the base names of `serve.cookies.names`: `<login_csrf>[_dev]_<hash of
  * client_id>`, `<consent_csrf>[_dev]_<hash>`, `<session>[_dev]`.
  */
-export function cookieNames(dev: boolean, base: { loginCsrf: string; consentCsrf: string; session: string } = DEFAULT_COOKIE_NAMES): CookieNames {
+export function cookieNames(dev: boolean, base: { loginCsrf: string; consentCsrf: string; session: string; deviceCsrf: string } = DEFAULT_COOKIE_NAMES): CookieNames {
   const suffix = dev ? '_dev' : '';
   const hash = (clientId: string) => createHash('sha256').update(clientId, 'utf8').digest('hex').slice(0, 8);
-  const bases = [base.loginCsrf, base.consentCsrf, base.session].map((name) => `${name}${suffix}`);
+  const bases = [base.loginCsrf, base.consentCsrf, base.session, base.deviceCsrf].map((name) => `${name}${suffix}`);
   return {
     loginCsrf: (clientId) => `${base.loginCsrf}${suffix}_${hash(clientId)}`,
     consentCsrf: (clientId) => `${base.consentCsrf}${suffix}_${hash(clientId)}`,
     session: `${base.session}${suffix}`,
+    deviceCsrf: `${base.deviceCsrf}${suffix}`,
     isOurs: (name) => bases.some((b) => name.startsWith(b)),
   };
 }

@@ -18,6 +18,9 @@
  *                                        ▼
  *                              consent persisted, code issued
  *
+ * A device flow (RFC 8628) enters at login_initialized from /oauth2/device/verify once its user
+ * code was accepted, and its persisted consent accepts the device code instead of issuing a code.
+ *
  * Every transition checks the state it starts from; a challenge opened in the wrong state is a
  * forged or replayed one and fails.
  */
@@ -101,6 +104,11 @@ export interface FlowError {
 export interface Flow {
   /** The flow id, also the grant's request id carried by every token of this authorization. */
   id: string;
+  /**
+   * Set when the flow authorizes a device (RFC 8628; Hydra's DeviceChallengeID): it started at
+   * `/oauth2/device/verify`, has no redirect URI, and ends at `urls.device.success`.
+   */
+  device_challenge_id?: string;
   state: FlowState;
   request_url: string;
   /** ms since the epoch. */

@@ -25,7 +25,8 @@ export function toSetCookie(cookie: BrowserCookie): SetCookie {
   };
 }
 
-function toWire(outcome: BrowserOutcome): BrowserResponse {
+/** The outcome as the gateway renders it (also the device verification endpoint's, grpc/device.ts). */
+export function browserResponse(outcome: BrowserOutcome): BrowserResponse {
   return {
     redirect_to: outcome.redirect_to ?? '',
     form_post_action: outcome.form_post?.action ?? '',
@@ -42,6 +43,6 @@ export function authorizeHandler(endpoint: AuthorizationEndpoint, logger: Logger
     const params = new Map(Object.entries(req.params));
     if (req.login_verifier) params.set('login_verifier', req.login_verifier);
     if (req.consent_verifier) params.set('consent_verifier', req.consent_verifier);
-    return toWire(await endpoint.authorize({ params, cookies: new Map(Object.entries(req.cookies)) }));
+    return browserResponse(await endpoint.authorize({ params, cookies: new Map(Object.entries(req.cookies)) }));
   });
 }

@@ -97,7 +97,7 @@ export async function janitorCommand(argv: string[], io: { out: NodeJS.WritableS
   try {
     await assertSchemaCurrent(orm, target.redacted);
     const report = await runJanitor(new SqlJanitorStore(orm), options, new Date());
-    io.out.write(`janitor deleted: ${report.tokens} tokens, ${report.jtis} assertion ids, ${report.requests} requests, ${report.grants} grants, ${report.trusts} trust relationships\n`);
+    io.out.write(`janitor deleted: ${report.tokens} tokens, ${report.jtis} assertion ids, ${report.device_codes} device codes, ${report.requests} requests, ${report.grants} grants, ${report.trusts} trust relationships\n`);
     const capped = (Object.keys(report) as (keyof typeof report)[]).filter((target) => report[target] >= options.limit);
     if (capped.length > 0) io.out.write(`janitor stopped at --limit ${options.limit} for ${capped.join(', ')}; more may be left: run it again\n`);
     return 0;

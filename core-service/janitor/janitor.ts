@@ -11,7 +11,7 @@
  */
 
 /** What the janitor can clean, one SQL table each. */
-export type JanitorTarget = 'tokens' | 'jtis' | 'requests' | 'grants' | 'trusts';
+export type JanitorTarget = 'tokens' | 'jtis' | 'device_codes' | 'requests' | 'grants' | 'trusts';
 
 /** Storage side of the janitor (storage/janitor-store.ts). */
 export interface JanitorStore {
@@ -23,7 +23,7 @@ export interface JanitorStore {
 }
 
 export interface JanitorOptions {
-  /** Expired tokens (refresh tokens and codes are kept until they expire, for reuse detection), and expired assertion ids (client assertions and JWT-bearer grants). */
+  /** Expired tokens (refresh tokens and codes are kept until they expire, for reuse detection), expired assertion ids (client assertions and JWT-bearer grants), and expired device authorizations (device and user codes). */
   tokens: boolean;
   /** Stale login, consent and logout requests (used-challenge records) and expired login sessions. */
   requests: boolean;
@@ -86,9 +86,9 @@ export function validateJanitorOptions(options: JanitorOptions): void {
 export async function runJanitor(store: JanitorStore, options: JanitorOptions, now: Date, pace: JanitorPace = REAL_PACE): Promise<JanitorReport> {
   validateJanitorOptions(options);
   const cutoff = new Date(now.getTime() - options.keepIfYoungerMs);
-  const report: JanitorReport = { tokens: 0, jtis: 0, requests: 0, grants: 0, trusts: 0 };
+  const report: JanitorReport = { tokens: 0, jtis: 0, device_codes: 0, requests: 0, grants: 0, trusts: 0 };
   const targets: JanitorTarget[] = [
-    ...(options.tokens ? (['tokens', 'jtis'] as const) : []),
+    ...(options.tokens ? (['tokens', 'jtis', 'device_codes'] as const) : []),
     ...(options.requests ? (['requests'] as const) : []),
     ...(options.grants ? (['grants', 'trusts'] as const) : []),
   ];

@@ -3,8 +3,7 @@
  * `/.well-known/openid-configuration` and `/.well-known/oauth-authorization-server`, with every
  * member Hydra's `oidcConfiguration` requires. Truthful by construction: it lists only what this
  * server serves (no `password` grant, no request objects, PKCE S256 only), and the response and
- * grant types come from the modules that accept them, so they cannot drift apart. Hydra's
- * required `device_authorization_endpoint` is left out until the device flow exists.
+ * grant types come from the modules that accept them, so they cannot drift apart.
  */
 import type { JWK } from 'jose';
 import { ID_TOKEN_KEY_SET } from '../keys/service.js';
@@ -66,6 +65,8 @@ export function createDiscovery(deps: DiscoveryDeps) {
         // Tessera has no registration endpoint of its own; one served elsewhere may be advertised.
         ...(advertised.clientRegistrationUrl ? { registration_endpoint: advertised.clientRegistrationUrl } : {}),
         revocation_endpoint: at('oauth2/revoke'),
+        // RFC 8628 §4; Hydra's webfinger.oidc_discovery.device_authorization_url overrides it.
+        device_authorization_endpoint: advertised.deviceAuthorizationUrl || at('oauth2/device/auth'),
         response_types_supported: [...deps.responseTypes],
         response_modes_supported: ['query', 'fragment', 'form_post'],
         // RFC 9700 §2.4: no password grant module exists, so it is never listed.

@@ -56,7 +56,7 @@ test("an unknown variable in one of Hydra's sections is refused; other variables
 test('keys of features Tessera does not have are refused with "Tessera does not support `<key>` (yet)"', () => {
   assert.match(refusal(yaml('hsm:\n  enabled: true\n  library: /usr/lib/softhsm.so\n')), /Tessera does not support `hsm\.enabled` \(yet\): keys in a hardware security module/);
   assert.match(refusal(yaml('tracing:\n  provider: jaeger\n')), /Tessera does not support `tracing\.provider` \(yet\)/);
-  assert.match(refusal(yaml('urls:\n  device:\n    verification: https://app/verify\n')), /Tessera does not support `urls\.device\.verification` \(yet\): the device authorization grant/);
+  assert.match(refusal(yaml('oauth2:\n  device_authorization:\n    user_code:\n      entropy_preset: low\n')), /Tessera does not support `oauth2\.device_authorization\.user_code\.entropy_preset` \(yet\): other user-code alphabets/);
   assert.match(refusal(yaml('profiling: cpu\n')), /`profiling` \(yet\)/);
   // The same through the environment.
   assert.match(refusal(undefined, { TRACING_PROVIDER: 'otel' }), /Tessera does not support `tracing\.provider` \(yet\).*\(env TRACING_PROVIDER\)/);

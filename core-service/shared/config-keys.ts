@@ -46,10 +46,10 @@ export const REFUSED_KEYS: readonly RefusedKey[] = [
     switch: { path: 'feature_flags.legacy_allow_insecure_origins', harmless: [false, 'false', ''] },
   },
   { path: 'feature_flags', feature: 'Ory Network feature flags' },
-  { path: 'urls.device', feature: 'the device authorization grant (RFC 8628)' },
-  { path: 'ttl.device_user_code', feature: 'the device authorization grant (RFC 8628)' },
-  { path: 'oauth2.device_authorization', feature: 'the device authorization grant (RFC 8628)' },
-  { path: 'webfinger.oidc_discovery.device_authorization_url', feature: 'the device authorization grant (RFC 8628)' },
+  {
+    path: 'oauth2.device_authorization.user_code',
+    feature: "other user-code alphabets; Tessera's user codes are 8 characters of RFC 8628 §6.1's case-insensitive base-20 alphabet",
+  },
   { path: 'urls.registration', feature: 'a registration page (prompt=registration)' },
   { path: 'urls.identity_provider', feature: 'logging out of Ory Kratos with the Hydra session' },
   { path: 'serve.*.base_url', feature: 'a per-listener base URL; set urls.self.public and urls.self.admin' },
@@ -58,7 +58,6 @@ export const REFUSED_KEYS: readonly RefusedKey[] = [
     feature: 'passing preflight requests on to the handlers; the gateway answers them',
     switch: { path: 'serve.*.cors.options_passthrough', harmless: [false, 'false', ''] },
   },
-  { path: 'serve.cookies.names.device_csrf', feature: 'the device authorization grant (RFC 8628)' },
 ];
 
 export const INERT_KEYS: readonly InertKey[] = [

@@ -114,7 +114,7 @@ test("serve.cookies.same_site_mode and clients.http: Hydra's keys, case-insensit
     sameSiteLegacyWorkaround: false,
     domain: '',
     secure: false,
-    names: { loginCsrf: 'ory_hydra_login_csrf', consentCsrf: 'ory_hydra_consent_csrf', session: 'ory_hydra_session' },
+    names: { loginCsrf: 'ory_hydra_login_csrf', consentCsrf: 'ory_hydra_consent_csrf', session: 'ory_hydra_session', deviceCsrf: 'ory_hydra_device_csrf' },
     paths: { session: '/' },
   });
   assert.deepEqual(defaults.clients.http, { disallowPrivateIpRanges: false, privateIpExceptionUrls: [] });
@@ -251,4 +251,39 @@ test('listener limits and timeouts: defaults, a YAML file, the environment, and 
   rejects({ SERVE_PUBLIC_LIMITS_MAX_CONNECTIONS: '0' }, /serve\.public\.limits\.max_connections/);
   rejects({ SERVE_PUBLIC_LIMITS_MAX_HEADER_BYTES: '100' }, /serve\.public\.limits\.max_header_bytes/, /1024 to 1048576/);
   rejects({ SERVE_ADMIN_LIMITS_MAX_QUERY_PARAMETERS: 'many' }, /serve\.admin\.limits\.max_query_parameters/);
+});
+
+test("the device grant's keys (RFC 8628) load with Hydra's defaults, from YAML and from the environment", () => {
+  const defaults = loadConfig({ env: {} });
+  assert.equal(defaults.ttl.deviceUserCode, 10 * 60_000);
+  assert.equal(defaults.oauth2.deviceAuthorization.tokenPollingInterval, 5_000);
+  assert.deepEqual(defaults.urls.device, { verification: '', success: '' });
+  assert.equal(defaults.serve.cookies.names.deviceCsrf, 'ory_hydra_device_csrf');
+  assert.equal(defaults.webfinger.oidcDiscovery.deviceAuthorizationUrl, '');
+
+  const file = yaml(`
+urls:
+  device:
+    verification: https://login.example/device
+    success: https://login.example/device/done
+ttl:
+  device_user_code: 15m
+oauth2:
+  device_authorization:
+    token_polling_interval: 10s
+serve:
+  cookies:
+    names:
+      device_csrf: my_device_csrf
+webfinger:
+  oidc_discovery:
+    device_authorization_url: https://edge.example/device
+`);
+  const config = loadConfig({ file, env: { TTL_DEVICE_USER_CODE: '20m' } });
+  assert.deepEqual(config.urls.device, { verification: 'https://login.example/device', success: 'https://login.example/device/done' });
+  assert.equal(config.ttl.deviceUserCode, 20 * 60_000, 'the environment wins');
+  assert.equal(config.oauth2.deviceAuthorization.tokenPollingInterval, 10_000);
+  assert.equal(config.serve.cookies.names.deviceCsrf, 'my_device_csrf');
+  assert.equal(config.webfinger.oidcDiscovery.deviceAuthorizationUrl, 'https://edge.example/device');
+  rejects({ OAUTH2_DEVICE_AUTHORIZATION_TOKEN_POLLING_INTERVAL: 'often' }, /oauth2\.device_authorization\.token_polling_interval/);
 });

@@ -93,7 +93,7 @@ export interface CookiesConfig {
   /** Secure even on an http issuer (an https issuer always sets it). */
   secure: boolean;
   /** Base names: CSRF cookies append `_<hash of client_id>`, dev mode `_dev` (as Hydra). */
-  names: { loginCsrf: string; consentCsrf: string; session: string };
+  names: { loginCsrf: string; consentCsrf: string; session: string; deviceCsrf: string };
   /** Path attribute of the authentication session cookie. */
   paths: { session: string };
 }
@@ -111,6 +111,8 @@ export interface WebfingerConfig {
     clientRegistrationUrl: string;
     /** Hydra's `verifiable_credentials_url`: the credentials endpoint advertised instead of `/credentials`. */
     verifiableCredentialsUrl: string;
+    /** Advertised as `device_authorization_endpoint` instead of Tessera's own when set. */
+    deviceAuthorizationUrl: string;
     /** Added to `claims_supported`. */
     supportedClaims: string[];
     /** Added to `scopes_supported` (openid, offline and offline_access are always there). */
@@ -218,6 +220,8 @@ export interface Config {
     logout: string;
     error: string;
     postLogoutRedirect: string;
+    /** RFC 8628 `urls.device.*`: the operator's user-code page and the page after a device sign-in; '' = Hydra's fallback pages. */
+    device: { verification: string; success: string };
   };
   strategies: { accessToken: AccessTokenStrategy; scope: 'exact' | 'wildcard'; jwt: { scopeClaim: JwtScopeClaim } };
   ttl: {
@@ -229,8 +233,12 @@ export interface Config {
     authCode: number;
     /** Hydra's `ttl.vc_nonce`: how long a credential nonce (`c_nonce`) stays valid. */
     vcNonce: number;
+    /** `ttl.device_user_code`: the lifetime of a device code and its user code (RFC 8628 §3.2 expires_in). */
+    deviceUserCode: number;
   };
   oauth2: {
+    /** `oauth2.device_authorization.token_polling_interval`: RFC 8628 §3.2 `interval`, in ms. */
+    deviceAuthorization: { tokenPollingInterval: number };
     refreshTokenRotation: { gracePeriod: number; graceReuseCount: number };
     hashers: { algorithm: 'pbkdf2' | 'bcrypt'; pbkdf2Iterations: number; bcryptCost: number };
     pkce: { enforced: boolean; enforcedForPublicClients: boolean };
@@ -587,6 +595,7 @@ const KEYS: KeySpec[] = [
   key('serve.cookies.names.login_csrf', cookieName, 'a cookie name (RFC 6265 token)', 'ory_hydra_login_csrf'),
   key('serve.cookies.names.consent_csrf', cookieName, 'a cookie name (RFC 6265 token)', 'ory_hydra_consent_csrf'),
   key('serve.cookies.names.session', cookieName, 'a cookie name (RFC 6265 token)', 'ory_hydra_session'),
+  key('serve.cookies.names.device_csrf', cookieName, 'a cookie name (RFC 6265 token)', 'ory_hydra_device_csrf'),
   key('serve.cookies.paths.session', cookiePath, 'a path starting with /', '/'),
   key('serve.public.request_log.disable_for_health', boolean, 'true or false', false),
   key('serve.admin.request_log.disable_for_health', boolean, 'true or false', false),
@@ -597,6 +606,7 @@ const KEYS: KeySpec[] = [
   key('webfinger.oidc_discovery.userinfo_url', text, 'a URL', ''),
   key('webfinger.oidc_discovery.client_registration_url', text, 'a URL', ''),
   key('webfinger.oidc_discovery.verifiable_credentials_url', text, 'a URL', ''),
+  key('webfinger.oidc_discovery.device_authorization_url', text, 'a URL', ''),
   key('webfinger.oidc_discovery.supported_claims', list, 'a list of claim names', []),
   key('webfinger.oidc_discovery.supported_scope', list, 'a list of scope names', []),
   key('clients.http.disallow_private_ip_ranges', boolean, 'true or false', false),
@@ -616,6 +626,8 @@ const KEYS: KeySpec[] = [
   key('urls.logout', text, 'a URL', ''),
   key('urls.error', text, 'a URL', ''),
   key('urls.post_logout_redirect', text, 'a URL', ''),
+  key('urls.device.verification', text, 'a URL', ''),
+  key('urls.device.success', text, 'a URL', ''),
   key('strategies.access_token', text, 'opaque, jwt', 'opaque', ['opaque', 'jwt']),
   key('strategies.scope', text, 'exact, wildcard', 'wildcard', ['exact', 'wildcard']),
   key('ttl.login_consent_request', duration(), 'a Go duration such as 30m or 1h', 3_600_000),
@@ -625,6 +637,9 @@ const KEYS: KeySpec[] = [
   key('ttl.id_token', duration(), 'a Go duration such as 1h', 3_600_000),
   key('ttl.auth_code', duration(), 'a Go duration such as 10m', 600_000),
   key('ttl.vc_nonce', duration(), 'a Go duration such as 1h', 3_600_000),
+  // Hydra's schema default (its code's 15m fallback never applies: the schema default is loaded first).
+  key('ttl.device_user_code', duration(), 'a Go duration such as 10m', 600_000),
+  key('oauth2.device_authorization.token_polling_interval', duration(), 'a Go duration such as 5s', 5_000),
   key('oauth2.refresh_token_rotation.grace_period', duration(), 'a Go duration such as 0s or 30s', undefined),
   key('oauth2.grant.refresh_token.rotation_grace_period', duration(), 'a Go duration such as 0s or 30s', undefined),
   key('oauth2.grant.refresh_token.rotation_grace_reuse_count', integer(0), 'a whole number ≥ 0', 0),
@@ -971,7 +986,7 @@ function toConfig(get: (path: string) => unknown): Config {
         sameSiteLegacyWorkaround: b('serve.cookies.same_site_legacy_workaround'),
         domain: s('serve.cookies.domain'),
         secure: b('serve.cookies.secure'),
-        names: { loginCsrf: s('serve.cookies.names.login_csrf'), consentCsrf: s('serve.cookies.names.consent_csrf'), session: s('serve.cookies.names.session') },
+        names: { loginCsrf: s('serve.cookies.names.login_csrf'), consentCsrf: s('serve.cookies.names.consent_csrf'), session: s('serve.cookies.names.session'), deviceCsrf: s('serve.cookies.names.device_csrf') },
         paths: { session: s('serve.cookies.paths.session') },
       },
       // Dev mode has no load balancer to wait for: Ctrl-C stops at once.
@@ -988,6 +1003,7 @@ function toConfig(get: (path: string) => unknown): Config {
         userinfoUrl: url('webfinger.oidc_discovery.userinfo_url'),
         clientRegistrationUrl: url('webfinger.oidc_discovery.client_registration_url'),
         verifiableCredentialsUrl: url('webfinger.oidc_discovery.verifiable_credentials_url'),
+        deviceAuthorizationUrl: url('webfinger.oidc_discovery.device_authorization_url'),
         supportedClaims: get('webfinger.oidc_discovery.supported_claims') as string[],
         supportedScope: get('webfinger.oidc_discovery.supported_scope') as string[],
       },
@@ -999,6 +1015,7 @@ function toConfig(get: (path: string) => unknown): Config {
       logout: s('urls.logout'),
       error: s('urls.error'),
       postLogoutRedirect: s('urls.post_logout_redirect'),
+      device: { verification: s('urls.device.verification'), success: s('urls.device.success') },
     },
     strategies: {
       accessToken: s('strategies.access_token') as AccessTokenStrategy,
@@ -1013,8 +1030,10 @@ function toConfig(get: (path: string) => unknown): Config {
       idToken: n('ttl.id_token'),
       authCode: n('ttl.auth_code'),
       vcNonce: n('ttl.vc_nonce'),
+      deviceUserCode: n('ttl.device_user_code'),
     },
     oauth2: {
+      deviceAuthorization: { tokenPollingInterval: n('oauth2.device_authorization.token_polling_interval') },
       refreshTokenRotation: { gracePeriod, graceReuseCount },
       hashers: {
         algorithm: s('oauth2.hashers.algorithm') as 'pbkdf2' | 'bcrypt',

@@ -37,6 +37,10 @@ export type ErrorCode =
   | 'request_uri_not_supported'
   // RFC 7009 §2.2.1
   | 'unsupported_token_type'
+  // RFC 8628 §3.5
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token'
   // Admin API (Hydra's error shape)
   | 'not_found'
   // fosite's ErrRequestUnauthorized: an expired challenge, or a caller of core without valid credentials
@@ -81,6 +85,9 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   request_not_supported: 400,
   request_uri_not_supported: 400,
   unsupported_token_type: 400,
+  authorization_pending: 400,
+  slow_down: 400,
+  expired_token: 400,
   not_found: 404,
   request_unauthorized: 401,
   'Not Found': 404,
@@ -129,6 +136,9 @@ const DEFAULT_DESCRIPTION: Record<ErrorCode, string> = {
   request_not_supported: 'The OP does not support use of the request parameter.',
   request_uri_not_supported: 'The OP does not support use of the request_uri parameter.',
   unsupported_token_type: 'The authorization server does not support the revocation of the presented token type.',
+  authorization_pending: "The authorization request is still pending as the end user hasn't yet completed the user-interaction steps.",
+  slow_down: 'The authorization request was rate-limited to prevent system overload.',
+  expired_token: 'The device_code has expired, and the device authorization session has concluded.',
   not_found: 'Could not find the requested resource(s).',
   request_unauthorized: 'The request could not be authorized.',
   'Not Found': 'Unable to locate the requested resource',

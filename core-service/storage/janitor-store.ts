@@ -5,6 +5,7 @@
  * uses the expiry index and holds its row locks only for the batch.
  */
 import type { JanitorStore, JanitorTarget } from '../janitor/janitor.js';
+import { DeviceCodeSchema } from './device-entities.js';
 import type { Dialect } from './dsn.js';
 import { LoginSessionSchema, UsedChallengeSchema } from './flow-entities.js';
 import type { Orm } from './orm.js';
@@ -29,6 +30,13 @@ export class SqlJanitorStore implements JanitorStore {
         const rows = await em.find(JtiSchema, { expires_at: { $lt: cutoff } }, { fields: ['key'], limit: max, disableIdentityMap: true });
         if (rows.length === 0) return 0;
         return em.nativeDelete(JtiSchema, { key: { $in: rows.map((r) => r.key) } });
+      }
+      case 'device_codes': {
+        // RFC 8628: past its expiry a device code only answers expired_token, and its user code
+        // is refused; the janitor then drops both (whatever the user answered).
+        const rows = await em.find(DeviceCodeSchema, { expires_at: { $lt: cutoff } }, { fields: ['device_code_signature'], limit: max, disableIdentityMap: true });
+        if (rows.length === 0) return 0;
+        return em.nativeDelete(DeviceCodeSchema, { device_code_signature: { $in: rows.map((r) => r.device_code_signature) } });
       }
       case 'requests': {
         // Flow state travels in encrypted challenges; what is stored is the record that a

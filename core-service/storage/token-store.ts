@@ -99,6 +99,11 @@ export class SqlTokenStore implements TokenStore, JtiStore {
     }
   }
 
+  /** Inserts token rows in another store's transaction (the device code's redemption, storage/device-store.ts). */
+  insertWithin(trx: Knex, records: TokenRecord[]): Promise<void> {
+    return this.insertRows(trx, records);
+  }
+
   private date(d: Date | null): Date | number | null {
     return d === null ? null : (this.orm.em.getPlatform().processDateProperty(d) as Date | number);
   }

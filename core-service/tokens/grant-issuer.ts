@@ -12,7 +12,7 @@ import { signIdToken } from '../oidc/id-token.js';
 import type { Lifespan } from '../shared/config.js';
 import { parseGoDuration } from '../shared/durations.js';
 import type { AccessTokenMinter } from './access-token.js';
-import type { GrantSession, GrantTokenIssuer, IssueForGrant } from './grant-session.js';
+import { DEVICE_CODE_GRANT_TYPE, type GrantSession, type GrantTokenIssuer, type IssueForGrant } from './grant-session.js';
 import { storageKey, type OpaqueTokenCodec } from './opaque.js';
 import type { TokenRecord, TokenStore } from './store.js';
 
@@ -42,6 +42,11 @@ const LIFESPAN_FIELD: Record<GrantType, { access: LifespanField; id: LifespanFie
     refresh: 'refresh_token_grant_refresh_token_lifespan',
   },
   implicit: { access: 'implicit_grant_access_token_lifespan', id: 'implicit_grant_id_token_lifespan' },
+  [DEVICE_CODE_GRANT_TYPE]: {
+    access: 'device_authorization_grant_access_token_lifespan',
+    id: 'device_authorization_grant_id_token_lifespan',
+    refresh: 'device_authorization_grant_refresh_token_lifespan',
+  },
 };
 
 function clientLifespan(client: StoredClient, field: LifespanField | undefined): number | undefined {

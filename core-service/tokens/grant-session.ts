@@ -8,6 +8,9 @@ import type { StoredClient } from '../clients/client.js';
 import type { TokenResponseBody } from '../grants/grant.js';
 import type { TokenRecord } from './store.js';
 
+/** RFC 8628 §3.4: the device access token request's grant_type. */
+export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+
 export interface GrantSession {
   subject: string;
   /** The subject as the client sees it (pairwise identifier when the client asks for it). */
@@ -35,8 +38,8 @@ export interface IssueForGrant {
   session: GrantSession;
   /** The grant (request) id every token of this authorization carries. */
   requestId: string;
-  /** Which grant is asking, for per-client lifespans (`authorization_code`, `refresh_token`, `implicit`). */
-  grantType: 'authorization_code' | 'refresh_token' | 'implicit';
+  /** Which grant is asking, for per-client lifespans (`authorization_code`, `refresh_token`, `implicit`, RFC 8628's device_code). */
+  grantType: 'authorization_code' | 'refresh_token' | 'implicit' | typeof DEVICE_CODE_GRANT_TYPE;
   /** Mint a refresh token (offline_access/offline granted and the client may refresh). */
   refresh: boolean;
   /** Mint an ID token (`openid` granted). */

@@ -7,8 +7,8 @@
 import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ConfigError } from '../shared/config.js';
 
-/** Hydra's prefixes: access token, refresh token, authorization code. */
-export type OpaqueTokenPrefix = 'ory_at' | 'ory_rt' | 'ory_ac';
+/** Hydra's prefixes: access token, refresh token, authorization code, device code (RFC 8628). */
+export type OpaqueTokenPrefix = 'ory_at' | 'ory_rt' | 'ory_ac' | 'ory_dc';
 
 /** A newly minted token: `token` goes to the client, `signature` (through storageKey) to the database. */
 export interface MintedToken {
@@ -27,7 +27,7 @@ export interface OpaqueTokenCodec {
   signatureOf(token: string, expectedPrefix?: OpaqueTokenPrefix): string | undefined;
 }
 
-const PREFIXES: readonly OpaqueTokenPrefix[] = ['ory_at', 'ory_rt', 'ory_ac'];
+const PREFIXES: readonly OpaqueTokenPrefix[] = ['ory_at', 'ory_rt', 'ory_ac', 'ory_dc'];
 // RFC 6749 §10.10 asks for a guessing probability of at most 2^-128; 256 bits leaves margin.
 const RANDOM_BYTES = 32;
 const KEY_BYTES = 32;
@@ -35,7 +35,7 @@ const HKDF_SALT = 'tessera/opaque-token/v1';
 const HKDF_INFO = 'opaque-token-hmac';
 // 32 bytes in unpadded base64url are exactly 43 characters; the HMAC-SHA256 output as well.
 const PART = '[A-Za-z0-9_-]{43}';
-const TOKEN_FORMAT = new RegExp(`^(ory_at|ory_rt|ory_ac)_(${PART})\\.(${PART})$`);
+const TOKEN_FORMAT = new RegExp(`^(ory_at|ory_rt|ory_ac|ory_dc)_(${PART})\\.(${PART})$`);
 const TOKEN_LENGTH = 'ory_at_'.length + 43 + 1 + 43;
 
 function isPrefix(value: string | undefined): value is OpaqueTokenPrefix {

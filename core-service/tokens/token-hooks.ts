@@ -23,7 +23,7 @@ import { PrivateAddressError, type OutboundHttp } from '../clients/outbound-http
 import type { WebhookConfig } from '../shared/config.js';
 import { OAuthError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import type { GrantSession } from './grant-session.js';
+import type { DEVICE_CODE_GRANT_TYPE, GrantSession } from './grant-session.js';
 import type { JwtClaimsLayout } from './jwt-access-token.js';
 
 export type HookName = 'token_hook' | 'refresh_token_hook';
@@ -33,7 +33,7 @@ export type HookOutcome = 'updated' | 'unchanged' | 'denied' | 'failed' | 'unrea
 
 /** A valid token request as the hooks see it (Hydra's AccessRequester), before it is carried out. */
 export interface AccessRequest {
-  grantType: 'authorization_code' | 'refresh_token' | 'client_credentials' | 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+  grantType: 'authorization_code' | 'refresh_token' | 'client_credentials' | 'urn:ietf:params:oauth:grant-type:jwt-bearer' | typeof DEVICE_CODE_GRANT_TYPE;
   client: StoredClient;
   /** The JWT-bearer grant's subject, the assertion's `sub` (fosite's rfc7523 session), where no user's grant is. */
   subject?: string;
@@ -323,7 +323,7 @@ export function createTokenHooks(deps: TokenHookDeps): TokenHooks | undefined {
 
 /** A user grant's token request, as the grant knows it when it is about to carry it out. */
 export interface UserGrantRequest {
-  grantType: 'authorization_code' | 'refresh_token';
+  grantType: 'authorization_code' | 'refresh_token' | typeof DEVICE_CODE_GRANT_TYPE;
   client: StoredClient;
   form: ReadonlyMap<string, string>;
   session: GrantSession;

@@ -98,6 +98,8 @@ export interface AdminApi {
   getLogoutRequest(challenge: string): Promise<Fetched<LogoutRequest>>;
   acceptLogoutRequest(challenge: string): Promise<string>;
   rejectLogoutRequest(challenge: string): Promise<void>;
+  /** RFC 8628: accepts the user code a person typed for a device challenge; answers where the browser goes next. */
+  acceptUserCode(deviceChallenge: string, userCode: string): Promise<string>;
 }
 
 type Kind = 'login' | 'consent' | 'logout';
@@ -167,6 +169,11 @@ export function createAdminApi(adminUrl: string): AdminApi {
       // Hydra: 204 No Content; the app decides where the browser goes.
       const { status, json } = await call('PUT', url('logout', '/reject', challenge), {});
       if (status !== 204 && status !== 200) fail(status, json);
+    },
+    async acceptUserCode(deviceChallenge, userCode) {
+      const target = `${base}/admin/oauth2/auth/requests/device/accept?device_challenge=${encodeURIComponent(deviceChallenge)}`;
+      const { status, json } = await call('PUT', target, { user_code: userCode });
+      return redirectTo(status, json);
     },
   };
 }

@@ -8,6 +8,9 @@
  *              ─▶ GET /consent?consent_challenge=…  fetch the consent request; skip → accept now;
  *                   POST /consent                     else the ticked scopes → accept (or reject)
  *   /oauth2/sessions/logout ─▶ GET /logout?logout_challenge=…  confirm → accept (or reject)
+ *   /oauth2/device/verify ─▶ GET /device?device_challenge=…[&user_code=…]  the code shown on
+ *                   POST /device                      the device → accept the user code, then the
+ *                                                     usual login and consent; GET /device/done at the end
  *
  * Every accept/reject answers `redirect_to`; the app sends the browser there with 303.
  *
@@ -139,6 +142,25 @@ function logoutPage(opts: { challenge: string; csrf: string; client: FlowClient 
   );
 }
 
+function devicePage(opts: { challenge: string; csrf: string; userCode: string; error?: string }): string {
+  return page(
+    'Connect a device',
+    html`
+<h1>Connect a device</h1>
+<p class="hint">Enter the code your TV, console or command line shows you.</p>
+${opts.error ? html`<p class="error" role="alert">${opts.error}</p>` : ''}
+<form method="post" action="/device">
+  <input type="hidden" name="challenge" value="${opts.challenge}">
+  <input type="hidden" name="${CSRF_FIELD}" value="${opts.csrf}">
+  <label for="user_code">Code</label>
+  <input type="text" id="user_code" name="user_code" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required autofocus value="${opts.userCode}">
+  <div class="actions">
+    <button type="submit">Continue</button>
+  </div>
+</form>`,
+  );
+}
+
 function messagePage(title: string, message: string, status: number): string {
   return page(title, html`<h1>${title}</h1><p${status >= 400 ? raw(' class="error" role="alert"') : ''}>${message}</p>`);
 }
@@ -258,6 +280,28 @@ function routes(admin: AdminApi, csrf: Csrf) {
     sendHtml(res, 200, messagePage('Still signed in', 'You stayed signed in. You can close this page.', 200));
   }
 
+  // RFC 8628 §3.3: the person types the code the device shows (verification_uri_complete fills it in).
+  function showDevice(req: IncomingMessage, res: ServerResponse, url: URL) {
+    const challenge = requireParam(url, 'device_challenge');
+    const token = csrf.issue(req, res, `device:${challenge}`);
+    sendHtml(res, 200, devicePage({ challenge, csrf: token, userCode: url.searchParams.get('user_code') ?? '' }));
+  }
+
+  async function submitDevice(req: IncomingMessage, res: ServerResponse) {
+    const form = await readForm(req);
+    const challenge = form.get('challenge') ?? '';
+    requireCsrf(csrf, req, form, `device:${challenge}`);
+    const userCode = form.get('user_code') ?? '';
+    try {
+      return redirect(res, await admin.acceptUserCode(challenge, userCode));
+    } catch (err) {
+      // Unknown, expired or used codes are one invalid_request: let the person try again.
+      if (!(err instanceof AdminApiError) || err.error !== 'invalid_request') throw err;
+      const token = csrf.issue(req, res, `device:${challenge}`);
+      return sendHtml(res, 200, devicePage({ challenge, csrf: token, userCode, error: 'That code is not valid or has expired. Check the code on your device.' }));
+    }
+  }
+
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const route = `${req.method ?? 'GET'} ${url.pathname}`;
     switch (route) {
@@ -273,6 +317,12 @@ function routes(admin: AdminApi, csrf: Csrf) {
         return showLogout(req, res, url);
       case 'POST /logout':
         return submitLogout(req, res);
+      case 'GET /device':
+        return showDevice(req, res, url);
+      case 'POST /device':
+        return submitDevice(req, res);
+      case 'GET /device/done':
+        return sendHtml(res, 200, messagePage('Device connected', 'Your device is signed in. You can close this page and go back to it.', 200));
       case 'GET /health':
         res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
         return undefined;
@@ -280,7 +330,7 @@ function routes(admin: AdminApi, csrf: Csrf) {
         return sendHtml(
           res,
           200,
-          page('Tessera quickstart: login and consent', html`<h1>Login and consent app</h1><p>Tessera sends people here to sign in (<code>/login</code>), to approve what an application asks for (<code>/consent</code>) and to sign out (<code>/logout</code>). Start at the relying party instead.</p>`),
+          page('Tessera quickstart: login and consent', html`<h1>Login and consent app</h1><p>Tessera sends people here to sign in (<code>/login</code>), to approve what an application asks for (<code>/consent</code>), to connect a device with the code it shows (<code>/device</code>) and to sign out (<code>/logout</code>). Start at the relying party instead.</p>`),
         );
       default:
         throw new HttpError(404, 'There is no such page.');

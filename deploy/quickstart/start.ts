@@ -64,6 +64,9 @@ async function main(): Promise<void> {
   env.URLS_CONSENT ??= `${loginApp}/consent`;
   env.URLS_LOGOUT ??= `${loginApp}/logout`;
   env.URLS_POST_LOGOUT_REDIRECT ??= `${rp}/logged-out`;
+  // RFC 8628: the page where a person types a device's user code, and the one after it signed in.
+  env.URLS_DEVICE_VERIFICATION ??= `${loginApp}/device`;
+  env.URLS_DEVICE_SUCCESS ??= `${loginApp}/device/done`;
 
   const busy: string[] = [];
   for (const [what, host, port] of [

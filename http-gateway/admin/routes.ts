@@ -4,6 +4,7 @@ import type { CoreConnection } from '../grpc-client/core.js';
 import { withFormBodies } from '../server.js';
 import { requireAdminApiKey } from './api-key.js';
 import { registerClientRoutes } from './clients/routes.js';
+import { registerDeviceAdminRoutes } from './device.js';
 import { registerFlowRoutes } from './flows.js';
 import { registerKeyRoutes } from './keys.js';
 import { registerLogoutAdminRoutes } from './logout.js';
@@ -22,6 +23,7 @@ export function registerAdminRoutes(app: FastifyInstance, core: CoreConnection, 
     registerFlowRoutes(scope, core.flows);
     registerLogoutAdminRoutes(scope, core.flows);
     registerTrustRoutes(scope, core.trust);
+    registerDeviceAdminRoutes(scope, core.device);
     withFormBodies(scope, (forms) => registerTokenAdminRoutes(forms, core.introspection, core.oauth2));
   });
 }

@@ -9,6 +9,7 @@ import { CredentialServiceClient } from '../../proto/gen/tessera/v1/credentials.
 import { IntrospectionServiceClient } from '../../proto/gen/tessera/v1/introspection.js';
 import { JwkServiceClient } from '../../proto/gen/tessera/v1/keys.js';
 import { FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
+import { DeviceServiceClient } from '../../proto/gen/tessera/v1/device.js';
 import { OAuth2ServiceClient } from '../../proto/gen/tessera/v1/oauth2.js';
 import { TrustServiceClient } from '../../proto/gen/tessera/v1/trust.js';
 import { apiKeyInterceptor, coreChannelSecurity } from './credentials.js';
@@ -21,6 +22,7 @@ export interface CoreConnection {
   keys: JwkServiceClient;
   oauth2: OAuth2ServiceClient;
   flows: FlowServiceClient;
+  device: DeviceServiceClient;
   introspection: IntrospectionServiceClient;
   credentials: CredentialServiceClient;
   trust: TrustServiceClient;
@@ -64,6 +66,7 @@ export function connectCore(address: string, tls: CoreClientTls = {}, apiKey = '
     keys: new JwkServiceClient(address, creds, shared),
     oauth2: new OAuth2ServiceClient(address, creds, shared),
     flows: new FlowServiceClient(address, creds, shared),
+    device: new DeviceServiceClient(address, creds, shared),
     introspection: new IntrospectionServiceClient(address, creds, shared),
     credentials: new CredentialServiceClient(address, creds, shared),
     trust: new TrustServiceClient(address, creds, shared),

@@ -12,6 +12,16 @@
  */
 export const HYDRA_SCHEMAS: ReadonlyArray<Readonly<Record<string, unknown>>> = [
   {
+    "$id": "acceptDeviceUserCodeRequest",
+    "description": "Contains information on an device verification",
+    "properties": {
+      "user_code": {
+        "type": "string"
+      }
+    },
+    "type": "object"
+  },
+  {
     "$id": "acceptOAuth2ConsentRequest",
     "properties": {
       "context": {
@@ -183,6 +193,46 @@ export const HYDRA_SCHEMAS: ReadonlyArray<Readonly<Record<string, unknown>>> = [
       }
     },
     "title": "Verifiable Credentials Metadata (Draft 00)",
+    "type": "object"
+  },
+  {
+    "$id": "deviceAuthorization",
+    "description": "# Ory's OAuth 2.0 Device Authorization API",
+    "properties": {
+      "device_code": {
+        "description": "The device verification code.",
+        "example": "ory_dc_smldfksmdfkl.mslkmlkmlk",
+        "type": "string"
+      },
+      "expires_in": {
+        "description": "The lifetime in seconds of the \"device_code\" and \"user_code\".",
+        "example": 16830,
+        "format": "int64",
+        "type": "integer"
+      },
+      "interval": {
+        "description": "The minimum amount of time in seconds that the client\nSHOULD wait between polling requests to the token endpoint.  If no\nvalue is provided, clients MUST use 5 as the default.",
+        "example": 5,
+        "format": "int64",
+        "type": "integer"
+      },
+      "user_code": {
+        "description": "The end-user verification code.",
+        "example": "AAAAAA",
+        "type": "string"
+      },
+      "verification_uri": {
+        "description": "The end-user verification URI on the authorization\nserver.  The URI should be short and easy to remember as end users\nwill be asked to manually type it into their user agent.",
+        "example": "https://auth.ory.sh/tv",
+        "type": "string"
+      },
+      "verification_uri_complete": {
+        "description": "A verification URI that includes the \"user_code\" (or\nother information with the same function as the \"user_code\"),\nwhich is designed for non-textual transmission.",
+        "example": "https://auth.ory.sh/tv?user_code=AAAAAA",
+        "type": "string"
+      }
+    },
+    "title": "OAuth2 Device Flow",
     "type": "object"
   },
   {

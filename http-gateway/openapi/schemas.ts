@@ -12,19 +12,8 @@ import { HYDRA_SCHEMAS } from './hydra-schemas.js';
 
 type Schema = Readonly<Record<string, unknown>>;
 
-/**
- * Where Tessera's answers differ from Hydra's schemas on purpose, applied to the copies.
- * - oidcConfiguration: Hydra requires `device_authorization_endpoint`; Tessera has no device
- *   flow yet, and advertising an endpoint that does not exist would mislead relying parties.
- */
-function tesseraDifference(schema: Schema): Schema {
-  if (schema.$id !== 'oidcConfiguration') return schema;
-  const required = (schema.required as readonly string[]).filter((name) => name !== 'device_authorization_endpoint');
-  return { ...schema, required };
-}
-
 /** Every shared schema, by `$id` (Hydra's component name). */
-export const API_SCHEMAS: readonly Schema[] = HYDRA_SCHEMAS.map(tesseraDifference);
+export const API_SCHEMAS: readonly Schema[] = HYDRA_SCHEMAS;
 const NAMES = new Set(API_SCHEMAS.map((schema) => String(schema.$id)));
 
 /** Registers the shared schemas on a listener and keeps response schemas out of serialization. */

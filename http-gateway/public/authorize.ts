@@ -15,7 +15,7 @@ import { errorPage, formPostPage } from './pages.js';
 import { operation } from '../openapi/schemas.js';
 
 /** Query parameters as single values; RFC 6749 §3.1: a parameter must not be repeated. */
-function queryParams(request: FastifyRequest): Record<string, string> {
+export function queryParams(request: FastifyRequest): Record<string, string> {
   const query = new URL(request.url, 'http://gateway.invalid').searchParams;
   const out: Record<string, string> = {};
   for (const [name, value] of query) {
@@ -25,7 +25,8 @@ function queryParams(request: FastifyRequest): Record<string, string> {
   return out;
 }
 
-function render(request: FastifyRequest, reply: FastifyReply, res: BrowserResponse): FastifyReply {
+/** Renders core's decision about the browser: Set-Cookie headers, then an error page, the form_post page, or a redirect. */
+export function render(request: FastifyRequest, reply: FastifyReply, res: BrowserResponse): FastifyReply {
   setCookies(reply, res.cookies);
   if (res.error) return sendPage(request, reply, res.error.status_code || 400, errorPage(res.error));
   if (res.form_post_action) return sendPage(request, reply, 200, formPostPage(res.form_post_action, res.form_post_fields));

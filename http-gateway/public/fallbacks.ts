@@ -1,6 +1,6 @@
 /**
  * Hydra's fallback pages (oauth2/handler.go `DefaultLoginPath` …): when `urls.login`,
- * `urls.consent`, `urls.logout`, `urls.post_logout_redirect` or `urls.error` is not set, core
+ * `urls.consent`, `urls.logout`, `urls.post_logout_redirect`, `urls.device.*` or `urls.error` is not set, core
  * sends the browser here, on the public listener, and the page names the key to set. Nothing is
  * decided: each page is fixed text, except the error page, which shows its query as text.
  */
@@ -23,6 +23,14 @@ const FALLBACKS: ReadonlyArray<{ path: string; operationId: string; key: string;
     key: 'urls.post_logout_redirect',
     title: 'You logged out successfully!',
     heading: 'The Default Post Logout URL is not set which is why you are seeing this fallback page. Your log out request however succeeded.',
+  },
+  { path: '/oauth2/fallbacks/device', operationId: 'fallbackDeviceVerificationPage', key: 'urls.device.verification', title: MISSING_KEY, heading: MISSING_KEY },
+  {
+    path: '/oauth2/fallbacks/device/done',
+    operationId: 'fallbackPostDevicePage',
+    key: 'urls.device.success',
+    title: 'You successfully authenticated on your device!',
+    heading: 'The Default Post Device URL is not set which is why you are seeing this fallback page. Your device login request however succeeded.',
   },
 ];
 

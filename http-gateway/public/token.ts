@@ -11,7 +11,7 @@ import { credentialsOf, formParams } from './form.js';
 import { operation } from '../openapi/schemas.js';
 
 /** RFC 6749 §5.1: responses with tokens or credentials must not be cached. */
-function noStore(reply: FastifyReply): FastifyReply {
+export function noStore(reply: FastifyReply): FastifyReply {
   return reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
 }
 
@@ -19,7 +19,7 @@ function noStore(reply: FastifyReply): FastifyReply {
  * RFC 6749 §5.2: a failed client authentication is 401 with WWW-Authenticate naming the scheme
  * the client tried (Basic when it sent an Authorization header).
  */
-function renderOAuthError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
+export function renderOAuthError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
   const httpErr = toHttpError(err);
   if (httpErr.status >= 500) request.log.error({ err }, 'token endpoint failed');
   if (httpErr.status === 401) {

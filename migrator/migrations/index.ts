@@ -11,6 +11,7 @@ import * as mysqlFlows from './mysql/20250603000000_create_flows.js';
 import * as mysqlRotation from './mysql/20250604000000_add_refresh_token_rotation.js';
 import * as mysqlCascade from './mysql/20250606000000_cascade_client_deletion.js';
 import * as mysqlRevocation from './mysql/20250605000000_add_grant_revocation.js';
+import * as mysqlDevice from './mysql/20250607000000_create_device_codes.js';
 import * as mysqlTrust from './mysql/20250608000000_create_trusted_jwt_bearer_issuers.js';
 import * as mysqlChanges from './mysql/20250611000000_add_change_feed.js';
 import * as postgres from './postgres/20250601000000_create_clients_and_jwks.js';
@@ -19,6 +20,7 @@ import * as postgresFlows from './postgres/20250603000000_create_flows.js';
 import * as postgresRotation from './postgres/20250604000000_add_refresh_token_rotation.js';
 import * as postgresCascade from './postgres/20250606000000_cascade_client_deletion.js';
 import * as postgresRevocation from './postgres/20250605000000_add_grant_revocation.js';
+import * as postgresDevice from './postgres/20250607000000_create_device_codes.js';
 import * as postgresTrust from './postgres/20250608000000_create_trusted_jwt_bearer_issuers.js';
 import * as postgresChanges from './postgres/20250611000000_add_change_feed.js';
 import * as sqlite from './sqlite/20250601000000_create_clients_and_jwks.js';
@@ -27,6 +29,7 @@ import * as sqliteFlows from './sqlite/20250603000000_create_flows.js';
 import * as sqliteRotation from './sqlite/20250604000000_add_refresh_token_rotation.js';
 import * as sqliteCascade from './sqlite/20250606000000_cascade_client_deletion.js';
 import * as sqliteRevocation from './sqlite/20250605000000_add_grant_revocation.js';
+import * as sqliteDevice from './sqlite/20250607000000_create_device_codes.js';
 import * as sqliteTrust from './sqlite/20250608000000_create_trusted_jwt_bearer_issuers.js';
 import * as sqliteChanges from './sqlite/20250611000000_add_change_feed.js';
 
@@ -38,6 +41,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250604000000_add_refresh_token_rotation', class: postgresRotation.AddRefreshTokenRotation },
     { name: '20250605000000_add_grant_revocation', class: postgresRevocation.AddGrantRevocation },
     { name: '20250606000000_cascade_client_deletion', class: postgresCascade.CascadeClientDeletion },
+    { name: '20250607000000_create_device_codes', class: postgresDevice.CreateDeviceCodes },
     { name: '20250608000000_create_trusted_jwt_bearer_issuers', class: postgresTrust.CreateTrustedJwtBearerIssuers },
     { name: '20250611000000_add_change_feed', class: postgresChanges.AddChangeFeed },
   ],
@@ -48,6 +52,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250604000000_add_refresh_token_rotation', class: mysqlRotation.AddRefreshTokenRotation },
     { name: '20250605000000_add_grant_revocation', class: mysqlRevocation.AddGrantRevocation },
     { name: '20250606000000_cascade_client_deletion', class: mysqlCascade.CascadeClientDeletion },
+    { name: '20250607000000_create_device_codes', class: mysqlDevice.CreateDeviceCodes },
     { name: '20250608000000_create_trusted_jwt_bearer_issuers', class: mysqlTrust.CreateTrustedJwtBearerIssuers },
     { name: '20250611000000_add_change_feed', class: mysqlChanges.AddChangeFeed },
   ],
@@ -58,6 +63,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250604000000_add_refresh_token_rotation', class: sqliteRotation.AddRefreshTokenRotation },
     { name: '20250605000000_add_grant_revocation', class: sqliteRevocation.AddGrantRevocation },
     { name: '20250606000000_cascade_client_deletion', class: sqliteCascade.CascadeClientDeletion },
+    { name: '20250607000000_create_device_codes', class: sqliteDevice.CreateDeviceCodes },
     { name: '20250608000000_create_trusted_jwt_bearer_issuers', class: sqliteTrust.CreateTrustedJwtBearerIssuers },
     { name: '20250611000000_add_change_feed', class: sqliteChanges.AddChangeFeed },
   ],

@@ -45,6 +45,8 @@ export async function startQuickstartStack(): Promise<QuickstartStack> {
         URLS_CONSENT: `${loginApp}/consent`,
         URLS_LOGOUT: `${loginApp}/logout`,
         URLS_POST_LOGOUT_REDIRECT: `${loginApp}/`,
+        URLS_DEVICE_VERIFICATION: `${loginApp}/device`,
+        URLS_DEVICE_SUCCESS: `${loginApp}/device/done`,
       },
     });
     closers.push(() => cluster.close());

@@ -26,7 +26,8 @@ export const protobufFileName = "tessera/v1/janitor.proto";
 export interface JanitorRequest {
   /**
    * Expired tokens (rotated-out refresh tokens and used codes are kept until they expire, so a
-   * replay is still detected as reuse), and expired client-assertion ids.
+   * replay is still detected as reuse), expired client-assertion ids, and expired device
+   * authorizations (RFC 8628 device codes with their user codes).
    */
   tokens: boolean;
   /** Stale login, consent and logout requests. */
@@ -52,6 +53,8 @@ export interface JanitorResponse {
   grants: number;
   /** Expired trust relationships of the JWT-bearer grant deleted (with `grants`). */
   trusts: number;
+  /** Rows deleted from oauth2_device_codes (a device code and its user code are one row). */
+  device_codes: number;
 }
 
 function createBaseJanitorRequest(): JanitorRequest {
@@ -212,7 +215,7 @@ export const JanitorRequest: MessageFns<JanitorRequest> = {
 };
 
 function createBaseJanitorResponse(): JanitorResponse {
-  return { tokens: 0, jtis: 0, requests: 0, grants: 0, trusts: 0 };
+  return { tokens: 0, jtis: 0, requests: 0, grants: 0, trusts: 0, device_codes: 0 };
 }
 
 export const JanitorResponse: MessageFns<JanitorResponse> = {
@@ -231,6 +234,9 @@ export const JanitorResponse: MessageFns<JanitorResponse> = {
     }
     if (message.trusts !== 0) {
       writer.uint32(40).int64(message.trusts);
+    }
+    if (message.device_codes !== 0) {
+      writer.uint32(48).int64(message.device_codes);
     }
     return writer;
   },
@@ -288,6 +294,14 @@ export const JanitorResponse: MessageFns<JanitorResponse> = {
             message.trusts = longToNumber(reader.int64());
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.device_codes = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -307,6 +321,11 @@ export const JanitorResponse: MessageFns<JanitorResponse> = {
       requests: isSet(object.requests) ? globalThis.Number(object.requests) : 0,
       grants: isSet(object.grants) ? globalThis.Number(object.grants) : 0,
       trusts: isSet(object.trusts) ? globalThis.Number(object.trusts) : 0,
+      device_codes: isSet(object.deviceCodes)
+        ? globalThis.Number(object.deviceCodes)
+        : isSet(object.device_codes)
+        ? globalThis.Number(object.device_codes)
+        : 0,
     };
   },
 
@@ -327,6 +346,9 @@ export const JanitorResponse: MessageFns<JanitorResponse> = {
     if (message.trusts !== 0) {
       obj.trusts = Math.round(message.trusts);
     }
+    if (message.device_codes !== 0) {
+      obj.deviceCodes = Math.round(message.device_codes);
+    }
     return obj;
   },
 
@@ -340,6 +362,7 @@ export const JanitorResponse: MessageFns<JanitorResponse> = {
     message.requests = object.requests ?? 0;
     message.grants = object.grants ?? 0;
     message.trusts = object.trusts ?? 0;
+    message.device_codes = object.device_codes ?? 0;
     return message;
   },
 };

@@ -8,12 +8,14 @@ import { IntrospectionServiceService } from '../proto/gen/tessera/v1/introspecti
 import { JanitorServiceService } from '../proto/gen/tessera/v1/janitor.js';
 import { JwkServiceService } from '../proto/gen/tessera/v1/keys.js';
 import { OAuth2ServiceService } from '../proto/gen/tessera/v1/oauth2.js';
+import { RegistrationServiceService } from '../proto/gen/tessera/v1/registration.js';
 import { clientServiceHandlers } from './grpc/clients.js';
 import { flowServiceHandlers } from './grpc/flows.js';
 import { introspectionServiceHandlers } from './grpc/introspection.js';
 import { janitorServiceHandlers } from './grpc/janitor.js';
 import { jwkServiceHandlers } from './grpc/keys.js';
 import { oauth2ServiceHandlers } from './grpc/oauth2.js';
+import { registrationServiceHandlers } from './grpc/registration.js';
 import { logoutHandler, logoutRequestHandlers } from './grpc/logout.js';
 import { isConnectionFailure } from './grpc/errors.js';
 import { callerPolicy } from './grpc/callers.js';
@@ -129,6 +131,7 @@ export async function startCore(options: StartCoreOptions): Promise<RunningCore>
       { name: 'tessera.v1.IntrospectionService', definition: IntrospectionServiceService, implementation: introspectionServiceHandlers(registry.introspector, logger) },
       { name: 'tessera.v1.JanitorService', definition: JanitorServiceService, implementation: janitorServiceHandlers(new SqlJanitorStore(orm), registry.now, logger) },
       { name: 'tessera.v1.FlowService', definition: FlowServiceService, implementation: { ...flowServiceHandlers(registry.flows, logger), ...logoutRequestHandlers(registry.logout, logger) } },
+      { name: 'tessera.v1.RegistrationService', definition: RegistrationServiceService, implementation: registrationServiceHandlers(registry.registration, logger) },
     ],
   });
   const metricsListener = await startCoreMetrics(metrics.registry, config.serve.metrics, logger);

@@ -6,6 +6,7 @@ import { createClientAuthenticator } from './clients/authenticate.js';
 import { createJwksFetcher } from './clients/jwks-fetcher.js';
 import { createOutboundHttp } from './clients/outbound-http.js';
 import { createSecretHasher, createVerificationCache } from './clients/secret-hasher.js';
+import { createClientRegistration } from './clients/registration.js';
 import { createClientService } from './clients/service.js';
 import { SUPPORTED_RESPONSE_TYPES } from './authorization/checks.js';
 import { createAuthorizationEndpoint } from './authorization/endpoint.js';
@@ -36,7 +37,7 @@ import { createAccessTokenMinter } from './tokens/access-token.js';
 import { createGrantTokenIssuer } from './tokens/grant-issuer.js';
 import { createIntrospector } from './tokens/introspection.js';
 import { createTokenLookup } from './tokens/lookup.js';
-import { createOpaqueTokenCodec } from './tokens/opaque.js';
+import { createOpaqueTokenCodec, storageKey } from './tokens/opaque.js';
 import { createRevoker } from './tokens/revocation.js';
 import { createTokenEndpoint } from './tokens/token-endpoint.js';
 import { createClientOriginCheck } from './cors/client-origins.js';
@@ -71,12 +72,27 @@ export function buildRegistry(deps: RegistryDeps) {
   const uriPolicy = { allowPlainHttp: config.dev };
   // Hydra's secrets.pagination and secrets.cookie: each falls back to secrets.system.
   const secretsFor = (own: string[]) => (own.length > 0 ? own : config.secrets.system);
-  const clients = createClientService({ store: clientStore, hasher, now, uriPolicy, pageTokens: createSecretBox(secretsFor(config.secrets.pagination), 'page_token') });
+  const clients = createClientService({
+    store: clientStore,
+    hasher,
+    now,
+    uriPolicy,
+    defaultScope: config.oidc.dynamicClientRegistration.defaultScope.join(' '),
+    pageTokens: createSecretBox(secretsFor(config.secrets.pagination), 'page_token'),
+  });
 
   const keys = createKeyService({ store: new SqlKeyStore(orm), secrets: config.secrets.system, now, broadcastKeySets: config.webfinger.jwks.broadcastKeys });
 
   const tokenStore = new SqlTokenStore(orm, { box: createSecretBox(config.secrets.system, 'oauth2_session'), encrypt: config.oauth2.session.encryptAtRest });
   const codec = createOpaqueTokenCodec(config.secrets.system);
+  // Hydra mints registration access tokens with its access token strategy (client/handler.go).
+  const registration = createClientRegistration({
+    enabled: config.oidc.dynamicClientRegistration.enabled,
+    publicUrl: config.urls.self.public,
+    clients,
+    store: clientStore,
+    tokens: { mint: () => codec.mint('ory_at'), signatureOf: (token) => codec.signatureOf(token, 'ory_at'), storageKey },
+  });
   const claimsLayout = {
     allowedTopLevelClaims: config.oauth2.allowedTopLevelClaims,
     mirrorTopLevelClaims: config.oauth2.mirrorTopLevelClaims,
@@ -235,6 +251,7 @@ export function buildRegistry(deps: RegistryDeps) {
     orm,
     now,
     clients,
+    registration,
     keys,
     authenticator,
     tokenEndpoint,

@@ -25,6 +25,7 @@ import { ClientServiceService } from '../proto/gen/tessera/v1/clients.js';
 import { FlowServiceService } from '../proto/gen/tessera/v1/flows.js';
 import { IntrospectionServiceService } from '../proto/gen/tessera/v1/introspection.js';
 import { JanitorServiceService } from '../proto/gen/tessera/v1/janitor.js';
+import { RegistrationServiceService } from '../proto/gen/tessera/v1/registration.js';
 import { JwkServiceService } from '../proto/gen/tessera/v1/keys.js';
 import { OAuth2ServiceService } from '../proto/gen/tessera/v1/oauth2.js';
 import { parseDsn } from '../core-service/storage/dsn.js';
@@ -205,6 +206,7 @@ const SERVICES: Record<string, ServiceDefinition> = {
   JanitorService: JanitorServiceService,
   JwkService: JwkServiceService,
   OAuth2Service: OAuth2ServiceService,
+  RegistrationService: RegistrationServiceService,
 };
 
 interface Rpc {

@@ -29,6 +29,7 @@ import { IntrospectionServiceService } from '../../proto/gen/tessera/v1/introspe
 import { JanitorServiceService } from '../../proto/gen/tessera/v1/janitor.js';
 import { JwkServiceService } from '../../proto/gen/tessera/v1/keys.js';
 import { OAuth2ServiceService } from '../../proto/gen/tessera/v1/oauth2.js';
+import { RegistrationServiceService } from '../../proto/gen/tessera/v1/registration.js';
 import { ConfigError, type Config, type GrpcCaller } from '../shared/config.js';
 import { OAuthError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -50,6 +51,7 @@ export const TESSERA_SERVICES: readonly string[] = [
   IntrospectionServiceService,
   JanitorServiceService,
   FlowServiceService,
+  RegistrationServiceService,
 ].map(serviceName);
 
 /** Open to every caller: probes and grpcurl need them, and they hold nothing secret. */

@@ -49,7 +49,14 @@ export type ErrorCode =
   | 'conflict'
   | 'request_forbidden'
   | 'invalid_client_metadata'
-  | 'invalid_redirect_uri';
+  | 'invalid_redirect_uri'
+  // herodot's ErrNotFound, ErrUnauthorized, ErrForbidden and ErrBadRequest: Hydra renders them with
+  // their message as `error` and the reason as `error_description` (x/error_enhancer.go). Its
+  // dynamic client registration handlers (client/handler.go) answer with these.
+  | 'The requested resource could not be found'
+  | 'The request could not be authorized'
+  | 'The requested action was forbidden'
+  | 'The request was malformed or contained invalid parameters';
 
 const DEFAULT_STATUS: Record<ErrorCode, number> = {
   invalid_request: 400,
@@ -86,6 +93,10 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   request_forbidden: 403,
   invalid_client_metadata: 400,
   invalid_redirect_uri: 400,
+  'The requested resource could not be found': 404,
+  'The request could not be authorized': 401,
+  'The requested action was forbidden': 403,
+  'The request was malformed or contained invalid parameters': 400,
 };
 
 /**
@@ -133,6 +144,11 @@ const DEFAULT_DESCRIPTION: Record<ErrorCode, string> = {
   invalid_client_metadata:
     "The value of one of the Client Metadata fields is invalid and the server has rejected this request. Note that an Authorization Server MAY choose to substitute a valid value for any requested parameter of a Client's Metadata.",
   invalid_redirect_uri: 'The value of one or more redirect_uris is invalid.',
+  // herodot errors carry their text in `error`; the description is the reason each call site gives.
+  'The requested resource could not be found': '',
+  'The request could not be authorized': '',
+  'The requested action was forbidden': '',
+  'The request was malformed or contained invalid parameters': '',
 };
 
 export class OAuthError extends Error {

@@ -9,6 +9,7 @@ import { IntrospectionServiceClient } from '../../proto/gen/tessera/v1/introspec
 import { JwkServiceClient } from '../../proto/gen/tessera/v1/keys.js';
 import { FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
 import { OAuth2ServiceClient } from '../../proto/gen/tessera/v1/oauth2.js';
+import { RegistrationServiceClient } from '../../proto/gen/tessera/v1/registration.js';
 import { apiKeyInterceptor, coreChannelSecurity } from './credentials.js';
 import { checkHealth, type ServingStatus } from './health-check.js';
 import type { CallContext } from './call.js';
@@ -20,6 +21,7 @@ export interface CoreConnection {
   oauth2: OAuth2ServiceClient;
   flows: FlowServiceClient;
   introspection: IntrospectionServiceClient;
+  registration: RegistrationServiceClient;
   /** grpc.health.v1 Check for the whole server. */
   health(ctx: CallContext): Promise<ServingStatus>;
   close(): void;
@@ -61,6 +63,7 @@ export function connectCore(address: string, tls: CoreClientTls = {}, apiKey = '
     oauth2: new OAuth2ServiceClient(address, creds, shared),
     flows: new FlowServiceClient(address, creds, shared),
     introspection: new IntrospectionServiceClient(address, creds, shared),
+    registration: new RegistrationServiceClient(address, creds, shared),
     health: (ctx) => checkHealth(generic, '', ctx),
     close: () => channel.close(),
   };

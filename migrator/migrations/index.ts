@@ -10,18 +10,21 @@ import * as mysqlTokens from './mysql/20250602000000_create_oauth2_tokens.js';
 import * as mysqlFlows from './mysql/20250603000000_create_flows.js';
 import * as mysqlRotation from './mysql/20250604000000_add_refresh_token_rotation.js';
 import * as mysqlCascade from './mysql/20250606000000_cascade_client_deletion.js';
+import * as mysqlRegistration from './mysql/20250609000000_add_registration_access_token.js';
 import * as mysqlRevocation from './mysql/20250605000000_add_grant_revocation.js';
 import * as postgres from './postgres/20250601000000_create_clients_and_jwks.js';
 import * as postgresTokens from './postgres/20250602000000_create_oauth2_tokens.js';
 import * as postgresFlows from './postgres/20250603000000_create_flows.js';
 import * as postgresRotation from './postgres/20250604000000_add_refresh_token_rotation.js';
 import * as postgresCascade from './postgres/20250606000000_cascade_client_deletion.js';
+import * as postgresRegistration from './postgres/20250609000000_add_registration_access_token.js';
 import * as postgresRevocation from './postgres/20250605000000_add_grant_revocation.js';
 import * as sqlite from './sqlite/20250601000000_create_clients_and_jwks.js';
 import * as sqliteTokens from './sqlite/20250602000000_create_oauth2_tokens.js';
 import * as sqliteFlows from './sqlite/20250603000000_create_flows.js';
 import * as sqliteRotation from './sqlite/20250604000000_add_refresh_token_rotation.js';
 import * as sqliteCascade from './sqlite/20250606000000_cascade_client_deletion.js';
+import * as sqliteRegistration from './sqlite/20250609000000_add_registration_access_token.js';
 import * as sqliteRevocation from './sqlite/20250605000000_add_grant_revocation.js';
 
 const LISTS: Record<Dialect, MigrationObject[]> = {
@@ -32,6 +35,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250604000000_add_refresh_token_rotation', class: postgresRotation.AddRefreshTokenRotation },
     { name: '20250605000000_add_grant_revocation', class: postgresRevocation.AddGrantRevocation },
     { name: '20250606000000_cascade_client_deletion', class: postgresCascade.CascadeClientDeletion },
+    { name: '20250609000000_add_registration_access_token', class: postgresRegistration.AddRegistrationAccessToken },
   ],
   mysql: [
     { name: '20250601000000_create_clients_and_jwks', class: mysql.CreateClientsAndJwks },
@@ -40,6 +44,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250604000000_add_refresh_token_rotation', class: mysqlRotation.AddRefreshTokenRotation },
     { name: '20250605000000_add_grant_revocation', class: mysqlRevocation.AddGrantRevocation },
     { name: '20250606000000_cascade_client_deletion', class: mysqlCascade.CascadeClientDeletion },
+    { name: '20250609000000_add_registration_access_token', class: mysqlRegistration.AddRegistrationAccessToken },
   ],
   sqlite: [
     { name: '20250601000000_create_clients_and_jwks', class: sqlite.CreateClientsAndJwks },
@@ -48,6 +53,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250604000000_add_refresh_token_rotation', class: sqliteRotation.AddRefreshTokenRotation },
     { name: '20250605000000_add_grant_revocation', class: sqliteRevocation.AddGrantRevocation },
     { name: '20250606000000_cascade_client_deletion', class: sqliteCascade.CascadeClientDeletion },
+    { name: '20250609000000_add_registration_access_token', class: sqliteRegistration.AddRegistrationAccessToken },
   ],
 };
 

@@ -13,7 +13,7 @@ import { closeOrm, openOrm, type Orm } from '../../core-service/storage/orm.js';
 export async function insertStoredClient(orm: Orm, clientId: string): Promise<void> {
   const { client_secret: _secret, ...fields } = readClientDocument({ client_id: clientId, token_endpoint_auth_method: 'none' }, { allowPlainHttp: false });
   const at = new Date();
-  await new SqlClientStore(orm).create({ ...fields, client_id: clientId, created_at: at, updated_at: at, secret_hash: '', rotated_secret_hashes: [] });
+  await new SqlClientStore(orm).create({ ...fields, client_id: clientId, created_at: at, updated_at: at, secret_hash: '', rotated_secret_hashes: [], registration_access_token_signature: '' });
 }
 
 /** Overwrites `changes` on the stored client `clientId` through its own connection to `dsn`. */

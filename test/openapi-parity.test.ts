@@ -27,10 +27,6 @@ const PENDING: Record<string, string> = {
   'POST /admin/trust/grants/jwt-bearer/issuers': 'JWT bearer grant (RFC 7523) and its trust API',
   'GET /admin/trust/grants/jwt-bearer/issuers/{}': 'JWT bearer grant (RFC 7523) and its trust API',
   'DELETE /admin/trust/grants/jwt-bearer/issuers/{}': 'JWT bearer grant (RFC 7523) and its trust API',
-  'POST /oauth2/register': 'OpenID Connect Dynamic Client Registration',
-  'GET /oauth2/register/{}': 'OpenID Connect Dynamic Client Registration',
-  'PUT /oauth2/register/{}': 'OpenID Connect Dynamic Client Registration',
-  'DELETE /oauth2/register/{}': 'OpenID Connect Dynamic Client Registration',
   'POST /credentials': 'OpenID for Verifiable Credential Issuance',
 };
 

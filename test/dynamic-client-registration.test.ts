@@ -168,6 +168,21 @@ for (const db of testDatabases()) {
       assert.equal(adminView.body.skip_consent, true);
     });
 
+    test('two updates presenting one token: one wins and its new token works, the other is refused', async () => {
+      const res = await register({ client_name: 'raced', redirect_uris: [REDIRECT] });
+      const id = String(res.body.client_id);
+      const token = String(res.body.registration_access_token);
+      const answers = await Promise.all(
+        ['a', 'b', 'c', 'd'].map((name) => dcr(pub, 'PUT', `/oauth2/register/${id}`, { token, body: { client_name: name, redirect_uris: [REDIRECT] } })),
+      );
+      const winners = answers.filter((a) => a.status === 200);
+      assert.equal(winners.length, 1, answers.map((a) => `${a.status} ${a.text}`).join('\n'));
+      for (const loser of answers.filter((a) => a.status !== 200)) assertError(loser, 401, INCORRECT_CREDENTIALS);
+      const current = await dcr(pub, 'GET', `/oauth2/register/${id}`, { token: String(winners[0]?.body.registration_access_token) });
+      assert.equal(current.status, 200);
+      assert.equal(current.body.client_name, winners[0]?.body.client_name);
+    });
+
     test('DELETE with the token removes the client and its tokens', async () => {
       const res = await register({ client_name: 'short-lived', grant_types: ['client_credentials'], redirect_uris: [REDIRECT] });
       const id = String(res.body.client_id);

@@ -216,19 +216,24 @@ export function createClientRegistration(deps: ClientRegistrationDeps) {
       refuseOperatorFields(doc);
       checkRegistrationLimits(doc);
       const { token, signature } = tokens.mint();
-      const { client, secret } = await clients.update(
-        stored.client_id,
-        {
-          ...doc,
-          client_id: stored.client_id,
-          metadata: stored.metadata,
-          access_token_strategy: stored.access_token_strategy,
-          skip_consent: stored.skip_consent,
-          skip_logout_consent: stored.skip_logout_consent,
-        },
-        tokens.storageKey(signature),
-      );
-      return answer(client, secret, token);
+      const kept = {
+        client_id: stored.client_id,
+        metadata: stored.metadata,
+        access_token_strategy: stored.access_token_strategy,
+        skip_consent: stored.skip_consent,
+        skip_logout_consent: stored.skip_logout_consent,
+      };
+      const rotation = { from: stored.registration_access_token_signature, to: tokens.storageKey(signature) };
+      try {
+        const { client, secret } = await clients.update(stored.client_id, { ...doc, ...kept }, rotation);
+        return answer(client, secret, token);
+      } catch (err) {
+        // A concurrent update rotated the token first (or a delete won): the presented token is spent.
+        if (err instanceof OAuthError && err.code === 'Unable to locate the resource') {
+          throw new OAuthError('The request could not be authorized', { description: INCORRECT_CREDENTIALS, debug: 'The registration access token was rotated meanwhile.' });
+        }
+        throw err;
+      }
     },
 
     /** RFC 7592 §2.3: deletes the client, and with it every token issued to it. */

@@ -33,6 +33,12 @@ export interface ClientServiceDeps {
   pageTokens?: SecretBox;
 }
 
+/** The stored form of a client's registration access token, from the presented one to its successor. */
+export interface RegistrationTokenRotation {
+  from: string;
+  to: string;
+}
+
 /** A client plus the plaintext secret when this call set one ('' otherwise). */
 export interface ClientWithSecret {
   client: Client;
@@ -101,8 +107,8 @@ export function createClientService(deps: ClientServiceDeps) {
     return stored;
   }
 
-  /** `registrationToken` replaces the registration access token's signature; undefined keeps it. */
-  async function replace(existing: StoredClient, input: ClientInput, registrationToken?: string): Promise<ClientWithSecret> {
+  /** `rotation` replaces the registration access token's stored form; without it the token stays. */
+  async function replace(existing: StoredClient, input: ClientInput, rotation?: RegistrationTokenRotation): Promise<ClientWithSecret> {
     if (input.client_id !== '' && input.client_id !== existing.client_id) {
       throw errors.invalidClientMetadata('Field "client_id" cannot be changed.');
     }
@@ -115,9 +121,9 @@ export function createClientService(deps: ClientServiceDeps) {
       updated_at: now(),
       secret_hash: hash,
       rotated_secret_hashes: rotated,
-      registration_access_token_signature: registrationToken ?? existing.registration_access_token_signature,
+      registration_access_token_signature: rotation?.to ?? existing.registration_access_token_signature,
     };
-    if (!(await store.update(stored))) throw errors.notFound(`The OAuth 2.0 client "${existing.client_id}" does not exist.`);
+    if (!(await store.update(stored, rotation?.from))) throw errors.notFound(`The OAuth 2.0 client "${existing.client_id}" does not exist.`);
     changed(stored.client_id);
     return { client: publicClient(stored), secret };
   }
@@ -168,13 +174,13 @@ export function createClientService(deps: ClientServiceDeps) {
     },
 
     /**
-     * Replaces a client (HTTP PUT); an empty secret keeps the stored one. `registrationToken`
-     * replaces the registration access token's stored form (RFC 7592 §2.2 rotation); without it
-     * the current one stays valid.
+     * Replaces a client (HTTP PUT); an empty secret keeps the stored one. With `rotation` the
+     * registration access token changes too (RFC 7592 §2.2), only if it still is `rotation.from`;
+     * otherwise, as for an unknown client, `Unable to locate the resource`.
      */
-    async update(clientId: string, document: unknown, registrationToken?: string): Promise<ClientWithSecret> {
+    async update(clientId: string, document: unknown, rotation?: RegistrationTokenRotation): Promise<ClientWithSecret> {
       const existing = await mustGet(clientId);
-      return replace(existing, read(document), registrationToken);
+      return replace(existing, read(document), rotation);
     },
 
     /** Applies an RFC 6902 JSON Patch to the client's document, then validates it like PUT. */

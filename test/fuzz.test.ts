@@ -257,7 +257,8 @@ describe('fuzzing every route and RPC', () => {
 
   before(async () => {
     database = await sqlite.create();
-    cluster = await startCluster({ dsn: database.dsn, env: { URLS_SELF_ISSUER: ISSUER, URLS_LOGIN: 'http://127.0.0.1:3000/login', URLS_CONSENT: 'http://127.0.0.1:3000/consent' } });
+    // Dynamic registration on, so its public routes are fuzzed past Hydra's 404 for a disabled feature.
+    cluster = await startCluster({ dsn: database.dsn, env: { URLS_SELF_ISSUER: ISSUER, URLS_LOGIN: 'http://127.0.0.1:3000/login', URLS_CONSENT: 'http://127.0.0.1:3000/consent', OIDC_DYNAMIC_CLIENT_REGISTRATION_ENABLED: 'true' } });
     orm = await openOrm(parseDsn(database.dsn));
     // One real client, so requests that name it get past the first check.
     const created = await request(`${cluster.adminUrl}/admin/clients`, {

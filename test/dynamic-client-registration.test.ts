@@ -126,6 +126,11 @@ for (const db of testDatabases()) {
       ] as const) {
         assertError(await dcr(pub, 'GET', path, { token: credential }), 401, INCORRECT_CREDENTIALS);
       }
+      // Hydra checks the token before it reads the body: a bad body with a bad token is 401, with the right token 400.
+      assertError(await dcr(pub, 'PUT', `/oauth2/register/${id}`, { body: { client_name: 42 } }), 401, INCORRECT_CREDENTIALS);
+      assertError(await dcr(pub, 'PUT', `/oauth2/register/${id}`, { token, body: { client_name: 42 } }), 400, { error: 'invalid_request', error_description: /client_name/ });
+      assertError(await register({ redirect_uris: 'not-a-list' }), 400, { error: 'invalid_request', error_description: /redirect_uris/ });
+      assert.equal((await dcr(pub, 'GET', `/oauth2/register/${id}`, { token })).body.client_name, 'reader', 'the refused PUT changed nothing');
       const basicScheme = await request(new URL(`/oauth2/register/${id}`, pub), { headers: { authorization: `Basic ${token}` } });
       assert.equal(basicScheme.statusCode, 401);
       await basicScheme.body.text();
@@ -271,6 +276,9 @@ describe('dynamic client registration switched off (the default)', { skip: first
     assertError(await dcr(pub, 'GET', '/oauth2/register/some-id', { token: 'whatever' }), 404, notEnabled);
     assertError(await dcr(pub, 'PUT', '/oauth2/register/some-id', { token: 'whatever', body: { redirect_uris: [REDIRECT] } }), 404, notEnabled);
     assertError(await dcr(pub, 'DELETE', '/oauth2/register/some-id'), 404, notEnabled);
+    // Hydra checks the switch before it reads the body: a body of the wrong shape is 404 too.
+    assertError(await dcr(pub, 'POST', '/oauth2/register', { body: { redirect_uris: 'not-a-list' } }), 404, notEnabled);
+    assertError(await dcr(pub, 'PUT', '/oauth2/register/some-id', { body: { client_name: 42 } }), 404, notEnabled);
     const discovery = await dcr(pub, 'GET', '/.well-known/openid-configuration');
     assert.equal(discovery.body.registration_endpoint, undefined);
     assert.equal(((await adminCall(cluster?.adminUrl ?? '', 'GET', '/admin/clients')).body as unknown as unknown[]).length, 0, 'nothing was registered');

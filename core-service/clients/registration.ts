@@ -145,7 +145,7 @@ function bearerToken(authorization: string): string {
  *
  * @example
  * const registration = createClientRegistration({ enabled: true, publicUrl, clients, store, tokens });
- * const { client, secret, registrationAccessToken } = await registration.register({ redirect_uris: ['https://app.example/cb'] });
+ * const { client, secret, registrationAccessToken } = await registration.register(() => ({ redirect_uris: ['https://app.example/cb'] }));
  * await registration.get(client.client_id, `Bearer ${registrationAccessToken}`);
  */
 export function createClientRegistration(deps: ClientRegistrationDeps) {
@@ -184,10 +184,13 @@ export function createClientRegistration(deps: ClientRegistrationDeps) {
   });
 
   return {
-    /** RFC 7591 §3: registers a client; the server picks its id and secret. */
-    async register(document: unknown): Promise<RegisteredClient> {
+    /**
+     * RFC 7591 §3: registers a client; the server picks its id and secret. The document is read
+     * only once registration is known to be on, as Hydra decodes the body after that check.
+     */
+    async register(document: () => unknown): Promise<RegisteredClient> {
       requireEnabled();
-      const doc = asDocument(document);
+      const doc = asDocument(document());
       if (hasOwnSecret(doc)) throw new OAuthError('The request was malformed or contained invalid parameters', { description: OWN_SECRET });
       refuseOperatorFields(doc);
       checkRegistrationLimits(doc);
@@ -206,12 +209,13 @@ export function createClientRegistration(deps: ClientRegistrationDeps) {
 
     /**
      * RFC 7592 §2.2: replaces the registration and rotates the registration access token (the
-     * old one stops working). The secret stays; fields the operator set stay as they were.
+     * old one stops working). The secret stays; fields the operator set stay as they were. As in
+     * Hydra, the document is read after the credentials are checked.
      */
-    async update(clientId: string, authorization: string, document: unknown): Promise<RegisteredClient> {
+    async update(clientId: string, authorization: string, document: () => unknown): Promise<RegisteredClient> {
       requireEnabled();
       const stored = await authenticate(clientId, authorization);
-      const doc = asDocument(document);
+      const doc = asDocument(document());
       if (hasOwnSecret(doc)) throw new OAuthError('The requested action was forbidden', { description: OWN_SECRET });
       refuseOperatorFields(doc);
       checkRegistrationLimits(doc);

@@ -11,7 +11,7 @@ import { unary } from './unary.js';
 export function registrationServiceHandlers(registration: ClientRegistration, logger: Logger): RegistrationServiceServer {
   return {
     registerClient: unary(logger, 'RegisterClient', async (req) => {
-      const registered = await registration.register(wireToDocument(req.client));
+      const registered = await registration.register(() => wireToDocument(req.client));
       return {
         client: clientToWire(registered.client, registered.secret),
         registration_access_token: registered.registrationAccessToken,
@@ -23,7 +23,7 @@ export function registrationServiceHandlers(registration: ClientRegistration, lo
       return { client: clientToWire(registered.client), registration_client_uri: registered.registrationClientUri };
     }),
     updateRegisteredClient: unary(logger, 'UpdateRegisteredClient', async (req) => {
-      const registered = await registration.update(req.client_id, req.authorization_header, wireToDocument(req.client));
+      const registered = await registration.update(req.client_id, req.authorization_header, () => wireToDocument(req.client));
       return {
         client: clientToWire(registered.client, registered.secret),
         registration_access_token: registered.registrationAccessToken,

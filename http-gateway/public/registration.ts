@@ -6,11 +6,12 @@
  * on, who may manage a client and what a client may set are decided in core; the body is the
  * admin API's client document, checked for JSON types by the same schema.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Client } from '../../proto/gen/tessera/v1/clients.js';
 import type { RegistrationServiceClient } from '../../proto/gen/tessera/v1/registration.js';
 import { clientFromJson, clientToJson, type ClientDocument } from '../admin/clients/hydra-json.js';
 import { clientSchema } from '../admin/clients/schemas.js';
+import { toHttpError } from '../errors/handlers.js';
 import { httpError } from '../errors/http-error.js';
 import { call } from '../grpc-client/call.js';
 import { operation } from '../openapi/schemas.js';
@@ -32,6 +33,22 @@ function registrationJson(client: Client | undefined, registration: { registrati
   return doc;
 }
 
+/**
+ * Hydra decides whether registration is on, and for PUT whether the token is valid, before it
+ * reads the body (client/handler.go). The body's JSON types are checked here, first; so when
+ * they are wrong, core is asked without a client, and its refusal (404 off, 401 credentials)
+ * answers. Only when core would go on does the body's own 400, naming the field, answer.
+ */
+async function refuseBadBody(request: FastifyRequest, askCore: () => Promise<unknown>): Promise<void> {
+  if (!request.validationError) return;
+  try {
+    await askCore();
+  } catch (err) {
+    if (toHttpError(err).status !== 400) throw err;
+  }
+  throw request.validationError;
+}
+
 /** RFC 7591 §3.2.1: the response carries credentials, so no cache may keep it. */
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
 
@@ -41,9 +58,14 @@ export function registerRegistrationRoutes(app: FastifyInstance, registration: R
 
   app.post<{ Body: ClientDocument }>(
     '/oauth2/register',
-    { schema: operation({ id: 'createOidcDynamicClient', tag: 'oidc', summary: 'Register OAuth2 Client using OpenID Dynamic Client Registration', body: clientSchema, responses: { 201: 'oAuth2Client' } }) },
+    {
+      schema: operation({ id: 'createOidcDynamicClient', tag: 'oidc', summary: 'Register OAuth2 Client using OpenID Dynamic Client Registration', body: clientSchema, responses: { 201: 'oAuth2Client' } }),
+      attachValidation: true,
+    },
     async (request, reply) => {
-      const res = await call({ requestId: request.id }, registration.registerClient.bind(registration), { client: clientFromJson(request.body) });
+      const register = registration.registerClient.bind(registration);
+      await refuseBadBody(request, () => call({ requestId: request.id }, register, { client: undefined }));
+      const res = await call({ requestId: request.id }, register, { client: clientFromJson(request.body) });
       const doc = registrationJson(res.client, res);
       return noStore(reply).code(201).header('location', res.registration_client_uri).send(doc);
     },
@@ -51,10 +73,15 @@ export function registerRegistrationRoutes(app: FastifyInstance, registration: R
 
   app.put<{ Params: IdParams; Body: ClientDocument }>(
     '/oauth2/register/:id',
-    { schema: operation({ id: 'setOidcDynamicClient', tag: 'oidc', summary: 'Set OAuth2 Client using OpenID Dynamic Client Registration', params: idParams, body: clientSchema, responses: { 200: 'oAuth2Client' } }) },
+    {
+      schema: operation({ id: 'setOidcDynamicClient', tag: 'oidc', summary: 'Set OAuth2 Client using OpenID Dynamic Client Registration', params: idParams, body: clientSchema, responses: { 200: 'oAuth2Client' } }),
+      attachValidation: true,
+    },
     async (request, reply) => {
-      const req = { client_id: request.params.id, authorization_header: authorization(request.headers), client: clientFromJson(request.body) };
-      const res = await call({ requestId: request.id }, registration.updateRegisteredClient.bind(registration), req);
+      const update = registration.updateRegisteredClient.bind(registration);
+      const credentials = { client_id: request.params.id, authorization_header: authorization(request.headers) };
+      await refuseBadBody(request, () => call({ requestId: request.id }, update, { ...credentials, client: undefined }));
+      const res = await call({ requestId: request.id }, update, { ...credentials, client: clientFromJson(request.body) });
       return noStore(reply).send(registrationJson(res.client, res));
     },
   );

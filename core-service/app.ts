@@ -159,6 +159,8 @@ export async function startCore(options: StartCoreOptions): Promise<RunningCore>
     await closeOrm(orm);
     throw err;
   }
+  // After the schema check: on MySQL and SQLite the feed reads a table a migration creates.
+  await registry.changes.start();
   ready = true;
   await server.checkHealth();
   logger.info({ address: server.address, security: transport.security, callers: callers.mode, caller_names: callers.callers }, 'core gRPC listening');
@@ -176,6 +178,7 @@ export async function startCore(options: StartCoreOptions): Promise<RunningCore>
     async close() {
       await server.shutdown();
       await metricsListener?.close();
+      await registry.changes.close();
       await closeOrm(orm);
     },
   };

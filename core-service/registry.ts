@@ -30,6 +30,9 @@ import { createCoreMetrics, type CoreMetrics } from './metrics/core-metrics.js';
 import type { Config } from './shared/config.js';
 import type { Logger } from './shared/logger.js';
 import { SqlClientStore } from './storage/client-store.js';
+import { CachedClientStore } from './storage/cached-client-store.js';
+import { cachedTokenReads } from './storage/cached-token-reads.js';
+import { createChangeFeed } from './storage/change-feed.js';
 import { SqlKeyStore } from './storage/key-store.js';
 import type { Orm } from './storage/orm.js';
 import { SqlTokenStore } from './storage/token-store.js';
@@ -57,6 +60,13 @@ export function tokenEndpointUrl(config: Config): string {
   return new URL('oauth2/token', config.urls.self.public.endsWith('/') ? config.urls.self.public : `${config.urls.self.public}/`).toString();
 }
 
+/**
+ * Cached client and token rows also expire after this long, a backstop for rows changed outside
+ * core (by hand, by an older release); changes made by core reach every replica's caches within
+ * the change feed's bound (STALE_AFTER_MS, 1 s).
+ */
+const CACHE_MAX_AGE_MS = 60_000;
+
 export function buildRegistry(deps: RegistryDeps) {
   const { config, logger, orm } = deps;
   const now = deps.now ?? (() => new Date());
@@ -67,7 +77,15 @@ export function buildRegistry(deps: RegistryDeps) {
   // Verified secrets are cached briefly so PBKDF2 does not cap token throughput; any change to
   // a client changes its stored hash, which is part of the cache key.
   const verifications = createVerificationCache(60_000, 10_000);
-  const clientStore = new SqlClientStore(orm);
+  // Caches that stay correct across replicas: every write that could make a cached row wrong
+  // is announced on the change feed (storage/change-feed.ts; app.ts starts and stops it).
+  const changes = createChangeFeed({ orm, logger, onReceived: (change) => metrics.cacheInvalidations.inc({ topic: change === 'all' ? 'all' : change.topic }) });
+  const cacheOptions = (cache: 'client' | 'token', maxEntries: number) => ({
+    maxEntries,
+    maxAgeMs: CACHE_MAX_AGE_MS,
+    onLookup: (result: 'hit' | 'miss' | 'bypass') => metrics.cacheLookups.inc({ cache, result }),
+  });
+  const clientStore = new CachedClientStore(new SqlClientStore(orm, changes), changes, cacheOptions('client', 10_000));
   // Hydra's --dev accepts plain http redirect URIs on any host; nothing else relaxes the URI rules.
   const uriPolicy = { allowPlainHttp: config.dev };
   // Hydra's secrets.pagination and secrets.cookie: each falls back to secrets.system.
@@ -83,7 +101,7 @@ export function buildRegistry(deps: RegistryDeps) {
 
   const keys = createKeyService({ store: new SqlKeyStore(orm), secrets: config.secrets.system, now, broadcastKeySets: config.webfinger.jwks.broadcastKeys });
 
-  const tokenStore = new SqlTokenStore(orm, { box: createSecretBox(config.secrets.system, 'oauth2_session'), encrypt: config.oauth2.session.encryptAtRest });
+  const tokenStore = new SqlTokenStore(orm, { box: createSecretBox(config.secrets.system, 'oauth2_session'), encrypt: config.oauth2.session.encryptAtRest }, changes);
   const codec = createOpaqueTokenCodec(config.secrets.system);
   // Hydra mints registration access tokens with its access token strategy (client/handler.go).
   const registration = createClientRegistration({
@@ -119,7 +137,7 @@ export function buildRegistry(deps: RegistryDeps) {
   });
   const lookup = createTokenLookup({
     codec,
-    store: tokenStore,
+    store: cachedTokenReads(tokenStore, changes, cacheOptions('token', 50_000)),
     verificationKeys: (set) => keys.verificationKeys(set),
     issuer,
     now,
@@ -250,6 +268,7 @@ export function buildRegistry(deps: RegistryDeps) {
     logger,
     orm,
     now,
+    changes,
     clients,
     registration,
     keys,

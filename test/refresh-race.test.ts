@@ -22,12 +22,10 @@ import { parseDsn } from '../core-service/storage/dsn.js';
 import { closeOrm, openOrm, type Orm } from '../core-service/storage/orm.js';
 import { SqlTokenStore } from '../core-service/storage/token-store.js';
 import { createOpaqueTokenCodec } from '../core-service/tokens/opaque.js';
-import { startGateway, type RunningGateway } from '../http-gateway/app.js';
-import { startCluster, TEST_CALLERS_ENV, TEST_SYSTEM_SECRET, testConfig, testLogger, unusedPort, type Cluster } from './support/cluster.js';
+import { startCluster, startReplicas, TEST_SYSTEM_SECRET, type Cluster, type Replicas } from './support/cluster.js';
 import { testDatabases, type CreatedDatabase } from './support/databases.js';
 import { grantSession, inProcessRegistry, issueGrant, type InProcessRegistry } from './support/grants.js';
 import { basic, createClient, introspect, postForm, type Answer } from './support/oauth2.js';
-import { runProgram, type Program } from './support/processes.js';
 
 const TOKENS = Number(process.env.RACE_TOKENS ?? 4);
 const PARALLEL = Number(process.env.RACE_PARALLEL ?? 50);
@@ -194,38 +192,6 @@ function assertStrict(name: string, f: RaceFigures): void {
   assert.equal(f.survivors, 0, `${name}: survivors in families where reuse was reported`);
 }
 
-/** Core processes on `dsn` and an in-process gateway in front of each. */
-async function startCores(dsn: string, count: number, env: Record<string, string> = {}): Promise<{ pub: string[]; admin: string; close(): Promise<void> }> {
-  const cores: Program[] = [];
-  const gateways: RunningGateway[] = [];
-  const close = async () => {
-    await Promise.all(gateways.map((g) => g.close()));
-    await Promise.all(cores.map((c) => c.stop()));
-  };
-  try {
-    for (let i = 0; i < count; i += 1) {
-      const grpcPort = await unusedPort();
-      const core = runProgram('core-service/main.ts', ['serve'], {
-        DSN: dsn,
-        SECRETS_SYSTEM: TEST_SYSTEM_SECRET,
-        SERVE_GRPC_HOST: '127.0.0.1',
-        SERVE_GRPC_PORT: String(grpcPort),
-        SERVE_METRICS_PORT: '0',
-        ...TEST_CALLERS_ENV,
-        ...env,
-      });
-      cores.push(core);
-      await core.waitFor(/core gRPC listening/, 60_000);
-      const config = testConfig({ SERVE_GRPC_PORT: String(grpcPort), ...env });
-      gateways.push(await startGateway({ config, logger: testLogger('http-gateway'), serve: 'all', forceHttp: true }));
-    }
-  } catch (err) {
-    await close();
-    throw err;
-  }
-  return { pub: gateways.map((g) => g.publicUrl ?? ''), admin: gateways[0]?.adminUrl ?? '', close };
-}
-
 for (const db of testDatabases()) {
   describe(`token races on ${db.name}`, { skip: db.available ? false : db.skipReason }, () => {
     let database: CreatedDatabase | undefined;
@@ -319,21 +285,23 @@ for (const db of testDatabases()) {
 
     if (db.name !== 'sqlite') {
       describe('two core processes', () => {
-        let two: Awaited<ReturnType<typeof startCores>> | undefined;
+        let two: Replicas | undefined;
+        // Survivors are counted on the second core: its cache must have heard of the first's revocations.
+        const spread = (r: Replicas): Endpoints => ({ pub: r.pub, admin: r.admin[1] ?? '' });
         before(async () => {
           if (!database) throw new Error('no database');
-          two = await startCores(database.dsn, 2);
+          two = await startReplicas(database.dsn, 2);
         });
         after(() => two?.close());
 
         test(`${TOKENS} refresh tokens × ${PARALLEL} parallel refreshes over two cores`, { timeout: 600_000 }, async () => {
           if (!two) throw new Error('cores not started');
-          assertStrict(`refresh-2cores/${db.name}`, await strictRefreshProbe(two, mint));
+          assertStrict(`refresh-2cores/${db.name}`, await strictRefreshProbe(spread(two), mint));
         });
 
         test(`${TOKENS} families, replays racing refreshes over two cores: nothing survives`, { timeout: 600_000 }, async () => {
           if (!two) throw new Error('cores not started');
-          const f = await replayDuringRefreshProbe(two, mint);
+          const f = await replayDuringRefreshProbe(spread(two), mint);
           report(`replay-during-refresh-2cores/${db.name}`, f);
           assert.equal(f.serverErrors, 0, 'no race may end in a 5xx');
           assert.equal(f.survivors, 0, 'survivors after reuse was reported');
@@ -341,7 +309,7 @@ for (const db of testDatabases()) {
 
         test(`${TOKENS} codes × ${PARALLEL} parallel redemptions over two cores`, { timeout: 600_000 }, async () => {
           if (!two) throw new Error('cores not started');
-          assertStrict(`code-2cores/${db.name}`, await codeProbe(two, mintCode));
+          assertStrict(`code-2cores/${db.name}`, await codeProbe(spread(two), mintCode));
         });
       });
     }

@@ -68,6 +68,18 @@ export function createCoreMetrics() {
       buckets: LATENCY_BUCKETS,
       registers: [registry],
     }),
+    cacheLookups: new Counter({
+      name: 'tessera_cache_lookups_total',
+      help: 'Reads through core\'s caches (cache: client, token) by result: hit, miss (read from the database), bypass (the change feed was not current, so the cache was not trusted). Hit ratio: hit / (hit + miss + bypass).',
+      labelNames: ['cache', 'result'] as const,
+      registers: [registry],
+    }),
+    cacheInvalidations: new Counter({
+      name: 'tessera_cache_invalidations_total',
+      help: 'Changes applied to core\'s caches, from this replica or another, by topic: client, grant, all (caches emptied because changes may have been missed).',
+      labelNames: ['topic'] as const,
+      registers: [registry],
+    }),
     poolUsed: poolGauge('tessera_db_pool_connections_used', 'Database connections in use.', (p) => p.numUsed()),
     poolFree: poolGauge('tessera_db_pool_connections_free', 'Idle database connections in the pool.', (p) => p.numFree()),
     poolPendingAcquires: poolGauge('tessera_db_pool_pending_acquires', 'Queries waiting for a database connection.', (p) => p.numPendingAcquires()),

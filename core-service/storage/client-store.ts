@@ -5,11 +5,13 @@
  * booleans, bigint and dates for each dialect.
  */
 import { UniqueConstraintViolationException, type EntityData } from '@mikro-orm/core';
+import type { Knex } from '@mikro-orm/knex';
 import type { StoredClient } from '../clients/client.js';
 import type { ClientPageQuery, ClientStore } from '../clients/store.js';
 import { errors } from '../shared/errors.js';
 import { ClientSchema } from './entities.js';
 import { ConsentSessionSchema } from './flow-entities.js';
+import { NO_CHANGE_FEED, type Change, type ChangeFeed } from './change-feed.js';
 import type { Orm } from './orm.js';
 import { TokenSchema } from './token-entities.js';
 
@@ -17,7 +19,11 @@ import { TokenSchema } from './token-entities.js';
 const CASCADE_BATCH = 1000;
 
 export class SqlClientStore implements ClientStore {
-  constructor(private readonly orm: Orm) {}
+  constructor(
+    private readonly orm: Orm,
+    /** Where updates and deletions are announced to the caches of every core replica. */
+    private readonly feed: ChangeFeed = NO_CHANGE_FEED,
+  ) {}
 
   async create(client: StoredClient): Promise<void> {
     try {
@@ -56,8 +62,7 @@ export class SqlClientStore implements ClientStore {
     const { client_id, created_at: _createdAt, ...changes } = client;
     // The token condition makes rotation atomic: of two updates presenting one token, one wins.
     const where = registrationToken === undefined ? { client_id } : { client_id, registration_access_token_signature: registrationToken };
-    const affected = await this.em().nativeUpdate(ClientSchema, where, changes);
-    return affected > 0;
+    return this.announced([{ topic: 'client', clientId: client_id }], async (em) => (await em.nativeUpdate(ClientSchema, where, changes)) > 0);
   }
 
   async delete(clientId: string): Promise<boolean> {
@@ -74,8 +79,18 @@ export class SqlClientStore implements ClientStore {
         if (batch > 0) await em.getConnection().execute(`DELETE FROM ${schema.meta.tableName} WHERE ${key} IN (${keys.map(() => '?').join(', ')})`, keys, 'run');
       }
     }
-    const affected = await em.nativeDelete(ClientSchema, { client_id: clientId });
-    return affected > 0;
+    return this.announced([{ topic: 'client', clientId }], async (tem) => (await tem.nativeDelete(ClientSchema, { client_id: clientId })) > 0);
+  }
+
+  /** Runs `work` in a transaction that also publishes `changes`, then applies them to this replica's caches. */
+  private async announced<T>(changes: Change[], work: (em: ReturnType<SqlClientStore['em']>) => Promise<T>): Promise<T> {
+    const result = await this.em().transactional(async (em) => {
+      const outcome = await work(em);
+      await this.feed.publish(em.getTransactionContext<Knex.Transaction>() ?? em.getKnex(), changes);
+      return outcome;
+    });
+    this.feed.applyLocally(changes);
+    return result;
   }
 
   private em() {

@@ -25,6 +25,7 @@ import type { Knex } from '@mikro-orm/knex';
 import type { SecretBox } from '../keys/secret-box.js';
 import type { JtiStore, RefreshExchange, RotationOutcome, TokenRecord, TokenStore } from '../tokens/store.js';
 import { deletedClientError } from './deleted-client.js';
+import { NO_CHANGE_FEED, type Change, type ChangeFeed } from './change-feed.js';
 import type { Orm } from './orm.js';
 import { JsonTextType } from './json-text-type.js';
 import { JtiSchema, RevokedGrantSchema, TokenSchema } from './token-entities.js';
@@ -48,6 +49,8 @@ export class SqlTokenStore implements TokenStore, JtiStore {
   constructor(
     private readonly orm: Orm,
     private readonly sessions?: SessionEncryption,
+    /** Where deactivations are announced to the token caches of every core replica. */
+    private readonly feed: ChangeFeed = NO_CHANGE_FEED,
   ) {}
 
   async insert(records: TokenRecord[]): Promise<void> {
@@ -124,15 +127,32 @@ export class SqlTokenStore implements TokenStore, JtiStore {
 
   async revokeRequest(requestId: string): Promise<number> {
     const knex = this.orm.em.getKnex();
-    // The revocation is this row; once committed, no token of the grant reads as active.
-    await retryOnConflict(() => knex(REVOKED).insert({ request_id: requestId, revoked_at: this.date(new Date()) }).onConflict('request_id').ignore());
+    const changes: Change[] = [{ topic: 'grant', requestId }];
+    // The revocation is this row; once committed, no token of the grant reads as active, and
+    // every replica's cache hears of it (storage/change-feed.ts).
+    await retryOnConflict(() =>
+      knex.transaction(async (trx) => {
+        await trx(REVOKED).insert({ request_id: requestId, revoked_at: this.date(new Date()) }).onConflict('request_id').ignore();
+        await this.feed.publish(trx, changes);
+      }),
+    );
+    this.feed.applyLocally(changes);
     // Tidying the rows themselves (the janitor and the grace check read the columns) may still
     // conflict with an exchange in flight; it is retried, and the revocation holds regardless.
     return retryOnConflict(() => this.revokeWhere({ request_id: requestId }));
   }
 
   async revokeClient(clientId: string): Promise<number> {
-    return this.revokeWhere({ client_id: clientId });
+    const changes: Change[] = [{ topic: 'client', clientId }];
+    const active = await retryOnConflict(() =>
+      this.orm.em.getKnex().transaction(async (trx) => {
+        const count = await this.revokeWhere({ client_id: clientId }, trx);
+        await this.feed.publish(trx, changes);
+        return count;
+      }),
+    );
+    this.feed.applyLocally(changes);
+    return active;
   }
 
   async exchangeRefreshToken(exchange: RefreshExchange): Promise<RotationOutcome> {
@@ -172,7 +192,12 @@ export class SqlTokenStore implements TokenStore, JtiStore {
         await access.where({ request_id: requestId }).update({ active: false });
       }
       await this.insertRows(trx, exchange.issued);
-      return 'exchanged';
+      await this.feed.publish(trx, [{ topic: 'grant', requestId }]);
+      return 'exchanged' as const;
+    }).then((outcome) => {
+      // The presented refresh token and the access tokens it replaced are no longer active.
+      if (outcome === 'exchanged') this.feed.applyLocally([{ topic: 'grant', requestId }]);
+      return outcome;
     });
   }
 
@@ -203,10 +228,9 @@ export class SqlTokenStore implements TokenStore, JtiStore {
    * Deactivates matching rows; rotated refresh tokens lose their grace (used_at cleared) so a
    * revoked grant's tokens are never accepted again. Returns how many rows were active.
    */
-  private async revokeWhere(where: { request_id: string } | { client_id: string }): Promise<number> {
-    const em = this.em();
-    const active = await em.nativeUpdate(TokenSchema, { ...where, active: true }, { active: false, used_at: null });
-    await em.nativeUpdate(TokenSchema, { ...where, used_at: { $ne: null } }, { used_at: null });
+  private async revokeWhere(where: { request_id: string } | { client_id: string }, knex: Knex = this.orm.em.getKnex()): Promise<number> {
+    const active = await knex(TOKENS).where({ ...where, active: true }).update({ active: false, used_at: null });
+    await knex(TOKENS).where(where).whereNotNull('used_at').update({ used_at: null });
     return active;
   }
 

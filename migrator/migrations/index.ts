@@ -12,6 +12,7 @@ import * as mysqlRotation from './mysql/20250604000000_add_refresh_token_rotatio
 import * as mysqlCascade from './mysql/20250606000000_cascade_client_deletion.js';
 import * as mysqlRegistration from './mysql/20250609000000_add_registration_access_token.js';
 import * as mysqlRevocation from './mysql/20250605000000_add_grant_revocation.js';
+import * as mysqlChanges from './mysql/20250611000000_add_change_feed.js';
 import * as postgres from './postgres/20250601000000_create_clients_and_jwks.js';
 import * as postgresTokens from './postgres/20250602000000_create_oauth2_tokens.js';
 import * as postgresFlows from './postgres/20250603000000_create_flows.js';
@@ -19,6 +20,7 @@ import * as postgresRotation from './postgres/20250604000000_add_refresh_token_r
 import * as postgresCascade from './postgres/20250606000000_cascade_client_deletion.js';
 import * as postgresRegistration from './postgres/20250609000000_add_registration_access_token.js';
 import * as postgresRevocation from './postgres/20250605000000_add_grant_revocation.js';
+import * as postgresChanges from './postgres/20250611000000_add_change_feed.js';
 import * as sqlite from './sqlite/20250601000000_create_clients_and_jwks.js';
 import * as sqliteTokens from './sqlite/20250602000000_create_oauth2_tokens.js';
 import * as sqliteFlows from './sqlite/20250603000000_create_flows.js';
@@ -26,6 +28,7 @@ import * as sqliteRotation from './sqlite/20250604000000_add_refresh_token_rotat
 import * as sqliteCascade from './sqlite/20250606000000_cascade_client_deletion.js';
 import * as sqliteRegistration from './sqlite/20250609000000_add_registration_access_token.js';
 import * as sqliteRevocation from './sqlite/20250605000000_add_grant_revocation.js';
+import * as sqliteChanges from './sqlite/20250611000000_add_change_feed.js';
 
 const LISTS: Record<Dialect, MigrationObject[]> = {
   postgres: [
@@ -36,6 +39,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250605000000_add_grant_revocation', class: postgresRevocation.AddGrantRevocation },
     { name: '20250606000000_cascade_client_deletion', class: postgresCascade.CascadeClientDeletion },
     { name: '20250609000000_add_registration_access_token', class: postgresRegistration.AddRegistrationAccessToken },
+    { name: '20250611000000_add_change_feed', class: postgresChanges.AddChangeFeed },
   ],
   mysql: [
     { name: '20250601000000_create_clients_and_jwks', class: mysql.CreateClientsAndJwks },
@@ -45,6 +49,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250605000000_add_grant_revocation', class: mysqlRevocation.AddGrantRevocation },
     { name: '20250606000000_cascade_client_deletion', class: mysqlCascade.CascadeClientDeletion },
     { name: '20250609000000_add_registration_access_token', class: mysqlRegistration.AddRegistrationAccessToken },
+    { name: '20250611000000_add_change_feed', class: mysqlChanges.AddChangeFeed },
   ],
   sqlite: [
     { name: '20250601000000_create_clients_and_jwks', class: sqlite.CreateClientsAndJwks },
@@ -54,6 +59,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250605000000_add_grant_revocation', class: sqliteRevocation.AddGrantRevocation },
     { name: '20250606000000_cascade_client_deletion', class: sqliteCascade.CascadeClientDeletion },
     { name: '20250609000000_add_registration_access_token', class: sqliteRegistration.AddRegistrationAccessToken },
+    { name: '20250611000000_add_change_feed', class: sqliteChanges.AddChangeFeed },
   ],
 };
 

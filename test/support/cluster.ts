@@ -11,6 +11,7 @@ import { startCore } from '../../core-service/app.js';
 import { loadConfig, type Config, type LogLevel } from '../../core-service/shared/config.js';
 import { createLogger, type Logger } from '../../core-service/shared/logger.js';
 import { startGateway, type RunningGateway } from '../../http-gateway/app.js';
+import { runProgram, type Program } from './processes.js';
 
 /** The system secret every test cluster uses (≥ 16 characters, as config demands). */
 export const TEST_SYSTEM_SECRET = 'tessera-test-system-secret-0123456789';
@@ -126,4 +127,51 @@ export async function startCluster(opts: { dsn: string; env?: Record<string, str
       await stopCore();
     },
   };
+}
+
+/** Core replicas, each its own process on one database, and an in-process gateway in front of each. */
+export interface Replicas {
+  /** Public and admin URLs and the gRPC address of replica i, at index i. */
+  pub: string[];
+  admin: string[];
+  grpc: string[];
+  cores: Program[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `count` core processes on `dsn` (already migrated) with a gateway in front of each:
+ * several replicas, as deployments run them.
+ */
+export async function startReplicas(dsn: string, count: number, env: Record<string, string> = {}): Promise<Replicas> {
+  const cores: Program[] = [];
+  const gateways: RunningGateway[] = [];
+  const grpc: string[] = [];
+  const close = async () => {
+    await Promise.all(gateways.map((g) => g.close()));
+    await Promise.all(cores.map((c) => c.stop()));
+  };
+  try {
+    for (let i = 0; i < count; i += 1) {
+      const grpcPort = await unusedPort();
+      const core = runProgram('core-service/main.ts', ['serve'], {
+        DSN: dsn,
+        SECRETS_SYSTEM: TEST_SYSTEM_SECRET,
+        SERVE_GRPC_HOST: '127.0.0.1',
+        SERVE_GRPC_PORT: String(grpcPort),
+        SERVE_METRICS_PORT: '0',
+        ...TEST_CALLERS_ENV,
+        ...env,
+      });
+      cores.push(core);
+      await core.waitFor(/core gRPC listening/, 60_000);
+      grpc.push(`127.0.0.1:${grpcPort}`);
+      const config = testConfig({ SERVE_GRPC_PORT: String(grpcPort), ...env });
+      gateways.push(await startGateway({ config, logger: testLogger('http-gateway'), serve: 'all', forceHttp: true }));
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { pub: gateways.map((g) => g.publicUrl ?? ''), admin: gateways.map((g) => g.adminUrl ?? ''), grpc, cores, close };
 }

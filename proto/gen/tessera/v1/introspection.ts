@@ -23,6 +23,16 @@ export const protobufPackage = "tessera.v1";
 
 export const protobufFileName = "tessera/v1/introspection.proto";
 
+export interface IntrospectBatchRequest {
+  /** At most 100; each with its own optional `scope`. */
+  requests: IntrospectRequest[];
+}
+
+export interface IntrospectBatchResponse {
+  /** results[i] answers requests[i]. */
+  results: IntrospectResponse[];
+}
+
 export interface IntrospectRequest {
   /** The access or refresh token, exactly as the client presented it. */
   token: string;
@@ -50,6 +60,148 @@ export interface IntrospectResponse {
   username: string;
   obfuscated_subject: string;
 }
+
+function createBaseIntrospectBatchRequest(): IntrospectBatchRequest {
+  return { requests: [] };
+}
+
+export const IntrospectBatchRequest: MessageFns<IntrospectBatchRequest> = {
+  encode(message: IntrospectBatchRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.requests) {
+      IntrospectRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IntrospectBatchRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIntrospectBatchRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requests.push(IntrospectRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IntrospectBatchRequest {
+    return {
+      requests: globalThis.Array.isArray(object?.requests)
+        ? object.requests.map((e: any) => IntrospectRequest.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: IntrospectBatchRequest): unknown {
+    const obj: any = {};
+    if (message.requests?.length) {
+      obj.requests = message.requests.map((e) => IntrospectRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<IntrospectBatchRequest>): IntrospectBatchRequest {
+    return IntrospectBatchRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<IntrospectBatchRequest>): IntrospectBatchRequest {
+    const message = createBaseIntrospectBatchRequest();
+    message.requests = object.requests?.map((e) => IntrospectRequest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseIntrospectBatchResponse(): IntrospectBatchResponse {
+  return { results: [] };
+}
+
+export const IntrospectBatchResponse: MessageFns<IntrospectBatchResponse> = {
+  encode(message: IntrospectBatchResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      IntrospectResponse.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IntrospectBatchResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIntrospectBatchResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(IntrospectResponse.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IntrospectBatchResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => IntrospectResponse.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: IntrospectBatchResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => IntrospectResponse.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<IntrospectBatchResponse>): IntrospectBatchResponse {
+    return IntrospectBatchResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<IntrospectBatchResponse>): IntrospectBatchResponse {
+    const message = createBaseIntrospectBatchResponse();
+    message.results = object.results?.map((e) => IntrospectResponse.fromPartial(e)) || [];
+    return message;
+  },
+};
 
 function createBaseIntrospectRequest(): IntrospectRequest {
   return { token: "", scope: "" };
@@ -464,10 +616,32 @@ export const IntrospectionServiceService = {
     responseSerialize: (value: IntrospectResponse): Buffer => Buffer.from(IntrospectResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): IntrospectResponse => IntrospectResponse.decode(value),
   },
+  /**
+   * IntrospectBatch introspects up to 100 tokens in one call (more is INVALID_ARGUMENT) and
+   * returns one result per request, in order. A malformed, unknown or revoked token is simply
+   * `active: false` in its place; it never fails the batch.
+   */
+  introspectBatch: {
+    path: "/tessera.v1.IntrospectionService/IntrospectBatch" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: IntrospectBatchRequest): Buffer =>
+      Buffer.from(IntrospectBatchRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): IntrospectBatchRequest => IntrospectBatchRequest.decode(value),
+    responseSerialize: (value: IntrospectBatchResponse): Buffer =>
+      Buffer.from(IntrospectBatchResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): IntrospectBatchResponse => IntrospectBatchResponse.decode(value),
+  },
 } as const;
 
 export interface IntrospectionServiceServer extends UntypedServiceImplementation {
   introspect: handleUnaryCall<IntrospectRequest, IntrospectResponse>;
+  /**
+   * IntrospectBatch introspects up to 100 tokens in one call (more is INVALID_ARGUMENT) and
+   * returns one result per request, in order. A malformed, unknown or revoked token is simply
+   * `active: false` in its place; it never fails the batch.
+   */
+  introspectBatch: handleUnaryCall<IntrospectBatchRequest, IntrospectBatchResponse>;
 }
 
 export interface IntrospectionServiceClient extends Client1 {
@@ -485,6 +659,26 @@ export interface IntrospectionServiceClient extends Client1 {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: IntrospectResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * IntrospectBatch introspects up to 100 tokens in one call (more is INVALID_ARGUMENT) and
+   * returns one result per request, in order. A malformed, unknown or revoked token is simply
+   * `active: false` in its place; it never fails the batch.
+   */
+  introspectBatch(
+    request: IntrospectBatchRequest,
+    callback: (error: ServiceError | null, response: IntrospectBatchResponse) => void,
+  ): ClientUnaryCall;
+  introspectBatch(
+    request: IntrospectBatchRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: IntrospectBatchResponse) => void,
+  ): ClientUnaryCall;
+  introspectBatch(
+    request: IntrospectBatchRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: IntrospectBatchResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -85,7 +85,8 @@ export function buildRegistry(deps: RegistryDeps) {
     maxAgeMs: CACHE_MAX_AGE_MS,
     onLookup: (result: 'hit' | 'miss' | 'bypass') => metrics.cacheLookups.inc({ cache, result }),
   });
-  const clientStore = new CachedClientStore(new SqlClientStore(orm, changes), changes, cacheOptions('client', 10_000));
+  const sqlClientStore = new SqlClientStore(orm, changes);
+  const clientStore = new CachedClientStore(sqlClientStore, changes, cacheOptions('client', 10_000));
   // Hydra's --dev accepts plain http redirect URIs on any host; nothing else relaxes the URI rules.
   const uriPolicy = { allowPlainHttp: config.dev };
   // Hydra's secrets.pagination and secrets.cookie: each falls back to secrets.system.
@@ -108,7 +109,9 @@ export function buildRegistry(deps: RegistryDeps) {
     enabled: config.oidc.dynamicClientRegistration.enabled,
     publicUrl: config.urls.self.public,
     clients,
-    store: clientStore,
+    // Past the cache: a registration access token rotated or a client deleted on another
+    // replica must stop working at once, not when the change feed reaches this one.
+    store: sqlClientStore,
     tokens: { mint: () => codec.mint('ory_at'), signatureOf: (token) => codec.signatureOf(token, 'ory_at'), storageKey },
   });
   const claimsLayout = {

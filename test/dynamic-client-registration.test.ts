@@ -171,6 +171,13 @@ for (const db of testDatabases()) {
       const adminView = await adminCall(admin, 'GET', `/admin/clients/${id}`);
       assert.deepEqual(adminView.body.metadata, { tier: 'gold' });
       assert.equal(adminView.body.skip_consent, true);
+
+      // An operator's replacement through the admin API leaves the client its registration.
+      const replaced = await adminCall(admin, 'PUT', `/admin/clients/${id}`, { ...adminView.body, client_name: 'by the operator' });
+      assert.equal(replaced.status, 200, replaced.text);
+      const afterAdmin = await dcr(pub, 'GET', `/oauth2/register/${id}`, { token: second });
+      assert.equal(afterAdmin.status, 200, afterAdmin.text);
+      assert.equal(afterAdmin.body.client_name, 'by the operator');
     });
 
     test('two updates presenting one token: one wins and its new token works, the other is refused', async () => {

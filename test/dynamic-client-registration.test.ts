@@ -130,6 +130,7 @@ for (const db of testDatabases()) {
       assertError(await dcr(pub, 'PUT', `/oauth2/register/${id}`, { body: { client_name: 42 } }), 401, INCORRECT_CREDENTIALS);
       assertError(await dcr(pub, 'PUT', `/oauth2/register/${id}`, { token, body: { client_name: 42 } }), 400, { error: 'invalid_request', error_description: /client_name/ });
       assertError(await register({ redirect_uris: 'not-a-list' }), 400, { error: 'invalid_request', error_description: /redirect_uris/ });
+      assertError(await dcr(pub, 'POST', '/oauth2/register', { raw: '{"redirect_uris": [' }), 400, { error: 'invalid_request', error_description: /not valid JSON/ });
       assert.equal((await dcr(pub, 'GET', `/oauth2/register/${id}`, { token })).body.client_name, 'reader', 'the refused PUT changed nothing');
       const basicScheme = await request(new URL(`/oauth2/register/${id}`, pub), { headers: { authorization: `Basic ${token}` } });
       assert.equal(basicScheme.statusCode, 401);
@@ -286,6 +287,7 @@ describe('dynamic client registration switched off (the default)', { skip: first
     // Hydra checks the switch before it reads the body: a body of the wrong shape is 404 too.
     assertError(await dcr(pub, 'POST', '/oauth2/register', { body: { redirect_uris: 'not-a-list' } }), 404, notEnabled);
     assertError(await dcr(pub, 'PUT', '/oauth2/register/some-id', { body: { client_name: 42 } }), 404, notEnabled);
+    assertError(await dcr(pub, 'POST', '/oauth2/register', { raw: '{"redirect_uris": [' }), 404, notEnabled);
     const discovery = await dcr(pub, 'GET', '/.well-known/openid-configuration');
     assert.equal(discovery.body.registration_endpoint, undefined);
     assert.equal(((await adminCall(cluster?.adminUrl ?? '', 'GET', '/admin/clients')).body as unknown as unknown[]).length, 0, 'nothing was registered');

@@ -6,13 +6,14 @@
  * on, who may manage a client and what a client may set are decided in core; the body is the
  * admin API's client document, checked for JSON types by the same schema.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Client } from '../../proto/gen/tessera/v1/clients.js';
 import type { RegistrationServiceClient } from '../../proto/gen/tessera/v1/registration.js';
 import { clientFromJson, clientToJson, type ClientDocument } from '../admin/clients/hydra-json.js';
 import { clientSchema } from '../admin/clients/schemas.js';
 import { toHttpError } from '../errors/handlers.js';
-import { httpError } from '../errors/http-error.js';
+import { isServiceError } from '../errors/from-grpc.js';
+import { httpError, HttpError } from '../errors/http-error.js';
 import { call } from '../grpc-client/call.js';
 import { operation } from '../openapi/schemas.js';
 import { withIgnoredBodies } from '../server.js';
@@ -35,18 +36,22 @@ function registrationJson(client: Client | undefined, registration: { registrati
 
 /**
  * Hydra decides whether registration is on, and for PUT whether the token is valid, before it
- * reads the body (client/handler.go). The body's JSON types are checked here, first; so when
- * they are wrong, core is asked without a client, and its refusal (404 off, 401 credentials)
- * answers. Only when core would go on does the body's own 400, naming the field, answer.
+ * reads the body (client/handler.go); fastify reads the body first. So when the body is refused
+ * before the route runs (not JSON, wrong JSON types), core is asked without a client, and its
+ * refusal (404 off, 401 credentials) answers. Only when core would go on does the body's 400.
  */
-async function refuseBadBody(request: FastifyRequest, askCore: () => Promise<unknown>): Promise<void> {
-  if (!request.validationError) return;
-  try {
-    await askCore();
-  } catch (err) {
-    if (toHttpError(err).status !== 400) throw err;
-  }
-  throw request.validationError;
+function coreDecidesFirst(askCore: (request: FastifyRequest) => Promise<unknown>) {
+  return async (err: FastifyError, request: FastifyRequest): Promise<never> => {
+    const beforeRoute = !(err instanceof HttpError) && !isServiceError(err) && toHttpError(err).status < 500;
+    if (beforeRoute) {
+      try {
+        await askCore(request);
+      } catch (refusal) {
+        if (toHttpError(refusal).status !== 400) throw refusal;
+      }
+    }
+    throw err;
+  };
 }
 
 /** RFC 7591 §3.2.1: the response carries credentials, so no cache may keep it. */
@@ -55,17 +60,18 @@ const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store
 /** Registers the registration routes on the public listener. */
 export function registerRegistrationRoutes(app: FastifyInstance, registration: RegistrationServiceClient): void {
   const authorization = (headers: Record<string, unknown>) => (typeof headers.authorization === 'string' ? headers.authorization : '');
+  const update = registration.updateRegisteredClient.bind(registration);
+  /** Which registration a request manages, and the credential it presents for it. */
+  const credentials = (request: FastifyRequest) => ({ client_id: (request.params as Partial<IdParams>).id ?? '', authorization_header: authorization(request.headers) });
 
   app.post<{ Body: ClientDocument }>(
     '/oauth2/register',
     {
       schema: operation({ id: 'createOidcDynamicClient', tag: 'oidc', summary: 'Register OAuth2 Client using OpenID Dynamic Client Registration', body: clientSchema, responses: { 201: 'oAuth2Client' } }),
-      attachValidation: true,
+      errorHandler: coreDecidesFirst((request) => call({ requestId: request.id }, registration.registerClient.bind(registration), { client: undefined })),
     },
     async (request, reply) => {
-      const register = registration.registerClient.bind(registration);
-      await refuseBadBody(request, () => call({ requestId: request.id }, register, { client: undefined }));
-      const res = await call({ requestId: request.id }, register, { client: clientFromJson(request.body) });
+      const res = await call({ requestId: request.id }, registration.registerClient.bind(registration), { client: clientFromJson(request.body) });
       const doc = registrationJson(res.client, res);
       return noStore(reply).code(201).header('location', res.registration_client_uri).send(doc);
     },
@@ -75,13 +81,10 @@ export function registerRegistrationRoutes(app: FastifyInstance, registration: R
     '/oauth2/register/:id',
     {
       schema: operation({ id: 'setOidcDynamicClient', tag: 'oidc', summary: 'Set OAuth2 Client using OpenID Dynamic Client Registration', params: idParams, body: clientSchema, responses: { 200: 'oAuth2Client' } }),
-      attachValidation: true,
+      errorHandler: coreDecidesFirst((request) => call({ requestId: request.id }, update, { ...credentials(request), client: undefined })),
     },
     async (request, reply) => {
-      const update = registration.updateRegisteredClient.bind(registration);
-      const credentials = { client_id: request.params.id, authorization_header: authorization(request.headers) };
-      await refuseBadBody(request, () => call({ requestId: request.id }, update, { ...credentials, client: undefined }));
-      const res = await call({ requestId: request.id }, update, { ...credentials, client: clientFromJson(request.body) });
+      const res = await call({ requestId: request.id }, update, { ...credentials(request), client: clientFromJson(request.body) });
       return noStore(reply).send(registrationJson(res.client, res));
     },
   );
@@ -92,8 +95,7 @@ export function registerRegistrationRoutes(app: FastifyInstance, registration: R
       '/oauth2/register/:id',
       { schema: operation({ id: 'getOidcDynamicClient', tag: 'oidc', summary: 'Get OAuth2 Client using OpenID Dynamic Client Registration', params: idParams, responses: { 200: 'oAuth2Client' } }) },
       async (request, reply) => {
-        const req = { client_id: request.params.id, authorization_header: authorization(request.headers) };
-        const res = await call({ requestId: request.id }, registration.getRegisteredClient.bind(registration), req);
+        const res = await call({ requestId: request.id }, registration.getRegisteredClient.bind(registration), credentials(request));
         return noStore(reply).send(registrationJson(res.client, res));
       },
     );
@@ -110,8 +112,7 @@ export function registerRegistrationRoutes(app: FastifyInstance, registration: R
         }),
       },
       async (request, reply) => {
-        const req = { client_id: request.params.id, authorization_header: authorization(request.headers) };
-        await call({ requestId: request.id }, registration.deleteRegisteredClient.bind(registration), req);
+        await call({ requestId: request.id }, registration.deleteRegisteredClient.bind(registration), credentials(request));
         return reply.code(204).send();
       },
     );

@@ -5,14 +5,18 @@
 import { ClientServiceService } from '../proto/gen/tessera/v1/clients.js';
 import { FlowServiceService } from '../proto/gen/tessera/v1/flows.js';
 import { IntrospectionServiceService } from '../proto/gen/tessera/v1/introspection.js';
+import { CredentialServiceService } from '../proto/gen/tessera/v1/credentials.js';
 import { JanitorServiceService } from '../proto/gen/tessera/v1/janitor.js';
+import { TrustServiceService } from '../proto/gen/tessera/v1/trust.js';
 import { JwkServiceService } from '../proto/gen/tessera/v1/keys.js';
 import { OAuth2ServiceService } from '../proto/gen/tessera/v1/oauth2.js';
 import { RegistrationServiceService } from '../proto/gen/tessera/v1/registration.js';
 import { clientServiceHandlers } from './grpc/clients.js';
 import { flowServiceHandlers } from './grpc/flows.js';
 import { introspectionServiceHandlers } from './grpc/introspection.js';
+import { credentialServiceHandlers } from './grpc/credentials.js';
 import { janitorServiceHandlers } from './grpc/janitor.js';
+import { trustServiceHandlers } from './grpc/trust.js';
 import { jwkServiceHandlers } from './grpc/keys.js';
 import { oauth2ServiceHandlers } from './grpc/oauth2.js';
 import { registrationServiceHandlers } from './grpc/registration.js';
@@ -129,6 +133,8 @@ export async function startCore(options: StartCoreOptions): Promise<RunningCore>
         },
       },
       { name: 'tessera.v1.IntrospectionService', definition: IntrospectionServiceService, implementation: introspectionServiceHandlers(registry.introspector, logger) },
+      { name: 'tessera.v1.CredentialService', definition: CredentialServiceService, implementation: credentialServiceHandlers(registry.credentials, logger) },
+      { name: 'tessera.v1.TrustService', definition: TrustServiceService, implementation: trustServiceHandlers(registry.trust, logger) },
       { name: 'tessera.v1.JanitorService', definition: JanitorServiceService, implementation: janitorServiceHandlers(new SqlJanitorStore(orm), registry.now, logger) },
       { name: 'tessera.v1.FlowService', definition: FlowServiceService, implementation: { ...flowServiceHandlers(registry.flows, logger), ...logoutRequestHandlers(registry.logout, logger) } },
       { name: 'tessera.v1.RegistrationService', definition: RegistrationServiceService, implementation: registrationServiceHandlers(registry.registration, logger) },

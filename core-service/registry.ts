@@ -13,6 +13,7 @@ import { createAuthorizationEndpoint } from './authorization/endpoint.js';
 import { createIdTokenHintVerifier } from './authorization/id-token-hint.js';
 import { authorizationCodeGrant, createAuthorizationCodeIssuer } from './grants/authorization-code.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
+import { jwtBearerGrant } from './grants/jwt-bearer.js';
 import { createChallengeCodec } from './flows/challenges.js';
 import { cookieNames, cookiePolicy } from './flows/cookies.js';
 import { createFlowService } from './flows/service.js';
@@ -36,6 +37,8 @@ import { createChangeFeed } from './storage/change-feed.js';
 import { SqlKeyStore } from './storage/key-store.js';
 import type { Orm } from './storage/orm.js';
 import { SqlTokenStore } from './storage/token-store.js';
+import { SqlTrustStore } from './storage/trust-store.js';
+import { createTrustService } from './trust/service.js';
 import { createAccessTokenMinter } from './tokens/access-token.js';
 import { createGrantTokenIssuer } from './tokens/grant-issuer.js';
 import { createIntrospector } from './tokens/introspection.js';
@@ -44,6 +47,9 @@ import { createOpaqueTokenCodec, storageKey } from './tokens/opaque.js';
 import { createRevoker } from './tokens/revocation.js';
 import { createTokenEndpoint } from './tokens/token-endpoint.js';
 import { createClientOriginCheck } from './cors/client-origins.js';
+import { CREDENTIALS_SUPPORTED, createCredentialIssuance } from './credentials/issuance.js';
+import { createCredentialNonces } from './credentials/nonce.js';
+import { withCredentialNonce } from './credentials/token-response.js';
 import { createTokenHooks } from './tokens/token-hooks.js';
 
 export interface RegistryDeps {
@@ -55,9 +61,21 @@ export interface RegistryDeps {
   metrics?: CoreMetrics;
 }
 
+const tokenPathUnder = (base: string) => new URL('oauth2/token', base.endsWith('/') ? base : `${base}/`).toString();
+
 /** The token endpoint's URL, audience of client assertions (RFC 7523 §3). */
 export function tokenEndpointUrl(config: Config): string {
-  return new URL('oauth2/token', config.urls.self.public.endsWith('/') ? config.urls.self.public : `${config.urls.self.public}/`).toString();
+  return tokenPathUnder(config.urls.self.public);
+}
+
+/**
+ * What a JWT-bearer assertion's aud may name (RFC 7523 §3 item 3), as Hydra's GetTokenURLs
+ * (fositex/config.go): the advertised token endpoint, and the token endpoint under the public
+ * URL and under the issuer, which differ behind a custom domain.
+ */
+export function assertionAudiences(config: Config): string[] {
+  const advertised = config.webfinger.oidcDiscovery.tokenUrl || tokenEndpointUrl(config);
+  return [...new Set([advertised, tokenEndpointUrl(config), tokenPathUnder(config.urls.self.issuer)])];
 }
 
 /**
@@ -102,7 +120,9 @@ export function buildRegistry(deps: RegistryDeps) {
 
   const keys = createKeyService({ store: new SqlKeyStore(orm), secrets: config.secrets.system, now, broadcastKeySets: config.webfinger.jwks.broadcastKeys });
 
-  const tokenStore = new SqlTokenStore(orm, { box: createSecretBox(config.secrets.system, 'oauth2_session'), encrypt: config.oauth2.session.encryptAtRest }, changes);
+  const tokenStore = new SqlTokenStore(orm, { box: createSecretBox(config.secrets.system, 'oauth2_session'), encrypt: config.oauth2.session.encryptAtRest }, changes, (callers) =>
+    metrics.tokenInsertBatch.observe(callers),
+  );
   const codec = createOpaqueTokenCodec(config.secrets.system);
   // Hydra mints registration access tokens with its access token strategy (client/handler.go).
   const registration = createClientRegistration({
@@ -170,6 +190,8 @@ export function buildRegistry(deps: RegistryDeps) {
     },
     now,
   });
+  const trustStore = new SqlTrustStore(orm);
+  const trust = createTrustService({ store: trustStore, now, pageTokens: createSecretBox(secretsFor(config.secrets.pagination), 'page_token') });
   const grants = [
     clientCredentialsGrant({
       minter,
@@ -190,11 +212,26 @@ export function buildRegistry(deps: RegistryDeps) {
       onReuseDetected: () => metrics.refreshTokenReuse.inc(),
     }),
     authorizationCodeGrant({ codec, tokens: tokenStore, issuer: grantTokenIssuer, hooks, now }),
+    jwtBearerGrant({
+      minter,
+      tokens: tokenStore,
+      trust: trustStore,
+      replay: tokenStore,
+      scopeStrategy: config.strategies.scope,
+      config: config.oauth2.jwtGrant,
+      tokenUrls: assertionAudiences(config),
+      accessTokenTtlMs: config.ttl.accessToken,
+      hooks,
+      now,
+    }),
   ];
+  // Verifiable credentials: the token endpoint offers a nonce, `/credentials` checks it.
+  const credentialNonces = createCredentialNonces({ systemSecrets: config.secrets.system, ttlMs: config.ttl.vcNonce, now });
   const tokenEndpoint = createTokenEndpoint({
     authenticator,
     grants,
     issuer,
+    populate: [(body) => withCredentialNonce(credentialNonces, body)],
     onIssued: (grantType) => metrics.tokensIssued.inc({ grant_type: grantType }),
   });
   const introspector = createIntrospector({ lookup, issuer, scopeStrategy: config.strategies.scope, now });
@@ -206,11 +243,19 @@ export function buildRegistry(deps: RegistryDeps) {
     issuer,
     now,
   });
+  const credentials = createCredentialIssuance({
+    lookup,
+    nonces: credentialNonces,
+    signingKey: (set) => keys.signingKey(set),
+    issuer,
+    now,
+  });
   const discovery = createDiscovery({
     config,
     signingKey: (set) => keys.signingKey(set),
     responseTypes: SUPPORTED_RESPONSE_TYPES,
     tokenGrantTypes: grants.map((grant) => grant.grantType),
+    credentialsSupported: CREDENTIALS_SUPPORTED,
   });
 
   const corsOrigins = createClientOriginCheck({ getClient: (clientId) => clientStore.get(clientId), lookup, now });
@@ -275,6 +320,7 @@ export function buildRegistry(deps: RegistryDeps) {
     clients,
     registration,
     keys,
+    trust,
     authenticator,
     tokenEndpoint,
     grantTokenIssuer,
@@ -284,6 +330,7 @@ export function buildRegistry(deps: RegistryDeps) {
     introspector,
     revoker,
     userinfo,
+    credentials,
     discovery,
     corsOrigins,
     tokenEndpointUrl: tokenEndpointUrl(config),

@@ -11,6 +11,7 @@ import { registerMetricsRoute, type GatewayMetrics } from './metrics.js';
 import { registerOpenApiRoute, type ApiDocument } from './openapi/document.js';
 import { useApiSchemas } from './openapi/schemas.js';
 import { registerAuthorizeRoutes } from './public/authorize.js';
+import { registerCredentialRoutes } from './public/credentials.js';
 import { registerFallbackRoutes } from './public/fallbacks.js';
 import { registerJwksRoute } from './public/jwks.js';
 import { registerLogoutRoutes } from './public/logout.js';
@@ -57,5 +58,6 @@ export function registerRoutes(app: FastifyInstance, name: ListenerName, deps: R
     withFormBodies(app, (scope) => registerLogoutRoutes(scope, core.oauth2, cookieNames));
     withFormBodies(app, (scope) => registerOidcRoutes(scope, core.oauth2));
     registerRegistrationRoutes(app, core.registration);
+    registerCredentialRoutes(app, core.credentials);
   }
 }

@@ -24,6 +24,7 @@ import { request } from 'undici';
 import { ClientServiceService } from '../proto/gen/tessera/v1/clients.js';
 import { FlowServiceService } from '../proto/gen/tessera/v1/flows.js';
 import { IntrospectionServiceService } from '../proto/gen/tessera/v1/introspection.js';
+import { CredentialServiceService } from '../proto/gen/tessera/v1/credentials.js';
 import { JanitorServiceService } from '../proto/gen/tessera/v1/janitor.js';
 import { RegistrationServiceService } from '../proto/gen/tessera/v1/registration.js';
 import { JwkServiceService } from '../proto/gen/tessera/v1/keys.js';
@@ -201,6 +202,7 @@ function summary(observed: Observed): string {
 
 const SERVICES: Record<string, ServiceDefinition> = {
   ClientService: ClientServiceService,
+  CredentialService: CredentialServiceService,
   FlowService: FlowServiceService,
   IntrospectionService: IntrospectionServiceService,
   JanitorService: JanitorServiceService,

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Configuration, JwkApi, MetadataApi, OAuth2Api, OidcApi, WellknownApi } from '@ory/hydra-client';
+import { SignJWT, decodeJwt, exportJWK, generateKeyPair } from 'jose';
 import { Browser, param } from './support/browser.js';
 import { startCluster, type Cluster } from './support/cluster.js';
 import { testDatabases, type CreatedDatabase } from './support/databases.js';
@@ -19,6 +20,7 @@ const LOGOUT_URL = 'https://login.test/logout';
 const ERROR_URL = 'https://login.test/error';
 const POST_LOGOUT = 'https://login.test/logged-out';
 const REDIRECT = 'https://app.example/cb';
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** The SDK's API classes, by the name a test records its calls under. */
 const API_CLASSES = { JwkApi, MetadataApi, OAuth2Api, OidcApi, WellknownApi } as const;
@@ -28,11 +30,6 @@ const PENDING: Record<string, string> = {
   'OAuth2Api.oAuth2DeviceFlow': 'device authorization grant (RFC 8628) is not implemented yet',
   'OAuth2Api.performOAuth2DeviceVerificationFlow': 'device authorization grant (RFC 8628) is not implemented yet',
   'OAuth2Api.acceptUserCodeRequest': 'device authorization grant (RFC 8628) is not implemented yet',
-  'OAuth2Api.trustOAuth2JwtGrantIssuer': 'JWT-bearer grant (RFC 7523) and its trust API are not implemented yet',
-  'OAuth2Api.getTrustedOAuth2JwtGrantIssuer': 'JWT-bearer grant (RFC 7523) and its trust API are not implemented yet',
-  'OAuth2Api.listTrustedOAuth2JwtGrantIssuers': 'JWT-bearer grant (RFC 7523) and its trust API are not implemented yet',
-  'OAuth2Api.deleteTrustedOAuth2JwtGrantIssuer': 'JWT-bearer grant (RFC 7523) and its trust API are not implemented yet',
-  'OidcApi.createVerifiableCredential': 'OpenID for Verifiable Credential Issuance is not implemented yet',
 };
 
 /** Every public method of an SDK API class (the generated classes define them on the prototype). */
@@ -250,6 +247,56 @@ for (const db of testDatabases()) {
       assert.deepEqual([noKey.status, noKey.data.error, noKey.data.error_description], [404, 'Unable to locate the resource', '']);
     });
 
+    test('OAuth2Api trust API: trustOAuth2JwtGrantIssuer, getTrustedOAuth2JwtGrantIssuer, listTrustedOAuth2JwtGrantIssuers, deleteTrustedOAuth2JwtGrantIssuer; the trusted key signs a JWT-bearer grant', async () => {
+      const idp = 'https://sdk-idp.example';
+      const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+      const jwkOfIdp = { ...(await exportJWK(publicKey)), kty: 'RSA', kid: 'sdk-idp-key', alg: 'RS256', use: 'sig' };
+      const expiresAt = new Date(Date.now() + 3_600_000);
+      const created = await oauth2.trustOAuth2JwtGrantIssuer({
+        trustOAuth2JwtGrantIssuer: { issuer: idp, subject: 'sdk-user', scope: ['read'], jwk: jwkOfIdp, expires_at: expiresAt.toISOString() },
+      });
+      assert.equal(created.status, 201);
+      const id = created.data.id ?? '';
+      assert.deepEqual(created.data.public_key, { set: idp, kid: 'sdk-idp-key' });
+      assert.equal(created.data.subject, 'sdk-user');
+      assert.equal(created.data.allow_any_subject, false);
+      assert.deepEqual(created.data.scope, ['read']);
+
+      const duplicate = await failure(oauth2.trustOAuth2JwtGrantIssuer({ trustOAuth2JwtGrantIssuer: { issuer: idp, subject: 'sdk-user', scope: ['read'], jwk: jwkOfIdp, expires_at: expiresAt.toISOString() } }));
+      assert.equal(duplicate.status, 409);
+
+      assert.deepEqual((await oauth2.getTrustedOAuth2JwtGrantIssuer({ id })).data, created.data);
+      const listed = await oauth2.listTrustedOAuth2JwtGrantIssuers({ issuer: idp, pageSize: 10 });
+      assert.deepEqual(listed.data.map((t) => t.id), [id]);
+      assert.deepEqual((await oauth2.listTrustedOAuth2JwtGrantIssuers({ issuer: 'https://nobody.example' })).data, []);
+
+      // RFC 7523 §2.1: the identity provider's assertion, exchanged by a client allowed the grant.
+      const bearer = await oauth2.createOAuth2Client({ oAuth2Client: { grant_types: [JWT_BEARER], scope: 'read' } });
+      const assertion = await new SignJWT({ jti: 'sdk-assertion' })
+        .setProtectedHeader({ alg: 'RS256', kid: 'sdk-idp-key' })
+        .setIssuer(idp)
+        .setSubject('sdk-user')
+        .setAudience(`${ISSUER}oauth2/token`)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(privateKey);
+      const exchanged = await fetch(`${pub}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${bearer.data.client_id ?? ''}:${bearer.data.client_secret ?? ''}`).toString('base64')}` },
+        body: new URLSearchParams({ grant_type: JWT_BEARER, assertion, scope: 'read' }),
+      });
+      const tokens = (await exchanged.json()) as { access_token?: string };
+      assert.equal(exchanged.status, 200, JSON.stringify(tokens));
+      const introspected = await oauth2.introspectOAuth2Token({ token: tokens.access_token ?? '' });
+      assert.equal(introspected.data.active, true);
+      assert.equal(introspected.data.sub, 'sdk-user');
+
+      assert.equal((await oauth2.deleteTrustedOAuth2JwtGrantIssuer({ id })).status, 204);
+      const gone = await failure(oauth2.getTrustedOAuth2JwtGrantIssuer({ id }));
+      assert.deepEqual([gone.status, gone.data.error], [404, 'Unable to locate the resource']);
+      assert.equal((await failure(oauth2.deleteTrustedOAuth2JwtGrantIssuer({ id }))).status, 404);
+    });
+
     test('OAuth2Api.oAuth2Authorize without parameters: Hydra sends the browser to urls.error', async () => {
       const res = await oidcFreeAuthorize();
       assert.equal(res.status, 302);
@@ -361,6 +408,47 @@ for (const db of testDatabases()) {
       assert.deepEqual((await oauth2.introspectOAuth2Token({ token: accessToken })).data, { active: false });
       const refused = await failure(oidcWith(accessToken).getOidcUserInfo());
       assert.equal(refused.status, 401);
+    });
+
+    test('OidcApi.createVerifiableCredential: a request without a proof answers a nonce, a proof signed with the holder key gets a credential', async () => {
+      const registered = await oauth2.createOAuth2Client({
+        oAuth2Client: { redirect_uris: [REDIRECT], grant_types: ['authorization_code'], response_types: ['code'], scope: 'openid userinfo_credential_draft_00' },
+      });
+      const holderApp = { id: registered.data.client_id ?? '', secret: registered.data.client_secret ?? '' };
+      const login = browser();
+      const url = new URL('/oauth2/auth', ISSUER);
+      url.search = new URLSearchParams({ client_id: holderApp.id, response_type: 'code', redirect_uri: REDIRECT, scope: 'openid userinfo_credential_draft_00', state: 'sdk-state-0123456789' }).toString();
+      const loginChallenge = param((await login.go(url)).location, 'login_challenge') ?? '';
+      const accepted = await oauth2.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: 'carol' } });
+      const consentChallenge = param((await login.go(accepted.data.redirect_to)).location, 'consent_challenge') ?? '';
+      const granted = await oauth2.acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'userinfo_credential_draft_00'] } });
+      const code = param((await login.go(granted.data.redirect_to)).location, 'code') ?? '';
+      const asHolderApp = recorded(new OAuth2Api(new Configuration({ basePath: pub, username: holderApp.id, password: holderApp.secret })), 'OAuth2Api', called);
+      const tokens = await asHolderApp.oauth2TokenExchange({ grantType: 'authorization_code', code, redirectUri: REDIRECT });
+      assert.equal(typeof (tokens.data as Record<string, unknown>).c_nonce_draft_00, 'string', 'the token response offers a nonce');
+      // Hydra's document gives this operation no security scheme, so the SDK sends the bearer token only as a header the caller sets.
+      const withToken = { headers: { Authorization: `Bearer ${tokens.data.access_token ?? ''}` } };
+      const types = ['VerifiableCredential', 'UserInfoCredential'];
+
+      const primed = await failure(oidc.createVerifiableCredential({ createVerifiableCredentialRequestBody: { format: 'jwt_vc_json', types } }, withToken));
+      assert.equal(primed.status, 400);
+      assert.equal(primed.data.error, 'missing_proof');
+      assert.equal(typeof primed.data.c_nonce, 'string');
+
+      const { publicKey, privateKey } = await generateKeyPair('ES256');
+      const jwk = await exportJWK(publicKey);
+      const sign = (nonce: unknown) => new SignJWT({ nonce }).setProtectedHeader({ alg: 'ES256', jwk }).sign(privateKey);
+      const issued = await oidc.createVerifiableCredential({ createVerifiableCredentialRequestBody: { format: 'jwt_vc_json', types, proof: { proof_type: 'jwt', jwt: await sign(primed.data.c_nonce) } } }, withToken);
+      assert.equal(issued.status, 200);
+      assert.equal(issued.data.format, 'jwt_vc_json');
+      const claims = decodeJwt(issued.data.credential_draft_00 ?? '');
+      assert.equal(claims.sub, `did:jwk:${Buffer.from(JSON.stringify(jwk)).toString('base64url')}`);
+      assert.equal((claims.vc as { credentialSubject: { sub: string } }).credentialSubject.sub, 'carol');
+
+      const forged = await failure(oidc.createVerifiableCredential({ createVerifiableCredentialRequestBody: { format: 'jwt_vc_json', types, proof: { proof_type: 'jwt', jwt: await sign('invalid nonce') } } }, withToken));
+      assert.deepEqual([forged.status, forged.data.error], [400, 'invalid_request']);
+      const anonymous = await failure(oidc.createVerifiableCredential({ createVerifiableCredentialRequestBody: { format: 'jwt_vc_json', types } }));
+      assert.deepEqual([anonymous.status, anonymous.data.error], [401, 'request_unauthorized']);
     });
 
     test('OAuth2Api.listOAuth2ConsentSessions, revokeOAuth2ConsentSessions (by consent_request_id alone), revokeOAuth2LoginSessions, deleteOAuth2Token', async () => {

@@ -13,6 +13,7 @@ import { SqlJanitorStore } from '../core-service/storage/janitor-store.js';
 import type { Orm } from '../core-service/storage/orm.js';
 import { JtiSchema, TokenSchema } from '../core-service/storage/token-entities.js';
 import { SqlTokenStore } from '../core-service/storage/token-store.js';
+import { SqlTrustStore } from '../core-service/storage/trust-store.js';
 import type { TokenRecord } from '../core-service/tokens/store.js';
 import { gatewayMetadata, startCluster } from './support/cluster.js';
 import { migratedDatabase, testDatabases } from './support/databases.js';
@@ -155,7 +156,7 @@ for (const db of testDatabases()) {
     test('deletes exactly the stale rows outside keep-if-younger', async () => {
       await seed(orm());
       const report = await runJanitor(new SqlJanitorStore(orm()), { tokens: true, requests: true, grants: true, batchSize: 100, limit: 10_000, keepIfYoungerMs: KEEP_24H }, NOW);
-      assert.deepEqual(report, { tokens: 2, jtis: 1, requests: 2, grants: 3 });
+      assert.deepEqual(report, { tokens: 2, jtis: 1, requests: 2, grants: 3, trusts: 0 });
       assert.deepEqual(await remaining(orm()), {
         tokens: ['expired-recently', 'live', 'never-expires', 'revoked-old', 'revoked-recent', 'rotated-forever', 'rotated-old', 'used-code'],
         jtis: ['jti-future', 'jti-recent'],
@@ -166,7 +167,7 @@ for (const db of testDatabases()) {
 
       // Without keep-if-younger the cutoff is now: the recently expired go too; what has not expired stays.
       const second = await runJanitor(new SqlJanitorStore(orm()), { tokens: true, requests: false, grants: false, batchSize: 100, limit: 10_000, keepIfYoungerMs: 0 }, NOW);
-      assert.deepEqual(second, { tokens: 1, jtis: 1, requests: 0, grants: 0 });
+      assert.deepEqual(second, { tokens: 1, jtis: 1, requests: 0, grants: 0, trusts: 0 });
       const left = await remaining(orm());
       assert.deepEqual(left.tokens, ['live', 'never-expires', 'revoked-old', 'revoked-recent', 'rotated-forever', 'rotated-old', 'used-code']);
       assert.deepEqual(left.jtis, ['jti-future']);
@@ -191,9 +192,32 @@ for (const db of testDatabases()) {
       const { wrapped, calls } = counting(new SqlJanitorStore(orm()));
       const report = await runJanitor(wrapped, { tokens: false, requests: false, grants: true, batchSize: 1, limit: 100, keepIfYoungerMs: 0 }, NOW);
       assert.equal(report.grants, 2);
-      assert.deepEqual(calls.map((c) => [c.max, c.deleted]), [[1, 1], [1, 1], [1, 0]]);
+      assert.deepEqual(calls.filter((c) => c.target === 'grants').map((c) => [c.max, c.deleted]), [[1, 1], [1, 1], [1, 0]]);
       assert.deepEqual((await remaining(orm())).consents.filter((id) => id.startsWith('batch-')), ['batch-consent-3']);
       await em.nativeDelete(TokenSchema, { signature: 'batch-consent-token' });
+    });
+
+    test('--grants deletes expired trust relationships of the JWT-bearer grant in batches, and only those', async () => {
+      const trusts = new SqlTrustStore(orm());
+      const relationship = (i: number, expiresAt: Date) => ({
+        id: `00000000-0000-4000-8000-00000000000${i}`,
+        issuer: 'https://janitor-idp.test',
+        subject: `user-${i}`,
+        allow_any_subject: false,
+        scope: ['read'],
+        public_key: { set: 'https://janitor-idp.test', kid: 'k' },
+        jwk: { kty: 'OKP', crv: 'Ed25519', x: 'x', kid: 'k' },
+        created_at: hours(-100),
+        expires_at: expiresAt,
+      });
+      for (const [i, expiresAt] of [[1, hours(-50)], [2, hours(-1)], [3, hours(-30)], [4, hours(1)]] as const) await trusts.create(relationship(i, expiresAt));
+      const { wrapped, calls } = counting(new SqlJanitorStore(orm()));
+      const report = await runJanitor(wrapped, { tokens: false, requests: false, grants: true, batchSize: 2, limit: 100, keepIfYoungerMs: 0 }, NOW);
+      assert.equal(report.trusts, 3);
+      assert.deepEqual(calls.filter((c) => c.target === 'trusts').map((c) => [c.max, c.deleted]), [[2, 2], [2, 1]]);
+      const left = await trusts.list({ limit: 10, issuer: 'https://janitor-idp.test' });
+      assert.deepEqual(left.map((r) => r.subject), ['user-4'], 'the relationship that has not expired stays');
+      await trusts.delete(relationship(4, hours(1)).id);
     });
 
     test('--requests batches across used challenges and login sessions', async () => {
@@ -274,7 +298,7 @@ for (const db of testDatabases()) {
 
       const run = runProgram('core-service/main.ts', ['janitor', '--read-from-env', '--tokens', '--batch-size', '10', '--limit', '100', '--keep-if-younger', '30m', '--yes'], { DSN: database.dsn });
       assert.equal(await run.exited(), 0, run.output());
-      assert.match(run.output(), /janitor deleted: 1 tokens, 0 client-assertion ids/);
+      assert.match(run.output(), /janitor deleted: 1 tokens, 0 assertion ids/);
       assert.doesNotMatch(run.output(), /stopped at --limit/);
       assert.ok(!(await remaining(orm())).tokens.includes('cli-expired'));
 
@@ -351,7 +375,7 @@ test('the JanitorService gRPC call runs a pass against the running core', async 
       client.janitor({ tokens: false, requests: false, grants: false, batch_size: 0, limit: 0, keep_if_younger_ms: 0, ...req }, gatewayMetadata(), (err: ServiceError | null, res: JanitorResponse) => (err ? reject(err) : resolve(res))),
     );
   try {
-    assert.deepEqual(await janitor({ tokens: true, requests: true, grants: true }), { tokens: 0, jtis: 0, requests: 0, grants: 0 });
+    assert.deepEqual(await janitor({ tokens: true, requests: true, grants: true }), { tokens: 0, jtis: 0, requests: 0, grants: 0, trusts: 0 });
     await assert.rejects(janitor({}), (err: ServiceError) => err.code === 3 && /at least one of/.test(err.details), 'nothing selected: INVALID_ARGUMENT');
   } finally {
     client.close();

@@ -128,7 +128,8 @@ for (const db of testDatabases()) {
       for (const field of ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint', 'revocation_endpoint']) {
         assert.equal(typeof doc[field], 'string', field);
       }
-      assert.deepEqual([...(doc.grant_types_supported as string[])].sort(), ['authorization_code', 'client_credentials', 'implicit', 'refresh_token']);
+      // RFC 8414 §2: every grant the token endpoint accepts, the JWT-bearer grant (RFC 7523) included.
+      assert.deepEqual([...(doc.grant_types_supported as string[])].sort(), ['authorization_code', 'client_credentials', 'implicit', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer']);
       assert.deepEqual(doc.code_challenge_methods_supported, ['S256']);
       assert.deepEqual(doc.subject_types_supported, ['public']);
       assert.deepEqual(doc.id_token_signing_alg_values_supported, ['RS256']);

@@ -23,11 +23,6 @@ const PENDING: Record<string, string> = {
   'POST /oauth2/device/auth': 'device authorization grant (RFC 8628)',
   'GET /oauth2/device/verify': 'device authorization grant (RFC 8628)',
   'PUT /admin/oauth2/auth/requests/device/accept': 'device authorization grant (RFC 8628)',
-  'GET /admin/trust/grants/jwt-bearer/issuers': 'JWT bearer grant (RFC 7523) and its trust API',
-  'POST /admin/trust/grants/jwt-bearer/issuers': 'JWT bearer grant (RFC 7523) and its trust API',
-  'GET /admin/trust/grants/jwt-bearer/issuers/{}': 'JWT bearer grant (RFC 7523) and its trust API',
-  'DELETE /admin/trust/grants/jwt-bearer/issuers/{}': 'JWT bearer grant (RFC 7523) and its trust API',
-  'POST /credentials': 'OpenID for Verifiable Credential Issuance',
 };
 
 interface Operation {

@@ -21,20 +21,7 @@ import { gatewayMetadata, startReplicas, testConfig, type Replicas } from './sup
 import { migratedDatabase, testDatabases } from './support/databases.js';
 import { grantSession, inProcessRegistry, issueGrant, type InProcessRegistry } from './support/grants.js';
 import { adminCall, basic, clientCredentials, createClient, introspect, mintToken, postForm } from './support/oauth2.js';
-
-/**
- * Resolves with how long `check` took to pass after the change; fails when a check that
- * started after `boundMs` still does not pass.
- */
-async function within(boundMs: number, what: string, check: () => Promise<boolean>): Promise<number> {
-  const changedAt = performance.now();
-  for (;;) {
-    const startedAt = performance.now();
-    if (await check()) return startedAt - changedAt;
-    assert.ok(startedAt - changedAt <= boundMs, `${what}: still not seen by a check started ${Math.round(startedAt - changedAt)} ms after the change (bound ${boundMs} ms)`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { within } from './support/within.js';
 
 const active = async (admin: string, token: string) => (await introspect(admin, token)).body.active === true;
 

@@ -1,7 +1,7 @@
 /**
  * Hydra's token hooks end to end (gateway + core + database, on every dialect), against a real
  * HTTP server started here: the configured hooks are called with the api_key header for the
- * code, refresh and client_credentials grants; what they return lands in the JWT access token,
+ * code, refresh, client_credentials and JWT-bearer grants; what they return lands in the JWT access token,
  * in introspection's `ext` and in the ID token, and is kept for later refreshes; 204 changes
  * nothing; 403, 500 and a timeout fail the token request as Hydra does while leaving the code or
  * refresh token usable; core's metrics count the calls.
@@ -10,19 +10,20 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { decodeJwt } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 import { Browser, param } from './support/browser.js';
 import { startCluster, unusedPort, type Cluster } from './support/cluster.js';
 import { testDatabases, type CreatedDatabase } from './support/databases.js';
 import { loginApp, runFlow, type LoginApp } from './support/login-app.js';
-import { createClient, introspect, postForm, type Answer } from './support/oauth2.js';
+import { adminCall, createClient, introspect, postForm, type Answer } from './support/oauth2.js';
 import { scrape, valueOf } from './support/prometheus.js';
 
 const ISSUER = 'https://tessera.test/';
 const REDIRECT = 'https://app.example/cb';
 const VERIFIER = 'hook-test-verifier-'.padEnd(50, 'x');
 const HOOK_KEY = 'hook-api-key-0123456789';
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 interface Received {
   path: string;
@@ -89,7 +90,7 @@ for (const db of testDatabases()) {
       admin = cluster.adminUrl;
       app = loginApp(admin);
       client = await createClient(admin, {
-        grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+        grant_types: ['authorization_code', 'refresh_token', 'client_credentials', JWT_BEARER],
         response_types: ['code'],
         scope: 'openid offline_access profile',
         redirect_uris: [REDIRECT],
@@ -240,6 +241,33 @@ for (const db of testDatabases()) {
       assert.equal(moved({ hook: 'token_hook', outcome: 'denied' }), 1);
       assert.ok(valueOf(after, 'tessera_token_hook_duration_seconds_count', { hook: 'token_hook' }) >= 2);
       assert.ok(valueOf(after, 'tessera_token_hook_calls_total', { hook: 'refresh_token_hook', outcome: 'denied' }) >= 1, 'earlier tests counted too');
+    });
+
+    test('JWT-bearer grant (RFC 7523): the token hook sees the assertion\'s subject and the grant type, and sets ext', async () => {
+      const { privateKey, publicKey } = await generateKeyPair('ES256');
+      const trusted = await adminCall(admin, 'POST', '/admin/trust/grants/jwt-bearer/issuers', {
+        issuer: 'https://hook-idp.example',
+        subject: 'dana',
+        scope: ['profile'],
+        jwk: { ...(await exportJWK(publicKey)), kid: 'hook-idp', alg: 'ES256' },
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+      });
+      assert.equal(trusted.status, 201, trusted.text);
+      const assertion = await new SignJWT({ jti: 'hook-assertion' })
+        .setProtectedHeader({ alg: 'ES256', kid: 'hook-idp' })
+        .setIssuer('https://hook-idp.example')
+        .setSubject('dana')
+        .setAudience(`${ISSUER}oauth2/token`)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(privateKey);
+      reply = () => ({ status: 200, body: { session: { access_token: { partner: 'hook-idp' } } } });
+      const res = await token([['grant_type', JWT_BEARER], ['assertion', assertion], ['scope', 'profile']]);
+      assert.equal(res.status, 200, res.text);
+      const sent = received[0]?.body as { session: { id_token: { subject: string } }; request: { grant_types: string[]; granted_scopes: string[] } };
+      assert.deepEqual([sent.session.id_token.subject, sent.request.grant_types, sent.request.granted_scopes], ['dana', [JWT_BEARER], ['profile']]);
+      assert.deepEqual(await ext(String(res.body.access_token)), { partner: 'hook-idp' });
+      assert.equal(decodeJwt(String(res.body.access_token)).sub, 'dana');
     });
   });
 }

@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import jsonPatch from 'fast-json-patch';
 import type { SecretBox } from '../keys/secret-box.js';
 import { errors, OAuthError } from '../shared/errors.js';
+import { checkedPageSize, decodePageToken, encodePageToken } from '../shared/pagination.js';
 import { LIFESPAN_FIELDS, type Client, type ClientLifespans, type StoredClient } from './client.js';
 import type { ClientStore } from './store.js';
 import type { UriPolicyOptions } from './uri-policy.js';
@@ -50,9 +51,6 @@ export interface ClientPage {
   nextPageToken: string;
 }
 
-export const DEFAULT_PAGE_SIZE = 250;
-export const MAX_PAGE_SIZE = 1000;
-
 /** Hydra generates secrets of 26 characters; 32 random bytes base64url is stronger and URL-safe. */
 function generateSecret(): string {
   return randomBytes(32).toString('base64url');
@@ -62,23 +60,6 @@ function generateSecret(): string {
 export function publicClient(stored: StoredClient): Client {
   const { secret_hash: _hash, rotated_secret_hashes: _rotated, registration_access_token_signature: _registration, ...client } = stored;
   return client;
-}
-
-function encodePageToken(afterId: string, box: SecretBox | undefined): string {
-  const json = JSON.stringify({ after: afterId });
-  return box ? box.seal(json) : Buffer.from(json).toString('base64url');
-}
-
-function decodePageToken(token: string, box: SecretBox | undefined): string {
-  try {
-    const parsed: unknown = JSON.parse(box ? box.open(token) : Buffer.from(token, 'base64url').toString('utf8'));
-    if (parsed && typeof parsed === 'object' && typeof (parsed as { after?: unknown }).after === 'string') {
-      return (parsed as { after: string }).after;
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw errors.badRequest('The page_token is not one this server issued.');
 }
 
 export function createClientService(deps: ClientServiceDeps) {
@@ -157,10 +138,7 @@ export function createClientService(deps: ClientServiceDeps) {
 
     /** Keyset pagination by client_id; the page token is opaque to callers. */
     async list(query: { pageSize: number; pageToken: string; clientName: string; owner: string }): Promise<ClientPage> {
-      const pageSize = query.pageSize === 0 ? DEFAULT_PAGE_SIZE : query.pageSize;
-      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-        throw errors.badRequest(`page_size must be between 1 and ${MAX_PAGE_SIZE}.`);
-      }
+      const pageSize = checkedPageSize(query.pageSize);
       const page = await store.list({
         limit: pageSize + 1,
         ...(query.pageToken ? { afterId: decodePageToken(query.pageToken, deps.pageTokens) } : {}),

@@ -12,6 +12,10 @@ export interface TokenResponseBody {
   scope: string;
   refresh_token?: string;
   id_token?: string;
+  /** A credential nonce for `POST /credentials` (credentials/token-response.ts). */
+  c_nonce_draft_00?: string;
+  /** Seconds the credential nonce stays valid. */
+  c_nonce_expires_in_draft_00?: number;
 }
 
 export interface GrantContext {

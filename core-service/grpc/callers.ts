@@ -24,6 +24,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { PeerCertificate } from 'node:tls';
 import { ServerInterceptingCall, status, type Metadata, type ServerInterceptor, type ServiceDefinition } from '@grpc/grpc-js';
 import { ClientServiceService } from '../../proto/gen/tessera/v1/clients.js';
+import { CredentialServiceService } from '../../proto/gen/tessera/v1/credentials.js';
 import { FlowServiceService } from '../../proto/gen/tessera/v1/flows.js';
 import { IntrospectionServiceService } from '../../proto/gen/tessera/v1/introspection.js';
 import { JanitorServiceService } from '../../proto/gen/tessera/v1/janitor.js';
@@ -52,6 +53,7 @@ export const TESSERA_SERVICES: readonly string[] = [
   JanitorServiceService,
   FlowServiceService,
   RegistrationServiceService,
+  CredentialServiceService,
 ].map(serviceName);
 
 /** Open to every caller: probes and grpcurl need them, and they hold nothing secret. */

@@ -58,6 +58,8 @@ export function oauth2ServiceHandlers(deps: OAuth2Deps, logger: Logger): Untyped
         scope: body.scope,
         refresh_token: body.refresh_token ?? '',
         id_token: body.id_token ?? '',
+        c_nonce_draft_00: body.c_nonce_draft_00 ?? '',
+        c_nonce_expires_in_draft_00: body.c_nonce_expires_in_draft_00 ?? 0,
       };
     }),
     revoke: unary(logger, 'Revoke', async (req) => {

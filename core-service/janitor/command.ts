@@ -18,11 +18,13 @@ export const JANITOR_USAGE = `usage: core-service janitor [DSN] [--read-from-env
                            [--keep-if-younger DURATION] [--tokens] [--requests] [--grants] [--yes]
 
   DSN                      the database; or --read-from-env (DSN) / --config
-  --tokens                 delete tokens that expired before the cutoff, and expired client-assertion ids;
+  --tokens                 delete tokens that expired before the cutoff, and expired assertion ids
+                           (client assertions, JWT-bearer grants);
                            rotated-out refresh tokens and used codes stay until they expire, so a replay
                            is still detected as reuse and revokes its grant
   --requests               delete stale login, consent and logout requests and expired login sessions
-  --grants                 delete expired consents whose tokens and login session are gone
+  --grants                 delete expired consents whose tokens and login session are gone,
+                           and expired trust relationships of the JWT-bearer grant
   --batch-size N           rows per DELETE statement (default ${DEFAULT_BATCH_SIZE}); between batches the janitor
                            rests as long as the batch took, so live traffic keeps its latency
   --limit N                delete at most N rows per table in this run, then stop (default ${DEFAULT_LIMIT},
@@ -95,7 +97,7 @@ export async function janitorCommand(argv: string[], io: { out: NodeJS.WritableS
   try {
     await assertSchemaCurrent(orm, target.redacted);
     const report = await runJanitor(new SqlJanitorStore(orm), options, new Date());
-    io.out.write(`janitor deleted: ${report.tokens} tokens, ${report.jtis} client-assertion ids, ${report.requests} requests, ${report.grants} grants\n`);
+    io.out.write(`janitor deleted: ${report.tokens} tokens, ${report.jtis} assertion ids, ${report.requests} requests, ${report.grants} grants, ${report.trusts} trust relationships\n`);
     const capped = (Object.keys(report) as (keyof typeof report)[]).filter((target) => report[target] >= options.limit);
     if (capped.length > 0) io.out.write(`janitor stopped at --limit ${options.limit} for ${capped.join(', ')}; more may be left: run it again\n`);
     return 0;

@@ -1,16 +1,17 @@
 /**
  * The janitor (Hydra's `hydra janitor`): deletes rows no request will need again — expired
- * tokens, expired client-assertion ids, stale flow requests, expired login sessions, consents
- * nothing reads any more — in batches of `batchSize` rows per statement, at most `limit` rows
- * per table per run, keeping anything younger than `keepIfYoungerMs`. Targets run in this
- * order: a consent waits for its tokens and login session to go first. Each batch is a few
- * short indexed statements (far below the DSN's statement_timeout), and after each one the
- * janitor rests as long as the batch took, so it never holds the database more than half the
- * time and live traffic keeps its latency. Run it again to continue where `limit` stopped it.
+ * tokens, expired assertion ids, stale flow requests, expired login sessions, consents nothing
+ * reads any more, expired trust relationships of the JWT-bearer grant — in batches of
+ * `batchSize` rows per statement, at most `limit` rows per table per run, keeping anything
+ * younger than `keepIfYoungerMs`. Targets run in this order: a consent waits for its tokens
+ * and login session to go first. Each batch is a few short indexed statements (far below the
+ * DSN's statement_timeout), and after each one the janitor rests as long as the batch took, so
+ * it never holds the database more than half the time and live traffic keeps its latency. Run
+ * it again to continue where `limit` stopped it.
  */
 
 /** What the janitor can clean, one SQL table each. */
-export type JanitorTarget = 'tokens' | 'jtis' | 'requests' | 'grants';
+export type JanitorTarget = 'tokens' | 'jtis' | 'requests' | 'grants' | 'trusts';
 
 /** Storage side of the janitor (storage/janitor-store.ts). */
 export interface JanitorStore {
@@ -22,11 +23,15 @@ export interface JanitorStore {
 }
 
 export interface JanitorOptions {
-  /** Expired tokens (refresh tokens and codes are kept until they expire, for reuse detection), and expired client-assertion ids. */
+  /** Expired tokens (refresh tokens and codes are kept until they expire, for reuse detection), and expired assertion ids (client assertions and JWT-bearer grants). */
   tokens: boolean;
   /** Stale login, consent and logout requests (used-challenge records) and expired login sessions. */
   requests: boolean;
-  /** Granted consents whose remembered consent ran out, with no unexpired token and no login session left. */
+  /**
+   * Granted consents whose remembered consent ran out, with no unexpired token and no login
+   * session left; and trust relationships of the JWT-bearer grant past their expiry (Hydra's
+   * `--grants`, FlushInactiveGrants).
+   */
   grants: boolean;
   batchSize: number;
   limit: number;
@@ -81,11 +86,11 @@ export function validateJanitorOptions(options: JanitorOptions): void {
 export async function runJanitor(store: JanitorStore, options: JanitorOptions, now: Date, pace: JanitorPace = REAL_PACE): Promise<JanitorReport> {
   validateJanitorOptions(options);
   const cutoff = new Date(now.getTime() - options.keepIfYoungerMs);
-  const report: JanitorReport = { tokens: 0, jtis: 0, requests: 0, grants: 0 };
+  const report: JanitorReport = { tokens: 0, jtis: 0, requests: 0, grants: 0, trusts: 0 };
   const targets: JanitorTarget[] = [
     ...(options.tokens ? (['tokens', 'jtis'] as const) : []),
     ...(options.requests ? (['requests'] as const) : []),
-    ...(options.grants ? (['grants'] as const) : []),
+    ...(options.grants ? (['grants', 'trusts'] as const) : []),
   ];
   for (const target of targets) {
     while (report[target] < options.limit) {

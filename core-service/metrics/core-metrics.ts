@@ -68,6 +68,12 @@ export function createCoreMetrics() {
       buckets: LATENCY_BUCKETS,
       registers: [registry],
     }),
+    tokenInsertBatch: new Histogram({
+      name: 'tessera_token_insert_batch_size',
+      help: 'Token requests whose rows one group-committed INSERT wrote (storage/group-commit.ts).',
+      buckets: [1, 2, 4, 8, 16, 32, 64],
+      registers: [registry],
+    }),
     cacheLookups: new Counter({
       name: 'tessera_cache_lookups_total',
       help: 'Reads through core\'s caches (cache: client, token) by result: hit, miss (read from the database), bypass (the change feed was not current, so the cache was not trusted). Hit ratio: hit / (hit + miss + bypass).',

@@ -17,6 +17,16 @@ export interface DiscoveryDeps {
   responseTypes: readonly string[];
   /** The grant types the token endpoint accepts (the grant modules' `grantType`). */
   tokenGrantTypes: readonly string[];
+  /** What `POST /credentials` issues (credentials/issuance.ts). */
+  credentialsSupported: readonly CredentialSupported[];
+}
+
+/** Hydra's `credentialSupportedDraft00`: one kind of verifiable credential the endpoint issues. */
+export interface CredentialSupported {
+  format: string;
+  types: readonly string[];
+  cryptographic_binding_methods_supported: readonly string[];
+  cryptographic_suites_supported: readonly string[];
 }
 
 /** RFC 8414 §2: `implicit` is the grant behind any response type that returns a token at the authorization endpoint. */
@@ -32,7 +42,7 @@ const CLAIMS_SUPPORTED = ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce
  * Builds the metadata document source.
  *
  * @example
- * const metadata = await createDiscovery({ config, signingKey, responseTypes: SUPPORTED_RESPONSE_TYPES, tokenGrantTypes: ['authorization_code'] }).metadata();
+ * const metadata = await createDiscovery({ config, signingKey, responseTypes: SUPPORTED_RESPONSE_TYPES, tokenGrantTypes: ['authorization_code'], credentialsSupported: CREDENTIALS_SUPPORTED }).metadata();
  */
 export function createDiscovery(deps: DiscoveryDeps) {
   const { config } = deps;
@@ -88,6 +98,9 @@ export function createDiscovery(deps: DiscoveryDeps) {
         frontchannel_logout_session_supported: true,
         backchannel_logout_supported: true,
         backchannel_logout_session_supported: true,
+        // OpenID Connect UserInfo Verifiable Credentials, draft 00 (credentials/issuance.ts), as Hydra names them.
+        credentials_endpoint_draft_00: advertised.verifiableCredentialsUrl || at('credentials'),
+        credentials_supported_draft_00: deps.credentialsSupported,
       };
     },
   };

@@ -57,11 +57,16 @@ test('keys of features Tessera does not have are refused with "Tessera does not 
   assert.match(refusal(yaml('hsm:\n  enabled: true\n  library: /usr/lib/softhsm.so\n')), /Tessera does not support `hsm\.enabled` \(yet\): keys in a hardware security module/);
   assert.match(refusal(yaml('tracing:\n  provider: jaeger\n')), /Tessera does not support `tracing\.provider` \(yet\)/);
   assert.match(refusal(yaml('urls:\n  device:\n    verification: https://app/verify\n')), /Tessera does not support `urls\.device\.verification` \(yet\): the device authorization grant/);
-  assert.match(refusal(yaml('oauth2:\n  grant:\n    jwt:\n      max_ttl: 1h\n')), /`oauth2\.grant\.jwt\.max_ttl` \(yet\): the JWT bearer grant/);
   assert.match(refusal(yaml('profiling: cpu\n')), /`profiling` \(yet\)/);
   // The same through the environment.
   assert.match(refusal(undefined, { TRACING_PROVIDER: 'otel' }), /Tessera does not support `tracing\.provider` \(yet\).*\(env TRACING_PROVIDER\)/);
   assert.match(refusal(undefined, { HSM_ENABLED: 'true' }), /`hsm\.enabled` \(yet\)/);
+});
+
+test("oauth2.grant.jwt.* is read for the JWT-bearer grant, with Hydra's defaults", () => {
+  assert.deepEqual(loadConfig({ file: yaml('dsn: memory\n'), env: {} }).oauth2.jwtGrant, { maxTtl: 720 * 3_600_000, jtiOptional: false, iatOptional: false, omitAssertionAudience: true });
+  const set = loadConfig({ file: yaml('dsn: memory\noauth2:\n  grant:\n    jwt:\n      max_ttl: 1h\n      jti_optional: true\n      iat_optional: true\n      omit_assertion_audience: false\n'), env: {} });
+  assert.deepEqual(set.oauth2.jwtGrant, { maxTtl: 3_600_000, jtiOptional: true, iatOptional: true, omitAssertionAudience: false });
 });
 
 test('a refused feature switched off is accepted, as Hydra ignores the rest of its section then; inert keys load', () => {

@@ -45,7 +45,6 @@ export const REFUSED_KEYS: readonly RefusedKey[] = [
   { path: 'ttl.device_user_code', feature: 'the device authorization grant (RFC 8628)' },
   { path: 'oauth2.device_authorization', feature: 'the device authorization grant (RFC 8628)' },
   { path: 'webfinger.oidc_discovery.device_authorization_url', feature: 'the device authorization grant (RFC 8628)' },
-  { path: 'oauth2.grant.jwt', feature: 'the JWT bearer grant (RFC 7523)' },
   { path: 'urls.registration', feature: 'a registration page (prompt=registration)' },
   { path: 'urls.identity_provider', feature: 'logging out of Ory Kratos with the Hydra session' },
   { path: 'serve.*.base_url', feature: 'a per-listener base URL; set urls.self.public and urls.self.admin' },

@@ -109,6 +109,8 @@ export interface WebfingerConfig {
     userinfoUrl: string;
     /** Advertised as `registration_endpoint` when set. */
     clientRegistrationUrl: string;
+    /** Hydra's `verifiable_credentials_url`: the credentials endpoint advertised instead of `/credentials`. */
+    verifiableCredentialsUrl: string;
     /** Added to `claims_supported`. */
     supportedClaims: string[];
     /** Added to `scopes_supported` (openid, offline and offline_access are always there). */
@@ -225,6 +227,8 @@ export interface Config {
     refreshToken: Lifespan;
     idToken: number;
     authCode: number;
+    /** Hydra's `ttl.vc_nonce`: how long a credential nonce (`c_nonce`) stays valid. */
+    vcNonce: number;
   };
   oauth2: {
     refreshTokenRotation: { gracePeriod: number; graceReuseCount: number };
@@ -243,6 +247,8 @@ export interface Config {
     session: { encryptAtRest: boolean };
     /** client_credentials without `scope` is granted every scope the client may request (MITREid compatibility). */
     clientCredentials: { defaultGrantAllowedScope: boolean };
+    /** Hydra's `oauth2.grant.jwt`: how the JWT-bearer grant (RFC 7523) judges assertions. */
+    jwtGrant: { maxTtl: number; jtiOptional: boolean; iatOptional: boolean; omitAssertionAudience: boolean };
     /** Called at the token endpoint for every grant; undefined when unset. */
     tokenHook: WebhookConfig | undefined;
     /** The older hook, called for the refresh_token grant only (before tokenHook). */
@@ -596,6 +602,7 @@ const KEYS: KeySpec[] = [
   key('webfinger.oidc_discovery.auth_url', text, 'a URL', ''),
   key('webfinger.oidc_discovery.userinfo_url', text, 'a URL', ''),
   key('webfinger.oidc_discovery.client_registration_url', text, 'a URL', ''),
+  key('webfinger.oidc_discovery.verifiable_credentials_url', text, 'a URL', ''),
   key('webfinger.oidc_discovery.supported_claims', list, 'a list of claim names', []),
   key('webfinger.oidc_discovery.supported_scope', list, 'a list of scope names', []),
   key('clients.http.disallow_private_ip_ranges', boolean, 'true or false', false),
@@ -623,6 +630,7 @@ const KEYS: KeySpec[] = [
   key('ttl.refresh_token', duration({ allowNever: true }), 'a Go duration such as 720h, or -1 for never', 720 * 3_600_000),
   key('ttl.id_token', duration(), 'a Go duration such as 1h', 3_600_000),
   key('ttl.auth_code', duration(), 'a Go duration such as 10m', 600_000),
+  key('ttl.vc_nonce', duration(), 'a Go duration such as 1h', 3_600_000),
   key('oauth2.refresh_token_rotation.grace_period', duration(), 'a Go duration such as 0s or 30s', undefined),
   key('oauth2.grant.refresh_token.rotation_grace_period', duration(), 'a Go duration such as 0s or 30s', undefined),
   key('oauth2.grant.refresh_token.rotation_grace_reuse_count', integer(0), 'a whole number ≥ 0', 0),
@@ -639,6 +647,10 @@ const KEYS: KeySpec[] = [
   key('oauth2.exclude_not_before_claim', boolean, 'true or false', false),
   key('oauth2.session.encrypt_at_rest', boolean, 'true or false', true),
   key('oauth2.client_credentials.default_grant_allowed_scope', boolean, 'true or false', false),
+  key('oauth2.grant.jwt.max_ttl', duration(), 'a Go duration such as 1h; keep it below 720h', 720 * 3_600_000),
+  key('oauth2.grant.jwt.jti_optional', boolean, 'true or false', false),
+  key('oauth2.grant.jwt.iat_optional', boolean, 'true or false', false),
+  key('oauth2.grant.jwt.omit_assertion_audience', boolean, 'true or false', true),
   ...webhookKeys('oauth2.token_hook'),
   ...webhookKeys('oauth2.refresh_token_hook'),
   key('oauth2.hooks.timeout', duration(), `a Go duration such as 5s, at most ${MAX_HOOK_TIMEOUT_MS / 1000}s`, 5_000),
@@ -983,6 +995,7 @@ function toConfig(get: (path: string) => unknown): Config {
         authUrl: url('webfinger.oidc_discovery.auth_url'),
         userinfoUrl: url('webfinger.oidc_discovery.userinfo_url'),
         clientRegistrationUrl: url('webfinger.oidc_discovery.client_registration_url'),
+        verifiableCredentialsUrl: url('webfinger.oidc_discovery.verifiable_credentials_url'),
         supportedClaims: get('webfinger.oidc_discovery.supported_claims') as string[],
         supportedScope: get('webfinger.oidc_discovery.supported_scope') as string[],
       },
@@ -1007,6 +1020,7 @@ function toConfig(get: (path: string) => unknown): Config {
       refreshToken: n('ttl.refresh_token') === NEVER ? null : n('ttl.refresh_token'),
       idToken: n('ttl.id_token'),
       authCode: n('ttl.auth_code'),
+      vcNonce: n('ttl.vc_nonce'),
     },
     oauth2: {
       refreshTokenRotation: { gracePeriod, graceReuseCount },
@@ -1026,6 +1040,12 @@ function toConfig(get: (path: string) => unknown): Config {
       excludeNotBeforeClaim: b('oauth2.exclude_not_before_claim'),
       session: { encryptAtRest: b('oauth2.session.encrypt_at_rest') },
       clientCredentials: { defaultGrantAllowedScope: b('oauth2.client_credentials.default_grant_allowed_scope') },
+      jwtGrant: {
+        maxTtl: n('oauth2.grant.jwt.max_ttl'),
+        jtiOptional: b('oauth2.grant.jwt.jti_optional'),
+        iatOptional: b('oauth2.grant.jwt.iat_optional'),
+        omitAssertionAudience: b('oauth2.grant.jwt.omit_assertion_audience'),
+      },
       tokenHook: webhook(get, 'oauth2.token_hook'),
       refreshTokenHook: webhook(get, 'oauth2.refresh_token_hook'),
       hookTimeout,

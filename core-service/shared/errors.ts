@@ -56,7 +56,11 @@ export type ErrorCode =
   | 'The requested resource could not be found'
   | 'The request could not be authorized'
   | 'The requested action was forbidden'
-  | 'The request was malformed or contained invalid parameters';
+  | 'The request was malformed or contained invalid parameters'
+  // Hydra's trust.ErrMissingRequiredParameter (oauth2/trust/error.go)
+  | 'missing_required_parameter'
+  // fosite's ErrJTIKnown: an assertion's jti was used before (RFC 7523 §3 item 7)
+  | 'jti_known';
 
 const DEFAULT_STATUS: Record<ErrorCode, number> = {
   invalid_request: 400,
@@ -97,6 +101,8 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   'The request could not be authorized': 401,
   'The requested action was forbidden': 403,
   'The request was malformed or contained invalid parameters': 400,
+  missing_required_parameter: 400,
+  jti_known: 400,
 };
 
 /**
@@ -149,6 +155,8 @@ const DEFAULT_DESCRIPTION: Record<ErrorCode, string> = {
   'The request could not be authorized': '',
   'The requested action was forbidden': '',
   'The request was malformed or contained invalid parameters': '',
+  missing_required_parameter: 'One of the required parameters is missing. Check your request parameters.',
+  jti_known: 'The jti was already used.',
 };
 
 export class OAuthError extends Error {

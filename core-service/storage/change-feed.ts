@@ -7,9 +7,9 @@
  *   own, and PostgreSQL delivers the notification at commit (milliseconds).
  * - MySQL/MariaDB: a row in `tessera_changes` in the transaction; every replica reads the
  *   rows it has not seen every POLL_MS (a primary-key range scan).
- * - SQLite: the embedded database is one core process's file, so there is no other replica to
- *   tell; changes are applied locally only. (Polling would also put a reader beside every
- *   writer of a database that admits one writer at a time.)
+ * - SQLite: the embedded database is one core process's file; its changes are applied
+ *   in-process, and `PRAGMA data_version`, read every POLL_MS, empties the caches should
+ *   another process have written to the file.
  * The writing replica applies its changes to its own caches right after its commit, before it
  * answers, so its own caller never reads the old row.
  *
@@ -52,7 +52,7 @@ export interface ChangeFeed {
 
 /** The documented staleness bound: a replica sees another's committed change within this. */
 export const STALE_AFTER_MS = 1_000;
-/** How often MySQL replicas read new rows of `tessera_changes`. */
+/** How often MySQL replicas read new rows of `tessera_changes` (SQLite: its data_version). */
 export const POLL_MS = 200;
 /** How long an unseen sequence number below a seen one is waited for (a transaction still open). */
 const GAP_WAIT_MS = 10_000;
@@ -96,37 +96,72 @@ export function createChangeFeed(deps: ChangeFeedDeps): ChangeFeed {
   const driver = deps.orm.config.get('driver')?.name;
   if (driver === 'PostgreSqlDriver') return new PostgresChangeFeed(deps);
   if (driver === 'MySqlDriver') return new PollingChangeFeed(deps);
-  return new LocalChangeFeed(deps);
+  return new SqliteChangeFeed(deps);
 }
 
-/** SQLite: one process, so a change is known everywhere once this process applied it. */
-class LocalChangeFeed implements ChangeFeed {
+/**
+ * SQLite: the embedded database is meant for one core process, whose own changes reach its
+ * caches in-process. Should a second process share the file, SQLite's cheap version check
+ * tells: `PRAGMA data_version` changes when another connection committed anything, and then
+ * every cache is emptied (coarse, but nothing stale is served). Core's SQLite pool is one
+ * connection, so its own commits never move the number.
+ */
+class SqliteChangeFeed implements ChangeFeed {
   private readonly listeners: Listeners;
-  private started = false;
-  constructor(deps: ChangeFeedDeps) {
+  private version: number | undefined;
+  private lastPollAt = -Infinity;
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly deps: ChangeFeedDeps) {
     this.listeners = new Listeners(deps.onReceived ?? (() => undefined));
   }
+
   publish = async (): Promise<void> => undefined;
+
   applyLocally(changes: readonly Change[]): void {
     for (const change of changes) this.listeners.deliver(change);
   }
+
   subscribe(listener: ChangeListener): void {
     this.listeners.add(listener);
   }
+
   current(): boolean {
-    return this.started;
+    return this.version !== undefined && performance.now() - this.lastPollAt < STALE_AFTER_MS;
   }
-  start(): Promise<void> {
-    this.started = true;
-    return Promise.resolve();
+
+  async start(): Promise<void> {
+    await this.poll();
+    this.timer = setInterval(() => {
+      this.polling ??= this.poll().finally(() => (this.polling = undefined));
+    }, POLL_MS);
+    this.timer.unref();
   }
-  close(): Promise<void> {
-    this.started = false;
-    return Promise.resolve();
+
+  private async poll(): Promise<void> {
+    if (this.closed) return;
+    const wasCurrent = this.current();
+    try {
+      const rows = (await this.deps.orm.em.getKnex().raw('PRAGMA data_version')) as Array<{ data_version?: unknown }>;
+      const version = Number(rows[0]?.data_version);
+      if (version !== this.version || !wasCurrent) this.listeners.deliver('all');
+      this.version = version;
+      this.lastPollAt = performance.now();
+    } catch (err) {
+      if (wasCurrent) this.deps.logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'change feed: PRAGMA data_version failed; caches bypassed until it succeeds');
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.polling;
   }
 }
 
-/** A feed for tests and tools that run no cache: publishes nothing, is never current. */
+/** A feed for stores built without caches (tools, tests): publishes nothing, is never current. */
 export const NO_CHANGE_FEED: ChangeFeed = {
   publish: async () => undefined,
   applyLocally: () => undefined,
@@ -197,7 +232,7 @@ class PostgresChangeFeed implements ChangeFeed {
       const lost = (err?: Error) => {
         if (this.connection !== connection) return;
         this.connection = undefined;
-        if (!this.closed) this.deps.logger.warn({ err: err?.message }, 'change feed: LISTEN connection lost; caches bypassed until it is back');
+        if (!this.closed) this.deps.logger.warn({ error: err?.message }, 'change feed: LISTEN connection lost; caches bypassed until it is back');
         void client.destroyRawConnection(connection).catch(() => undefined);
       };
       connection.on('error', lost);
@@ -212,7 +247,7 @@ class PostgresChangeFeed implements ChangeFeed {
       // Whatever changed while nobody listened is unknown.
       this.listeners.deliver('all');
     } catch (err) {
-      this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'change feed: cannot LISTEN; caches bypassed until it can');
+      this.deps.logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'change feed: cannot LISTEN; caches bypassed until it can');
     }
   }
 
@@ -311,7 +346,7 @@ class PollingChangeFeed implements ChangeFeed {
       this.lastPollAt = performance.now();
       this.started = true;
     } catch (err) {
-      this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'change feed: cannot read tessera_changes; caches bypassed until it can');
+      this.deps.logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'change feed: cannot read tessera_changes; caches bypassed until it can');
     }
     this.timer = setInterval(() => {
       this.polling ??= this.poll().finally(() => (this.polling = undefined));
@@ -353,7 +388,7 @@ class PollingChangeFeed implements ChangeFeed {
         await knex(CHANNEL).where('created_at', '<', Date.now() - KEEP_ROWS_MS).delete();
       }
     } catch (err) {
-      if (wasCurrent) this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'change feed: polling tessera_changes failed; caches bypassed until it succeeds');
+      if (wasCurrent) this.deps.logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'change feed: polling tessera_changes failed; caches bypassed until it succeeds');
     }
   }
 

@@ -8,6 +8,7 @@ import type { StoredClient } from '../clients/client.js';
 import { JsonTextType } from './json-text-type.js';
 import { flowEntities } from './flow-entities.js';
 import { JtiSchema, RevokedGrantSchema, TokenSchema } from './token-entities.js';
+import { TrustSchema } from './trust-entities.js';
 
 const json = { type: JsonTextType } as const;
 const text = { type: 'text' } as const;
@@ -95,4 +96,4 @@ export const JsonWebKeySchema = new EntitySchema<JsonWebKeyRow>({
   indexes: [{ name: 'jwks_set_id_idx', properties: ['set_id'] }],
 });
 
-export const allEntities = [ClientSchema, JsonWebKeySchema, TokenSchema, RevokedGrantSchema, JtiSchema, ...flowEntities];
+export const allEntities = [ClientSchema, JsonWebKeySchema, TokenSchema, RevokedGrantSchema, JtiSchema, TrustSchema, ...flowEntities];

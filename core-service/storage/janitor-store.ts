@@ -9,6 +9,7 @@ import type { Dialect } from './dsn.js';
 import { LoginSessionSchema, UsedChallengeSchema } from './flow-entities.js';
 import type { Orm } from './orm.js';
 import { JtiSchema, RevokedGrantSchema, TokenSchema } from './token-entities.js';
+import { TrustSchema } from './trust-entities.js';
 
 /** How long a revocation marker is kept at least, whatever the cutoff: far beyond any exchange. */
 const MARKER_SETTLE_MS = 60 * 60 * 1000;
@@ -46,6 +47,12 @@ export class SqlJanitorStore implements JanitorStore {
         // Rejected flows are never persisted (their state lives in the challenge); what can go
         // are granted consents nothing reads any more (see staleConsentSql).
         return this.deleteStaleConsents(cutoff, max);
+      case 'trusts': {
+        // An expired relationship admits no assertion any more (storage/trust-store.ts trustedKeys).
+        const rows = await em.find(TrustSchema, { expires_at: { $lt: cutoff } }, { fields: ['id'], orderBy: { expires_at: 'asc' }, limit: max, disableIdentityMap: true });
+        if (rows.length === 0) return 0;
+        return em.nativeDelete(TrustSchema, { id: { $in: rows.map((r) => r.id) } });
+      }
     }
   }
 

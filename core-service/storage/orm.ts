@@ -329,11 +329,16 @@ function afterCreateFor(target: DatabaseTarget, limits: ServerLimits): ((connect
   return undefined;
 }
 
+/** `_busy_timeout` when the DSN does not say: go-sqlite3's default. */
+export const DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 5_000;
+
 /** `_fk` is per connection in SQLite; MikroORM only sets it on the first one. */
 function sqlitePragmas(params: Record<string, string>): string[] {
   const pragmas = [`PRAGMA foreign_keys = ${params._fk === 'false' || params._fk === '0' ? 'OFF' : 'ON'}`];
+  // mattn/go-sqlite3, Hydra's driver, waits 5 s for a lock unless `_busy_timeout` says otherwise;
+  // without it a read beside another process's write fails at once with "database is locked".
   const busy = params._busy_timeout;
-  if (busy !== undefined && /^\d+$/.test(busy)) pragmas.push(`PRAGMA busy_timeout = ${busy}`);
+  pragmas.push(`PRAGMA busy_timeout = ${busy !== undefined && /^\d+$/.test(busy) ? busy : DEFAULT_SQLITE_BUSY_TIMEOUT_MS}`);
   const journal = params._journal_mode?.toUpperCase();
   if (journal && ['DELETE', 'TRUNCATE', 'PERSIST', 'MEMORY', 'WAL', 'OFF'].includes(journal)) pragmas.push(`PRAGMA journal_mode = ${journal}`);
   return pragmas;

@@ -10,6 +10,11 @@ export interface TokenEndpointDeps {
   authenticator: ClientAuthenticator;
   grants: readonly Grant[];
   issuer: string;
+  /**
+   * Add members to every successful response, in order (fosite's PopulateTokenEndpointResponse
+   * handlers), such as the credential nonce of credentials/token-response.ts.
+   */
+  populate?: readonly ((body: TokenResponseBody) => TokenResponseBody)[];
   /** Told the grant type of every successful exchange (the tokens-issued metric). */
   onIssued?: (grantType: string) => void;
 }
@@ -32,7 +37,8 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       if (!client.grant_types.includes(grantType)) {
         throw new OAuthError('unauthorized_client', { hint: `The client is not allowed to use the grant_type "${grantType}".` });
       }
-      const issued = await grant.handle({ client, params: form });
+      let issued = await grant.handle({ client, params: form });
+      for (const populate of deps.populate ?? []) issued = populate(issued);
       deps.onIssued?.(grantType);
       return issued;
     },

@@ -33,8 +33,10 @@ export type HookOutcome = 'updated' | 'unchanged' | 'denied' | 'failed' | 'unrea
 
 /** A valid token request as the hooks see it (Hydra's AccessRequester), before it is carried out. */
 export interface AccessRequest {
-  grantType: 'authorization_code' | 'refresh_token' | 'client_credentials';
+  grantType: 'authorization_code' | 'refresh_token' | 'client_credentials' | 'urn:ietf:params:oauth:grant-type:jwt-bearer';
   client: StoredClient;
+  /** The JWT-bearer grant's subject, the assertion's `sub` (fosite's rfc7523 session), where no user's grant is. */
+  subject?: string;
   /** The token request's form parameters. */
   form: ReadonlyMap<string, string>;
   requestedScope: readonly string[];
@@ -109,8 +111,8 @@ function hydraSession(request: AccessRequest, claims: TokenClaims, deps: TokenHo
       },
       headers: { extra: {} },
       expires_at: {},
-      // Hydra: the client is the subject of a client_credentials session.
-      subject: session ? session.subject : client.client_id,
+      // Hydra: the client is the subject of a client_credentials session, the assertion's sub of a JWT-bearer one.
+      subject: session ? session.subject : (request.subject ?? client.client_id),
     },
     extra: claims.accessToken,
     kid: '',

@@ -8,6 +8,7 @@ import { registerFlowRoutes } from './flows.js';
 import { registerKeyRoutes } from './keys.js';
 import { registerLogoutAdminRoutes } from './logout.js';
 import { registerTokenAdminRoutes } from './tokens.js';
+import { registerTrustRoutes } from './trust.js';
 
 /**
  * Registers the admin API routes (Hydra's `/admin/...`); with `authRequired`
@@ -20,6 +21,7 @@ export function registerAdminRoutes(app: FastifyInstance, core: CoreConnection, 
     registerKeyRoutes(scope, core.keys);
     registerFlowRoutes(scope, core.flows);
     registerLogoutAdminRoutes(scope, core.flows);
+    registerTrustRoutes(scope, core.trust);
     withFormBodies(scope, (forms) => registerTokenAdminRoutes(forms, core.introspection, core.oauth2));
   });
 }

@@ -5,11 +5,13 @@
 import { Channel, Client } from '@grpc/grpc-js';
 import type { CoreClientTls } from '../../core-service/shared/config.js';
 import { ClientServiceClient } from '../../proto/gen/tessera/v1/clients.js';
+import { CredentialServiceClient } from '../../proto/gen/tessera/v1/credentials.js';
 import { IntrospectionServiceClient } from '../../proto/gen/tessera/v1/introspection.js';
 import { JwkServiceClient } from '../../proto/gen/tessera/v1/keys.js';
 import { FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
 import { OAuth2ServiceClient } from '../../proto/gen/tessera/v1/oauth2.js';
 import { RegistrationServiceClient } from '../../proto/gen/tessera/v1/registration.js';
+import { TrustServiceClient } from '../../proto/gen/tessera/v1/trust.js';
 import { apiKeyInterceptor, coreChannelSecurity } from './credentials.js';
 import { checkHealth, type ServingStatus } from './health-check.js';
 import type { CallContext } from './call.js';
@@ -22,6 +24,8 @@ export interface CoreConnection {
   flows: FlowServiceClient;
   introspection: IntrospectionServiceClient;
   registration: RegistrationServiceClient;
+  credentials: CredentialServiceClient;
+  trust: TrustServiceClient;
   /** grpc.health.v1 Check for the whole server. */
   health(ctx: CallContext): Promise<ServingStatus>;
   close(): void;
@@ -64,6 +68,8 @@ export function connectCore(address: string, tls: CoreClientTls = {}, apiKey = '
     flows: new FlowServiceClient(address, creds, shared),
     introspection: new IntrospectionServiceClient(address, creds, shared),
     registration: new RegistrationServiceClient(address, creds, shared),
+    credentials: new CredentialServiceClient(address, creds, shared),
+    trust: new TrustServiceClient(address, creds, shared),
     health: (ctx) => checkHealth(generic, '', ctx),
     close: () => channel.close(),
   };

@@ -134,6 +134,25 @@ export const HYDRA_SCHEMAS: ReadonlyArray<Readonly<Record<string, unknown>>> = [
     "type": "object"
   },
   {
+    "$id": "CreateVerifiableCredentialRequestBody",
+    "properties": {
+      "format": {
+        "type": "string"
+      },
+      "proof": {
+        "$ref": "VerifiableCredentialProof#"
+      },
+      "types": {
+        "items": {
+          "type": "string"
+        },
+        "type": "array"
+      }
+    },
+    "title": "CreateVerifiableCredentialRequestBody contains the request body to request a verifiable credential.",
+    "type": "object"
+  },
+  {
     "$id": "credentialSupportedDraft00",
     "description": "Includes information about the supported verifiable credentials.",
     "properties": {
@@ -1332,6 +1351,185 @@ export const HYDRA_SCHEMAS: ReadonlyArray<Readonly<Record<string, unknown>>> = [
       }
     },
     "title": "The request payload used to accept a login or consent request.",
+    "type": "object"
+  },
+  {
+    "$id": "verifiableCredentialPrimingResponse",
+    "properties": {
+      "c_nonce": {
+        "type": "string"
+      },
+      "c_nonce_expires_in": {
+        "format": "int64",
+        "type": "integer"
+      },
+      "error": {
+        "type": "string"
+      },
+      "error_debug": {
+        "type": "string"
+      },
+      "error_description": {
+        "type": "string"
+      },
+      "error_hint": {
+        "type": "string"
+      },
+      "format": {
+        "type": "string"
+      },
+      "status_code": {
+        "format": "int64",
+        "type": "integer"
+      }
+    },
+    "title": "VerifiableCredentialPrimingResponse contains the nonce to include in the proof-of-possession JWT.",
+    "type": "object"
+  },
+  {
+    "$id": "VerifiableCredentialProof",
+    "properties": {
+      "jwt": {
+        "type": "string"
+      },
+      "proof_type": {
+        "type": "string"
+      }
+    },
+    "title": "VerifiableCredentialProof contains the proof of a verifiable credential.",
+    "type": "object"
+  },
+  {
+    "$id": "verifiableCredentialResponse",
+    "properties": {
+      "credential_draft_00": {
+        "type": "string"
+      },
+      "format": {
+        "type": "string"
+      }
+    },
+    "title": "VerifiableCredentialResponse contains the verifiable credential.",
+    "type": "object"
+  },
+  {
+    "$id": "trustOAuth2JwtGrantIssuer",
+    "description": "Trust OAuth2 JWT Bearer Grant Type Issuer Request Body",
+    "properties": {
+      "allow_any_subject": {
+        "description": "The \"allow_any_subject\" indicates that the issuer is allowed to have any principal as the subject of the JWT.",
+        "type": "boolean"
+      },
+      "expires_at": {
+        "description": "The \"expires_at\" indicates, when grant will expire, so we will reject assertion from \"issuer\" targeting \"subject\".",
+        "format": "date-time",
+        "type": "string"
+      },
+      "issuer": {
+        "description": "The \"issuer\" identifies the principal that issued the JWT assertion (same as \"iss\" claim in JWT).",
+        "example": "https://jwt-idp.example.com",
+        "type": "string"
+      },
+      "jwk": {
+        "$ref": "jsonWebKey#"
+      },
+      "scope": {
+        "description": "The \"scope\" contains list of scope values (as described in Section 3.3 of OAuth 2.0 [RFC6749])",
+        "example": [
+          "openid",
+          "offline"
+        ],
+        "items": {
+          "type": "string"
+        },
+        "type": "array"
+      },
+      "subject": {
+        "description": "The \"subject\" identifies the principal that is the subject of the JWT.",
+        "example": "mike@example.com",
+        "type": "string"
+      }
+    },
+    "required": [
+      "issuer",
+      "scope",
+      "jwk",
+      "expires_at"
+    ],
+    "type": "object"
+  },
+  {
+    "$id": "trustedOAuth2JwtGrantIssuer",
+    "description": "OAuth2 JWT Bearer Grant Type Issuer Trust Relationship",
+    "properties": {
+      "allow_any_subject": {
+        "description": "The \"allow_any_subject\" indicates that the issuer is allowed to have any principal as the subject of the JWT.",
+        "type": "boolean"
+      },
+      "created_at": {
+        "description": "The \"created_at\" indicates, when grant was created.",
+        "format": "date-time",
+        "type": "string"
+      },
+      "expires_at": {
+        "description": "The \"expires_at\" indicates, when grant will expire, so we will reject assertion from \"issuer\" targeting \"subject\".",
+        "format": "date-time",
+        "type": "string"
+      },
+      "id": {
+        "example": "9edc811f-4e28-453c-9b46-4de65f00217f",
+        "type": "string"
+      },
+      "issuer": {
+        "description": "The \"issuer\" identifies the principal that issued the JWT assertion (same as \"iss\" claim in JWT).",
+        "example": "https://jwt-idp.example.com",
+        "type": "string"
+      },
+      "public_key": {
+        "$ref": "trustedOAuth2JwtGrantJsonWebKey#"
+      },
+      "scope": {
+        "description": "The \"scope\" contains list of scope values (as described in Section 3.3 of OAuth 2.0 [RFC6749])",
+        "example": [
+          "openid",
+          "offline"
+        ],
+        "items": {
+          "type": "string"
+        },
+        "type": "array"
+      },
+      "subject": {
+        "description": "The \"subject\" identifies the principal that is the subject of the JWT.",
+        "example": "mike@example.com",
+        "type": "string"
+      }
+    },
+    "type": "object"
+  },
+  {
+    "$id": "trustedOAuth2JwtGrantIssuers",
+    "description": "OAuth2 JWT Bearer Grant Type Issuer Trust Relationships",
+    "items": {
+      "$ref": "trustedOAuth2JwtGrantIssuer#"
+    },
+    "type": "array"
+  },
+  {
+    "$id": "trustedOAuth2JwtGrantJsonWebKey",
+    "description": "OAuth2 JWT Bearer Grant Type Issuer Trusted JSON Web Key",
+    "properties": {
+      "kid": {
+        "description": "The \"key_id\" is key unique identifier (same as kid header in jws/jwt).",
+        "example": "123e4567-e89b-12d3-a456-426655440000",
+        "type": "string"
+      },
+      "set": {
+        "description": "The \"set\" is basically a name for a group(set) of keys. Will be the same as \"issuer\" in grant.",
+        "example": "https://jwt-idp.example.com",
+        "type": "string"
+      }
+    },
     "type": "object"
   },
   {

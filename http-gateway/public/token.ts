@@ -47,6 +47,10 @@ export function registerTokenRoutes(app: FastifyInstance, oauth2: OAuth2ServiceC
       };
       if (res.refresh_token) body.refresh_token = res.refresh_token;
       if (res.id_token) body.id_token = res.id_token;
+      if (res.c_nonce_draft_00) {
+        body.c_nonce_draft_00 = res.c_nonce_draft_00;
+        body.c_nonce_expires_in_draft_00 = res.c_nonce_expires_in_draft_00;
+      }
       return noStore(reply).send(body);
     } catch (err) {
       return renderOAuthError(request, reply, err);

@@ -12,6 +12,7 @@ import * as mysqlRotation from './mysql/20250604000000_add_refresh_token_rotatio
 import * as mysqlCascade from './mysql/20250606000000_cascade_client_deletion.js';
 import * as mysqlRegistration from './mysql/20250609000000_add_registration_access_token.js';
 import * as mysqlRevocation from './mysql/20250605000000_add_grant_revocation.js';
+import * as mysqlTrust from './mysql/20250608000000_create_trusted_jwt_bearer_issuers.js';
 import * as mysqlChanges from './mysql/20250611000000_add_change_feed.js';
 import * as postgres from './postgres/20250601000000_create_clients_and_jwks.js';
 import * as postgresTokens from './postgres/20250602000000_create_oauth2_tokens.js';
@@ -20,6 +21,7 @@ import * as postgresRotation from './postgres/20250604000000_add_refresh_token_r
 import * as postgresCascade from './postgres/20250606000000_cascade_client_deletion.js';
 import * as postgresRegistration from './postgres/20250609000000_add_registration_access_token.js';
 import * as postgresRevocation from './postgres/20250605000000_add_grant_revocation.js';
+import * as postgresTrust from './postgres/20250608000000_create_trusted_jwt_bearer_issuers.js';
 import * as postgresChanges from './postgres/20250611000000_add_change_feed.js';
 import * as sqlite from './sqlite/20250601000000_create_clients_and_jwks.js';
 import * as sqliteTokens from './sqlite/20250602000000_create_oauth2_tokens.js';
@@ -28,6 +30,7 @@ import * as sqliteRotation from './sqlite/20250604000000_add_refresh_token_rotat
 import * as sqliteCascade from './sqlite/20250606000000_cascade_client_deletion.js';
 import * as sqliteRegistration from './sqlite/20250609000000_add_registration_access_token.js';
 import * as sqliteRevocation from './sqlite/20250605000000_add_grant_revocation.js';
+import * as sqliteTrust from './sqlite/20250608000000_create_trusted_jwt_bearer_issuers.js';
 import * as sqliteChanges from './sqlite/20250611000000_add_change_feed.js';
 
 const LISTS: Record<Dialect, MigrationObject[]> = {
@@ -38,6 +41,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250604000000_add_refresh_token_rotation', class: postgresRotation.AddRefreshTokenRotation },
     { name: '20250605000000_add_grant_revocation', class: postgresRevocation.AddGrantRevocation },
     { name: '20250606000000_cascade_client_deletion', class: postgresCascade.CascadeClientDeletion },
+    { name: '20250608000000_create_trusted_jwt_bearer_issuers', class: postgresTrust.CreateTrustedJwtBearerIssuers },
     { name: '20250609000000_add_registration_access_token', class: postgresRegistration.AddRegistrationAccessToken },
     { name: '20250611000000_add_change_feed', class: postgresChanges.AddChangeFeed },
   ],
@@ -48,6 +52,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250604000000_add_refresh_token_rotation', class: mysqlRotation.AddRefreshTokenRotation },
     { name: '20250605000000_add_grant_revocation', class: mysqlRevocation.AddGrantRevocation },
     { name: '20250606000000_cascade_client_deletion', class: mysqlCascade.CascadeClientDeletion },
+    { name: '20250608000000_create_trusted_jwt_bearer_issuers', class: mysqlTrust.CreateTrustedJwtBearerIssuers },
     { name: '20250609000000_add_registration_access_token', class: mysqlRegistration.AddRegistrationAccessToken },
     { name: '20250611000000_add_change_feed', class: mysqlChanges.AddChangeFeed },
   ],
@@ -58,6 +63,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250604000000_add_refresh_token_rotation', class: sqliteRotation.AddRefreshTokenRotation },
     { name: '20250605000000_add_grant_revocation', class: sqliteRevocation.AddGrantRevocation },
     { name: '20250606000000_cascade_client_deletion', class: sqliteCascade.CascadeClientDeletion },
+    { name: '20250608000000_create_trusted_jwt_bearer_issuers', class: sqliteTrust.CreateTrustedJwtBearerIssuers },
     { name: '20250609000000_add_registration_access_token', class: sqliteRegistration.AddRegistrationAccessToken },
     { name: '20250611000000_add_change_feed', class: sqliteChanges.AddChangeFeed },
   ],

@@ -18,7 +18,12 @@ export interface LoadResult {
   firstError?: string;
   /** CPU the load process itself used in the window (user + system), in ms. */
   loadCpuMs: number;
+  /** Tokens per request (IntrospectBatch); 1 unless given. */
+  itemsPerRequest?: number;
 }
+
+/** Printed alone on stdout by the peer (peer.ts) once it accepts requests. */
+export const PEER_READY_LINE = 'peer listening';
 
 /** Printed alone on stdout when the measured window starts, so run.ts can start its CPU accounting. */
 export const MEASURING_LINE = 'measuring';

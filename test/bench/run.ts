@@ -1,9 +1,12 @@
 /**
  * `npm run bench`: throughput and latency of the hot paths on PostgreSQL, against the floors
- * of the performance issue. Creates a fresh database, migrates it with the migrator, starts
+ * of the performance issues. Creates a fresh database, migrates it with the migrator, starts
  * core and gateway as their own processes (as an operator runs them), creates an opaque and a
  * JWT client_credentials client, then drives each scenario from a separate load process
- * (http-load.ts, grpc-load.ts) and prints a table. Everything is torn down at the end, also on
+ * (http-load.ts, grpc-load.ts) and prints a table. A peer, panva's oidc-provider with its
+ * in-memory adapter (peer.ts), is measured with the same load generator and settings right after
+ * the Tessera scenario it compares with, and the Tessera/peer ratios are printed: on a shared
+ * machine absolute numbers drift, the ratio holds. Everything is torn down at the end, also on
  * failure and Ctrl-C. Exit 0 when the measurement ran, whatever the numbers; 1 when setup failed.
  *
  * Settings (environment): BENCH_ADMIN_DSN (default postgres://postgres@127.0.0.1:5432/postgres),
@@ -19,10 +22,14 @@ import { testDatabases, type CreatedDatabase } from '../support/databases.js';
 import { runProgram, type Program } from '../support/processes.js';
 import type { GrpcLoadSpec } from './grpc-load.js';
 import type { HttpLoadSpec } from './http-load.js';
-import { MEASURING_LINE, type LoadResult } from './load-result.js';
+import { MEASURING_LINE, PEER_READY_LINE, type LoadResult } from './load-result.js';
 
-/** The issue's floors, at 32 connections. */
-const FLOORS = { opaqueTokenRps: 2_500, grpcIntrospectionRps: 6_000, p99Ms: 50 };
+/** The floors of issue 11, at 32 connections: absolute, and as a ratio to the peer in the same run. */
+const FLOORS = { opaqueTokenRps: 2_000, grpcIntrospectionRps: 5_000, batchTokensPerSecond: 50_000, p99Ms: 50, tokenPeerRatio: 0.5, introspectionPeerRatio: 1.0 };
+
+/** Tokens per IntrospectBatch call in the batch scenario (the RPC's limit). */
+const BATCH = 100;
+const PEER_CLIENT = { id: 'bench-peer', secret: 'bench-peer-secret-0123456789' };
 
 /**
  * Core's PostgreSQL pool (DSN max_conns): the DSN default. On the shared 2-core machine the
@@ -66,13 +73,20 @@ interface Target extends Servers {
   jwt: { basic: string };
   /** A live opaque access token, for the introspection scenarios. */
   token: string;
+  /** BATCH live opaque access tokens, for IntrospectBatch. */
+  batch: string[];
+  peer: { url: string; pid: number; basic: string; token: string };
 }
 
 interface Scenario {
   id: string;
   title: string;
-  /** The issue's req/s floor, when it sets one for this path. */
+  /** The issue's floor for this path, in requests/s (tokens/s for the batch). */
   floorRps?: number;
+  /** Runs against the peer (oidc-provider), not Tessera. */
+  peer?: boolean;
+  /** The peer scenario this one is compared with, and the least Tessera/peer ratio allowed. */
+  versus?: { id: string; floor: number };
   load(target: Target): { entry: string; spec: HttpLoadSpec | GrpcLoadSpec };
 }
 
@@ -83,12 +97,25 @@ function httpLoad(url: string, headers: Record<string, string>, body: string): {
   return { entry: 'test/bench/http-load.ts', spec: { url, headers, body, connections, warmupSeconds, seconds } };
 }
 
+function grpcLoad(t: Target, batch?: string[]): { entry: string; spec: GrpcLoadSpec } {
+  const { connections, warmupSeconds, seconds } = settings;
+  return { entry: 'test/bench/grpc-load.ts', spec: { address: t.grpcAddress, token: t.token, ...(batch ? { batch } : {}), concurrency: connections, warmupSeconds, seconds } };
+}
+
+/** In this order: each Tessera scenario with a peer is followed by the peer's. */
 const SCENARIOS: Scenario[] = [
   {
     id: 'token-opaque',
     title: 'POST /oauth2/token client_credentials (opaque)',
     floorRps: FLOORS.opaqueTokenRps,
+    versus: { id: 'peer-token', floor: FLOORS.tokenPeerRatio },
     load: (t) => httpLoad(`${t.publicUrl}/oauth2/token`, { ...FORM, authorization: t.opaque.basic }, 'grant_type=client_credentials&scope=read'),
+  },
+  {
+    id: 'peer-token',
+    title: 'peer: oidc-provider POST /token client_credentials',
+    peer: true,
+    load: (t) => httpLoad(`${t.peer.url}/token`, { ...FORM, authorization: t.peer.basic }, 'grant_type=client_credentials&scope=read'),
   },
   {
     id: 'token-jwt',
@@ -98,22 +125,26 @@ const SCENARIOS: Scenario[] = [
   {
     id: 'introspect-http',
     title: 'POST /admin/oauth2/introspect (opaque)',
+    versus: { id: 'peer-introspect', floor: FLOORS.introspectionPeerRatio },
     load: (t) => httpLoad(`${t.adminUrl}/admin/oauth2/introspect`, FORM, `token=${encodeURIComponent(t.token)}`),
+  },
+  {
+    id: 'peer-introspect',
+    title: 'peer: oidc-provider POST /token/introspection',
+    peer: true,
+    load: (t) => httpLoad(`${t.peer.url}/token/introspection`, { ...FORM, authorization: t.peer.basic }, `token=${encodeURIComponent(t.peer.token)}`),
   },
   {
     id: 'introspect-grpc',
     title: 'gRPC IntrospectionService/Introspect (core)',
     floorRps: FLOORS.grpcIntrospectionRps,
-    load: (t) => ({
-      entry: 'test/bench/grpc-load.ts',
-      spec: {
-        address: t.grpcAddress,
-        token: t.token,
-        concurrency: settings.connections,
-        warmupSeconds: settings.warmupSeconds,
-        seconds: settings.seconds,
-      },
-    }),
+    load: (t) => grpcLoad(t),
+  },
+  {
+    id: 'introspect-grpc-batch',
+    title: `gRPC IntrospectBatch, ${BATCH} tokens a call (core; tokens/s)`,
+    floorRps: FLOORS.batchTokensPerSecond,
+    load: (t) => grpcLoad(t, t.batch),
   },
 ];
 
@@ -267,7 +298,24 @@ async function prepare(urls: Servers): Promise<Target> {
   }
   const introspected = await postForm(`${urls.adminUrl}/admin/oauth2/introspect`, {}, `token=${encodeURIComponent(token)}`);
   if (introspected.active !== true) throw new Error(`the fresh token introspects as ${JSON.stringify(introspected)}`);
-  return { ...urls, opaque, jwt, token };
+  const batch: string[] = [];
+  while (batch.length < BATCH) batch.push(String((await postForm(`${urls.publicUrl}/oauth2/token`, { authorization: opaque.basic }, tokenBody)).access_token));
+  return { ...urls, opaque, jwt, token, batch, peer: await startPeer() };
+}
+
+/** Starts the peer (peer.ts) and proves its token and introspection endpoints answer. */
+async function startPeer(): Promise<Target['peer']> {
+  const port = await unusedPort();
+  const peer = start('test/bench/peer.ts', [JSON.stringify({ port, clientId: PEER_CLIENT.id, clientSecret: PEER_CLIENT.secret })]);
+  await peer.waitFor(new RegExp(`^${PEER_READY_LINE}$`), 60_000);
+  if (peer.child.pid === undefined) throw new Error('the peer has no pid');
+  const url = `http://127.0.0.1:${port}`;
+  const basic = `Basic ${Buffer.from(`${PEER_CLIENT.id}:${PEER_CLIENT.secret}`).toString('base64')}`;
+  const issued = await postForm(`${url}/token`, { authorization: basic }, 'grant_type=client_credentials&scope=read');
+  if (typeof issued.access_token !== 'string') throw new Error(`the peer issued no access token: ${JSON.stringify(issued)}`);
+  const introspected = await postForm(`${url}/token/introspection`, { authorization: basic }, `token=${encodeURIComponent(issued.access_token)}`);
+  if (introspected.active !== true) throw new Error(`the peer's fresh token introspects as ${JSON.stringify(introspected)}`);
+  return { url, pid: peer.child.pid, basic, token: issued.access_token };
 }
 
 // ---- measuring and reporting ----
@@ -285,7 +333,8 @@ interface CpuPerRequest {
 async function measure(scenario: Scenario, target: Target): Promise<LoadResult & { cpu: CpuPerRequest }> {
   const { entry, spec } = scenario.load(target);
   const load = start(entry, [JSON.stringify(spec)]);
-  const groups = () => ({ core: [target.corePid], gateway: [target.gatewayPid], postgres: backendPids(target.database) });
+  // The peer is one process; its CPU is shown in the core column.
+  const groups = () => (scenario.peer ? { core: [target.peer.pid], gateway: [], postgres: [] } : { core: [target.corePid], gateway: [target.gatewayPid], postgres: backendPids(target.database) });
   await load.waitFor(new RegExp(`^${MEASURING_LINE}$`), 60_000);
   const before = snapshot(groups());
   const busyBefore = machineBusyMs();
@@ -297,7 +346,10 @@ async function measure(scenario: Scenario, target: Target): Promise<LoadResult &
     .split('\n')
     .findLast((l) => l.startsWith('{"completed"'));
   if (code !== 0 || line === undefined) throw new Error(`load process for ${scenario.id} exited with ${String(code)}:\n${load.output()}`);
-  const result = JSON.parse(line) as LoadResult;
+  const raw = JSON.parse(line) as LoadResult;
+  // The batch scenario's figures are in tokens: each call carries `itemsPerRequest` of them.
+  const items = raw.itemsPerRequest ?? 1;
+  const result = { ...raw, completed: raw.completed * items, requestsPerSecond: raw.requestsPerSecond * items };
   const perRequest = (ms: number | undefined) => (result.completed === 0 ? 0 : ((ms ?? 0) * 1000) / result.completed);
   const ours = (used.core ?? 0) + (used.gateway ?? 0) + (used.postgres ?? 0) + result.loadCpuMs;
   return {
@@ -317,9 +369,11 @@ interface Row extends LoadResult {
   id: string;
   scenario: string;
   floorRps?: number;
-  verdict: 'PASS' | 'BELOW';
+  verdict: 'PASS' | 'BELOW' | 'PEER';
   /** Which floors were missed. */
   missed: string[];
+  /** Tessera/peer req/s, when the scenario has a peer that was measured. */
+  ratio?: { peer: string; value: number; floor: number };
 }
 
 function judge(scenario: Scenario, result: LoadResult & { cpu: CpuPerRequest }): Row {
@@ -332,13 +386,25 @@ function judge(scenario: Scenario, result: LoadResult & { cpu: CpuPerRequest }):
     scenario: scenario.title,
     ...(scenario.floorRps === undefined ? {} : { floorRps: scenario.floorRps }),
     ...result,
-    verdict: missed.length === 0 ? 'PASS' : 'BELOW',
+    verdict: scenario.peer ? 'PEER' : missed.length === 0 ? 'PASS' : 'BELOW',
     missed,
   };
 }
 
+/** Adds each Tessera/peer ratio, measured in the same run, and judges it against its floor. */
+function judgeRatios(rows: Row[]): Row[] {
+  return rows.map((row) => {
+    const versus = SCENARIOS.find((s) => s.id === row.id)?.versus;
+    const peer = versus && rows.find((r) => r.id === versus.id);
+    if (!versus || !peer || peer.requestsPerSecond === 0) return row;
+    const value = row.requestsPerSecond / peer.requestsPerSecond;
+    const missed = value < versus.floor ? [...row.missed, `ratio < ${versus.floor}`] : row.missed;
+    return { ...row, ratio: { peer: peer.id, value, floor: versus.floor }, missed, verdict: missed.length === 0 ? 'PASS' : 'BELOW' };
+  });
+}
+
 function printTable(rows: Row[]): void {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU µs/req core/gw/pg/load', 'others', 'floor', 'verdict'];
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU µs/req core/gw/pg/load', 'others', 'vs peer', 'floor', 'verdict'];
   const cells = rows.map((r) => [
     r.scenario,
     r.requestsPerSecond.toFixed(0),
@@ -347,8 +413,9 @@ function printTable(rows: Row[]): void {
     String(r.errors),
     [r.cpu.core, r.cpu.gateway, r.cpu.postgres, r.cpu.load].map((us) => us.toFixed(0)).join(' / '),
     `${r.cpu.othersCores.toFixed(1)} cores`,
-    `${r.floorRps === undefined ? '' : `≥${r.floorRps}/s, `}p99<${FLOORS.p99Ms}, 0 err`,
-    r.verdict === 'PASS' ? 'PASS' : `BELOW (${r.missed.join(', ')})`,
+    r.ratio ? `${r.ratio.value.toFixed(2)}×` : '',
+    r.verdict === 'PEER' ? '' : `${r.floorRps === undefined ? '' : `≥${r.floorRps}/s, `}${r.ratio ? `≥${r.ratio.floor}× peer, ` : ''}p99<${FLOORS.p99Ms}, 0 err`,
+    r.verdict === 'BELOW' ? `BELOW (${r.missed.join(', ')})` : r.verdict,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const numeric = new Set([1, 2, 3, 4]);
@@ -356,7 +423,8 @@ function printTable(rows: Row[]): void {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const c of cells) console.log(line(c));
-  console.log('CPU µs/req: CPU time per request of core, gateway, PostgreSQL backends and the load process in the window;');
+  console.log('CPU µs/req: CPU time per request of core, gateway, PostgreSQL backends and the load process in the window (peer rows: the peer process in the core column);');
+  console.log('vs peer: Tessera req/s divided by the peer\'s (oidc-provider, in-memory) in the same run; batch rows count tokens, not calls;');
   console.log('others: cores kept busy by every other process on the machine meanwhile (req/s is only comparable when it is low).');
   for (const r of rows) if (r.firstError !== undefined) console.log(`  ${r.id}: first error: ${r.firstError}`);
 }
@@ -376,12 +444,13 @@ async function main(): Promise<void> {
   const target = await prepare(await startServers(database.dsn));
   console.log(`setup ${((Date.now() - started) / 1000).toFixed(1)} s; measuring ${scenarios.length} scenario(s), ${settings.warmupSeconds} s warm-up + ${settings.seconds} s each`);
 
-  const rows: Row[] = [];
+  const measured: Row[] = [];
   for (const scenario of scenarios) {
     const row = judge(scenario, await measure(scenario, target));
-    rows.push(row);
+    measured.push(row);
     console.log(`  ${row.id}: ${row.requestsPerSecond.toFixed(0)} req/s, p99 ${row.p99Ms.toFixed(1)} ms`);
   }
+  const rows = judgeRatios(measured);
 
   console.log('');
   console.log(

@@ -31,7 +31,7 @@ export interface JanitorRequest {
   tokens: boolean;
   /** Stale login, consent and logout requests. */
   requests: boolean;
-  /** Rejected and expired grants. */
+  /** Rejected and expired grants, and expired trust relationships of the JWT-bearer grant. */
   grants: boolean;
   /** Rows deleted per statement; 0 means the default, 100. */
   batch_size: number;
@@ -50,6 +50,8 @@ export interface JanitorResponse {
   requests: number;
   /** Rows deleted of rejected or expired grants. */
   grants: number;
+  /** Expired trust relationships of the JWT-bearer grant deleted (with `grants`). */
+  trusts: number;
 }
 
 function createBaseJanitorRequest(): JanitorRequest {
@@ -210,7 +212,7 @@ export const JanitorRequest: MessageFns<JanitorRequest> = {
 };
 
 function createBaseJanitorResponse(): JanitorResponse {
-  return { tokens: 0, jtis: 0, requests: 0, grants: 0 };
+  return { tokens: 0, jtis: 0, requests: 0, grants: 0, trusts: 0 };
 }
 
 export const JanitorResponse: MessageFns<JanitorResponse> = {
@@ -226,6 +228,9 @@ export const JanitorResponse: MessageFns<JanitorResponse> = {
     }
     if (message.grants !== 0) {
       writer.uint32(32).int64(message.grants);
+    }
+    if (message.trusts !== 0) {
+      writer.uint32(40).int64(message.trusts);
     }
     return writer;
   },
@@ -275,6 +280,14 @@ export const JanitorResponse: MessageFns<JanitorResponse> = {
             message.grants = longToNumber(reader.int64());
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.trusts = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -293,6 +306,7 @@ export const JanitorResponse: MessageFns<JanitorResponse> = {
       jtis: isSet(object.jtis) ? globalThis.Number(object.jtis) : 0,
       requests: isSet(object.requests) ? globalThis.Number(object.requests) : 0,
       grants: isSet(object.grants) ? globalThis.Number(object.grants) : 0,
+      trusts: isSet(object.trusts) ? globalThis.Number(object.trusts) : 0,
     };
   },
 
@@ -310,6 +324,9 @@ export const JanitorResponse: MessageFns<JanitorResponse> = {
     if (message.grants !== 0) {
       obj.grants = Math.round(message.grants);
     }
+    if (message.trusts !== 0) {
+      obj.trusts = Math.round(message.trusts);
+    }
     return obj;
   },
 
@@ -322,6 +339,7 @@ export const JanitorResponse: MessageFns<JanitorResponse> = {
     message.jtis = object.jtis ?? 0;
     message.requests = object.requests ?? 0;
     message.grants = object.grants ?? 0;
+    message.trusts = object.trusts ?? 0;
     return message;
   },
 };

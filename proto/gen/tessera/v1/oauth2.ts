@@ -63,6 +63,13 @@ export interface TokenResponse {
   scope: string;
   refresh_token: string;
   id_token: string;
+  /**
+   * OpenID Connect UserInfo VC draft 00 (credentials.proto): set when the scope granted both
+   * `openid` and `userinfo_credential_draft_00`; the nonce a proof of possession must carry.
+   */
+  c_nonce_draft_00: string;
+  /** Seconds the nonce stays valid (`ttl.vc_nonce`); 0 when there is no nonce. */
+  c_nonce_expires_in_draft_00: number;
 }
 
 export interface RevokeRequest {
@@ -583,7 +590,16 @@ export const TokenRequest_FormEntry: MessageFns<TokenRequest_FormEntry> = {
 };
 
 function createBaseTokenResponse(): TokenResponse {
-  return { access_token: "", token_type: "", expires_in: 0, scope: "", refresh_token: "", id_token: "" };
+  return {
+    access_token: "",
+    token_type: "",
+    expires_in: 0,
+    scope: "",
+    refresh_token: "",
+    id_token: "",
+    c_nonce_draft_00: "",
+    c_nonce_expires_in_draft_00: 0,
+  };
 }
 
 export const TokenResponse: MessageFns<TokenResponse> = {
@@ -605,6 +621,12 @@ export const TokenResponse: MessageFns<TokenResponse> = {
     }
     if (message.id_token !== "") {
       writer.uint32(50).string(message.id_token);
+    }
+    if (message.c_nonce_draft_00 !== "") {
+      writer.uint32(58).string(message.c_nonce_draft_00);
+    }
+    if (message.c_nonce_expires_in_draft_00 !== 0) {
+      writer.uint32(64).int64(message.c_nonce_expires_in_draft_00);
     }
     return writer;
   },
@@ -670,6 +692,22 @@ export const TokenResponse: MessageFns<TokenResponse> = {
             message.id_token = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.c_nonce_draft_00 = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.c_nonce_expires_in_draft_00 = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -710,6 +748,16 @@ export const TokenResponse: MessageFns<TokenResponse> = {
         : isSet(object.id_token)
         ? globalThis.String(object.id_token)
         : "",
+      c_nonce_draft_00: isSet(object.cNonceDraft00)
+        ? globalThis.String(object.cNonceDraft00)
+        : isSet(object.c_nonce_draft_00)
+        ? globalThis.String(object.c_nonce_draft_00)
+        : "",
+      c_nonce_expires_in_draft_00: isSet(object.cNonceExpiresInDraft00)
+        ? globalThis.Number(object.cNonceExpiresInDraft00)
+        : isSet(object.c_nonce_expires_in_draft_00)
+        ? globalThis.Number(object.c_nonce_expires_in_draft_00)
+        : 0,
     };
   },
 
@@ -733,6 +781,12 @@ export const TokenResponse: MessageFns<TokenResponse> = {
     if (message.id_token !== "") {
       obj.idToken = message.id_token;
     }
+    if (message.c_nonce_draft_00 !== "") {
+      obj.cNonceDraft00 = message.c_nonce_draft_00;
+    }
+    if (message.c_nonce_expires_in_draft_00 !== 0) {
+      obj.cNonceExpiresInDraft00 = Math.round(message.c_nonce_expires_in_draft_00);
+    }
     return obj;
   },
 
@@ -747,6 +801,8 @@ export const TokenResponse: MessageFns<TokenResponse> = {
     message.scope = object.scope ?? "";
     message.refresh_token = object.refresh_token ?? "";
     message.id_token = object.id_token ?? "";
+    message.c_nonce_draft_00 = object.c_nonce_draft_00 ?? "";
+    message.c_nonce_expires_in_draft_00 = object.c_nonce_expires_in_draft_00 ?? 0;
     return message;
   },
 };

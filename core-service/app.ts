@@ -10,6 +10,7 @@ import { JanitorServiceService } from '../proto/gen/tessera/v1/janitor.js';
 import { TrustServiceService } from '../proto/gen/tessera/v1/trust.js';
 import { JwkServiceService } from '../proto/gen/tessera/v1/keys.js';
 import { OAuth2ServiceService } from '../proto/gen/tessera/v1/oauth2.js';
+import { RegistrationServiceService } from '../proto/gen/tessera/v1/registration.js';
 import { clientServiceHandlers } from './grpc/clients.js';
 import { flowServiceHandlers } from './grpc/flows.js';
 import { deviceServiceHandlers } from './grpc/device.js';
@@ -20,6 +21,7 @@ import { janitorServiceHandlers } from './grpc/janitor.js';
 import { trustServiceHandlers } from './grpc/trust.js';
 import { jwkServiceHandlers } from './grpc/keys.js';
 import { oauth2ServiceHandlers } from './grpc/oauth2.js';
+import { registrationServiceHandlers } from './grpc/registration.js';
 import { logoutHandler, logoutRequestHandlers } from './grpc/logout.js';
 import { isConnectionFailure } from './grpc/errors.js';
 import { callerPolicy } from './grpc/callers.js';
@@ -138,6 +140,7 @@ export async function startCore(options: StartCoreOptions): Promise<RunningCore>
       { name: 'tessera.v1.JanitorService', definition: JanitorServiceService, implementation: janitorServiceHandlers(new SqlJanitorStore(orm), registry.now, logger) },
       { name: 'tessera.v1.DeviceService', definition: DeviceServiceService, implementation: deviceServiceHandlers(registry.device, logger) },
       { name: 'tessera.v1.FlowService', definition: FlowServiceService, implementation: { ...flowServiceHandlers(registry.flows, logger), ...logoutRequestHandlers(registry.logout, logger) } },
+      { name: 'tessera.v1.RegistrationService', definition: RegistrationServiceService, implementation: registrationServiceHandlers(registry.registration, logger) },
     ],
   });
   const metricsListener = await startCoreMetrics(metrics.registry, config.serve.metrics, logger);

@@ -6,6 +6,7 @@ import { createClientAuthenticator } from './clients/authenticate.js';
 import { createJwksFetcher } from './clients/jwks-fetcher.js';
 import { createOutboundHttp } from './clients/outbound-http.js';
 import { createSecretHasher, createVerificationCache } from './clients/secret-hasher.js';
+import { createClientRegistration } from './clients/registration.js';
 import { createClientService } from './clients/service.js';
 import { SUPPORTED_RESPONSE_TYPES } from './authorization/checks.js';
 import { createAuthorizationEndpoint } from './authorization/endpoint.js';
@@ -42,7 +43,7 @@ import { createAccessTokenMinter } from './tokens/access-token.js';
 import { createGrantTokenIssuer } from './tokens/grant-issuer.js';
 import { createIntrospector } from './tokens/introspection.js';
 import { createTokenLookup } from './tokens/lookup.js';
-import { createOpaqueTokenCodec } from './tokens/opaque.js';
+import { createOpaqueTokenCodec, storageKey } from './tokens/opaque.js';
 import { createRevoker } from './tokens/revocation.js';
 import { createTokenEndpoint } from './tokens/token-endpoint.js';
 import { createClientOriginCheck } from './cors/client-origins.js';
@@ -117,12 +118,20 @@ export function buildRegistry(deps: RegistryDeps) {
     maxAgeMs: CACHE_MAX_AGE_MS,
     onLookup: (result: 'hit' | 'miss' | 'bypass') => metrics.cacheLookups.inc({ cache, result }),
   });
-  const clientStore = new CachedClientStore(new SqlClientStore(orm, changes), changes, cacheOptions('client', 10_000));
+  const sqlClientStore = new SqlClientStore(orm, changes);
+  const clientStore = new CachedClientStore(sqlClientStore, changes, cacheOptions('client', 10_000));
   // Hydra's --dev accepts plain http redirect URIs on any host; nothing else relaxes the URI rules.
   const uriPolicy = { allowPlainHttp: config.dev };
   // Hydra's secrets.pagination and secrets.cookie: each falls back to secrets.system.
   const secretsFor = (own: string[]) => (own.length > 0 ? own : config.secrets.system);
-  const clients = createClientService({ store: clientStore, hasher, now, uriPolicy, pageTokens: createSecretBox(secretsFor(config.secrets.pagination), 'page_token') });
+  const clients = createClientService({
+    store: clientStore,
+    hasher,
+    now,
+    uriPolicy,
+    defaultScope: config.oidc.dynamicClientRegistration.defaultScope.join(' '),
+    pageTokens: createSecretBox(secretsFor(config.secrets.pagination), 'page_token'),
+  });
 
   const keys = createKeyService({ store: new SqlKeyStore(orm), secrets: config.secrets.system, now, broadcastKeySets: config.webfinger.jwks.broadcastKeys });
 
@@ -132,6 +141,16 @@ export function buildRegistry(deps: RegistryDeps) {
   const deviceStore = new SqlDeviceCodeStore(orm, tokenStore, sessionEncryption);
   const userCodes = createUserCodeHasher(config.secrets.system);
   const codec = createOpaqueTokenCodec(config.secrets.system);
+  // Hydra mints registration access tokens with its access token strategy (client/handler.go).
+  const registration = createClientRegistration({
+    enabled: config.oidc.dynamicClientRegistration.enabled,
+    publicUrl: config.urls.self.public,
+    clients,
+    // Past the cache: a registration access token rotated or a client deleted on another
+    // replica must stop working at once, not when the change feed reaches this one.
+    store: sqlClientStore,
+    tokens: { mint: () => codec.mint('ory_at'), signatureOf: (token) => codec.signatureOf(token, 'ory_at'), storageKey },
+  });
   const claimsLayout = {
     allowedTopLevelClaims: config.oauth2.allowedTopLevelClaims,
     mirrorTopLevelClaims: config.oauth2.mirrorTopLevelClaims,
@@ -349,6 +368,7 @@ export function buildRegistry(deps: RegistryDeps) {
     now,
     changes,
     clients,
+    registration,
     keys,
     trust,
     authenticator,

@@ -17,6 +17,7 @@ import { registerFallbackRoutes } from './public/fallbacks.js';
 import { registerJwksRoute } from './public/jwks.js';
 import { registerLogoutRoutes } from './public/logout.js';
 import { registerOidcRoutes } from './public/oidc.js';
+import { registerRegistrationRoutes } from './public/registration.js';
 import { registerTokenRoutes } from './public/token.js';
 import { withFormBodies } from './server.js';
 
@@ -58,6 +59,7 @@ export function registerRoutes(app: FastifyInstance, name: ListenerName, deps: R
     withFormBodies(app, (scope) => registerLogoutRoutes(scope, core.oauth2, cookieNames));
     withFormBodies(app, (scope) => registerDeviceRoutes(scope, core.device, cookieNames));
     withFormBodies(app, (scope) => registerOidcRoutes(scope, core.oauth2));
+    registerRegistrationRoutes(app, core.registration);
     registerCredentialRoutes(app, core.credentials);
   }
 }

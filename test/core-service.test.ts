@@ -58,7 +58,7 @@ describe('core-service process', () => {
     const { program, address } = await startCoreProcess({ DSN: 'memory' });
     running.push(program);
     const services = await listServices(address);
-    for (const name of ['tessera.v1.ClientService', 'tessera.v1.TrustService', 'tessera.v1.DeviceService', 'grpc.health.v1.Health', 'grpc.reflection.v1.ServerReflection']) {
+    for (const name of ['tessera.v1.ClientService', 'tessera.v1.RegistrationService', 'tessera.v1.TrustService', 'tessera.v1.DeviceService', 'tessera.v1.CredentialService', 'grpc.health.v1.Health', 'grpc.reflection.v1.ServerReflection']) {
       assert.ok(services.includes(name), `${name} missing from ${services.join(', ')}`);
     }
   });

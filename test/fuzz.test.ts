@@ -26,6 +26,7 @@ import { FlowServiceService } from '../proto/gen/tessera/v1/flows.js';
 import { IntrospectionServiceService } from '../proto/gen/tessera/v1/introspection.js';
 import { CredentialServiceService } from '../proto/gen/tessera/v1/credentials.js';
 import { JanitorServiceService } from '../proto/gen/tessera/v1/janitor.js';
+import { RegistrationServiceService } from '../proto/gen/tessera/v1/registration.js';
 import { JwkServiceService } from '../proto/gen/tessera/v1/keys.js';
 import { OAuth2ServiceService } from '../proto/gen/tessera/v1/oauth2.js';
 import { parseDsn } from '../core-service/storage/dsn.js';
@@ -207,6 +208,7 @@ const SERVICES: Record<string, ServiceDefinition> = {
   JanitorService: JanitorServiceService,
   JwkService: JwkServiceService,
   OAuth2Service: OAuth2ServiceService,
+  RegistrationService: RegistrationServiceService,
 };
 
 interface Rpc {
@@ -257,7 +259,8 @@ describe('fuzzing every route and RPC', () => {
 
   before(async () => {
     database = await sqlite.create();
-    cluster = await startCluster({ dsn: database.dsn, env: { URLS_SELF_ISSUER: ISSUER, URLS_LOGIN: 'http://127.0.0.1:3000/login', URLS_CONSENT: 'http://127.0.0.1:3000/consent' } });
+    // Dynamic registration on, so its public routes are fuzzed past Hydra's 404 for a disabled feature.
+    cluster = await startCluster({ dsn: database.dsn, env: { URLS_SELF_ISSUER: ISSUER, URLS_LOGIN: 'http://127.0.0.1:3000/login', URLS_CONSENT: 'http://127.0.0.1:3000/consent', OIDC_DYNAMIC_CLIENT_REGISTRATION_ENABLED: 'true' } });
     orm = await openOrm(parseDsn(database.dsn));
     // One real client, so requests that name it get past the first check.
     const created = await request(`${cluster.adminUrl}/admin/clients`, {

@@ -76,4 +76,9 @@ export interface StoredClient extends Client {
   secret_hash: string;
   /** Hashes of secrets rotated out but still accepted (`/admin/clients/{id}/secrets/rotate`). */
   rotated_secret_hashes: string[];
+  /**
+   * storageKey() of the signature of the client's registration access token (RFC 7592 §1), ''
+   * for clients not registered dynamically. Hydra's column of the same name.
+   */
+  registration_access_token_signature: string;
 }

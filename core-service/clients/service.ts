@@ -23,6 +23,8 @@ export interface ClientServiceDeps {
   now: () => Date;
   /** Which URIs a client may hold (clients/uri-policy.ts). */
   uriPolicy: UriPolicyOptions;
+  /** Space-separated scope of a client registered without one (`oidc.dynamic_client_registration.default_scope`). */
+  defaultScope?: string;
   /** Called after any change, so caches keyed on the client (secret verifications) drop it. */
   onChange?: (clientId: string) => void;
   /**
@@ -30,6 +32,12 @@ export interface ClientServiceDeps {
    * this server's tokens are accepted; without it tokens are plain base64url.
    */
   pageTokens?: SecretBox;
+}
+
+/** The stored form of a client's registration access token, from the presented one to its successor. */
+export interface RegistrationTokenRotation {
+  from: string;
+  to: string;
 }
 
 /** A client plus the plaintext secret when this call set one ('' otherwise). */
@@ -50,13 +58,13 @@ function generateSecret(): string {
 
 /** Strips the stored hashes: what leaves core. */
 export function publicClient(stored: StoredClient): Client {
-  const { secret_hash: _hash, rotated_secret_hashes: _rotated, ...client } = stored;
+  const { secret_hash: _hash, rotated_secret_hashes: _rotated, registration_access_token_signature: _registration, ...client } = stored;
   return client;
 }
 
 export function createClientService(deps: ClientServiceDeps) {
   const { store, hasher, now } = deps;
-  const read = (document: unknown) => readClientDocument(document, deps.uriPolicy);
+  const read = (document: unknown) => readClientDocument(document, deps.uriPolicy, deps.defaultScope);
   const changed = (id: string) => deps.onChange?.(id);
 
   async function secretFor(input: ClientInput, existing?: StoredClient): Promise<{ secret: string; hash: string; rotated: string[] }> {
@@ -80,7 +88,8 @@ export function createClientService(deps: ClientServiceDeps) {
     return stored;
   }
 
-  async function replace(existing: StoredClient, input: ClientInput): Promise<ClientWithSecret> {
+  /** `rotation` replaces the registration access token's stored form; without it the token stays. */
+  async function replace(existing: StoredClient, input: ClientInput, rotation?: RegistrationTokenRotation): Promise<ClientWithSecret> {
     if (input.client_id !== '' && input.client_id !== existing.client_id) {
       throw errors.invalidClientMetadata('Field "client_id" cannot be changed.');
     }
@@ -93,15 +102,19 @@ export function createClientService(deps: ClientServiceDeps) {
       updated_at: now(),
       secret_hash: hash,
       rotated_secret_hashes: rotated,
+      registration_access_token_signature: rotation?.to ?? existing.registration_access_token_signature,
     };
-    if (!(await store.update(stored))) throw errors.notFound(`The OAuth 2.0 client "${existing.client_id}" does not exist.`);
+    if (!(await store.update(stored, rotation?.from))) throw errors.notFound(`The OAuth 2.0 client "${existing.client_id}" does not exist.`);
     changed(stored.client_id);
     return { client: publicClient(stored), secret };
   }
 
   return {
-    /** Registers a client from a Hydra client document. */
-    async create(document: unknown): Promise<ClientWithSecret> {
+    /**
+     * Registers a client from a Hydra client document; `registrationToken` is the stored form of
+     * its registration access token when it registered itself (clients/registration.ts).
+     */
+    async create(document: unknown, registrationToken = ''): Promise<ClientWithSecret> {
       const input = read(document);
       const { secret, hash } = await secretFor(input);
       const { client_secret: _secret, ...fields } = input;
@@ -113,6 +126,7 @@ export function createClientService(deps: ClientServiceDeps) {
         updated_at: at,
         secret_hash: hash,
         rotated_secret_hashes: [],
+        registration_access_token_signature: registrationToken,
       };
       await store.create(stored);
       return { client: publicClient(stored), secret };
@@ -137,10 +151,14 @@ export function createClientService(deps: ClientServiceDeps) {
       return { clients, nextPageToken: more && last ? encodePageToken(last.client_id, deps.pageTokens) : '' };
     },
 
-    /** Replaces a client (HTTP PUT); an empty secret keeps the stored one. */
-    async update(clientId: string, document: unknown): Promise<ClientWithSecret> {
+    /**
+     * Replaces a client (HTTP PUT); an empty secret keeps the stored one. With `rotation` the
+     * registration access token changes too (RFC 7592 §2.2), only if it still is `rotation.from`;
+     * otherwise, as for an unknown client, `Unable to locate the resource`.
+     */
+    async update(clientId: string, document: unknown, rotation?: RegistrationTokenRotation): Promise<ClientWithSecret> {
       const existing = await mustGet(clientId);
-      return replace(existing, read(document));
+      return replace(existing, read(document), rotation);
     },
 
     /** Applies an RFC 6902 JSON Patch to the client's document, then validates it like PUT. */

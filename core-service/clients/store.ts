@@ -19,8 +19,11 @@ export interface ClientStore {
   get(clientId: string): Promise<StoredClient | undefined>;
   /** Clients ordered by client_id ascending. */
   list(query: ClientPageQuery): Promise<StoredClient[]>;
-  /** Replaces a stored client; false when no client has that id. */
-  update(client: StoredClient): Promise<boolean>;
+  /**
+   * Replaces a stored client; false when no client has that id or, with `registrationToken`, when
+   * its registration access token is no longer that one (a concurrent rotation won).
+   */
+  update(client: StoredClient, registrationToken?: string): Promise<boolean>;
   /** Deletes a client; false when no client has that id. */
   delete(clientId: string): Promise<boolean>;
 }

@@ -24,7 +24,10 @@ const RESPONSE_TYPES = new Set(['code', 'token', 'id_token', 'none']);
 const AUTH_METHODS: TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
 const SIGNING_ALGS = ['', 'none', 'RS256', 'ES256', 'ES512', 'EdDSA', 'PS256'];
 
-/** Hydra gives a client without scope these scopes. */
+/**
+ * Hydra gives a client without scope these scopes, unless `oidc.dynamic_client_registration.default_scope`
+ * names others (driver/config/provider.go DefaultClientScope; client/validator.go applies it to every client).
+ */
 export const DEFAULT_CLIENT_SCOPE = 'offline_access offline openid';
 
 /** Hydra: client secrets shorter than this are refused. */
@@ -119,11 +122,11 @@ function jwks(doc: Doc): Client['jwks'] {
 }
 
 /**
- * Validates a client document and applies Hydra's defaults. `client_id` may be empty (the
- * service generates one); `client_secret` is returned as given (the service hashes it). URI
- * fields follow clients/uri-policy.ts.
+ * Validates a client document and applies Hydra's defaults, `defaultScope` for a client without
+ * scope. `client_id` may be empty (the service generates one); `client_secret` is returned as
+ * given (the service hashes it). URI fields follow clients/uri-policy.ts.
  */
-export function readClientDocument(input: unknown, opts: UriPolicyOptions): ClientInput {
+export function readClientDocument(input: unknown, opts: UriPolicyOptions, defaultScope = DEFAULT_CLIENT_SCOPE): ClientInput {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw errors.badRequest('The client must be a JSON object.');
   }
@@ -194,7 +197,7 @@ export function readClientDocument(input: unknown, opts: UriPolicyOptions): Clie
     redirect_uris: redirectUris,
     grant_types: grantTypes.length > 0 ? grantTypes : ['authorization_code'],
     response_types: responseTypes.length > 0 ? responseTypes : ['code'],
-    scope: str(doc, 'scope').trim() || DEFAULT_CLIENT_SCOPE,
+    scope: str(doc, 'scope').trim() || defaultScope,
     audience: strList(doc, 'audience'),
     owner: str(doc, 'owner'),
     policy_uri: checkOptionalUri(doc, 'policy_uri', opts),

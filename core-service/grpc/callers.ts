@@ -31,6 +31,7 @@ import { JanitorServiceService } from '../../proto/gen/tessera/v1/janitor.js';
 import { JwkServiceService } from '../../proto/gen/tessera/v1/keys.js';
 import { OAuth2ServiceService } from '../../proto/gen/tessera/v1/oauth2.js';
 import { DeviceServiceService } from '../../proto/gen/tessera/v1/device.js';
+import { RegistrationServiceService } from '../../proto/gen/tessera/v1/registration.js';
 import { ConfigError, type Config, type GrpcCaller } from '../shared/config.js';
 import { OAuthError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -52,6 +53,7 @@ export const TESSERA_SERVICES: readonly string[] = [
   IntrospectionServiceService,
   JanitorServiceService,
   FlowServiceService,
+  RegistrationServiceService,
   CredentialServiceService,
   DeviceServiceService,
 ].map(serviceName);

@@ -48,7 +48,7 @@ export interface RunningGrpcServer {
   shutdown(): Promise<void>;
 }
 
-const PROTO_FILES = ['clients', 'keys', 'flows', 'oauth2', 'device', 'introspection', 'janitor', 'errors', 'trust'].map((name) =>
+const PROTO_FILES = ['clients', 'keys', 'flows', 'oauth2', 'device', 'introspection', 'janitor', 'registration', 'credentials', 'errors', 'trust'].map((name) =>
   join(PROJECT_ROOT, 'proto', 'tessera', 'v1', `${name}.proto`),
 );
 /** Listed too, so `grpcurl list` shows the reflection service as it does on Go servers. */

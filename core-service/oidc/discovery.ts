@@ -50,6 +50,10 @@ export function createDiscovery(deps: DiscoveryDeps) {
   // Hydra's webfinger.oidc_discovery.*: an operator may serve some endpoints elsewhere (a proxy, their own userinfo).
   const advertised = config.webfinger.oidcDiscovery;
   const unique = (values: string[]) => [...new Set(values)];
+  const registrationEndpoint = (): { registration_endpoint?: string } => {
+    if (advertised.clientRegistrationUrl) return { registration_endpoint: advertised.clientRegistrationUrl };
+    return config.oidc.dynamicClientRegistration.enabled ? { registration_endpoint: at('oauth2/register') } : {};
+  };
 
   return {
     async metadata(): Promise<Record<string, unknown>> {
@@ -62,8 +66,9 @@ export function createDiscovery(deps: DiscoveryDeps) {
         token_endpoint: advertised.tokenUrl || at('oauth2/token'),
         jwks_uri: advertised.jwksUrl || at('.well-known/jwks.json'),
         userinfo_endpoint: advertised.userinfoUrl || at('userinfo'),
-        // Tessera has no registration endpoint of its own; one served elsewhere may be advertised.
-        ...(advertised.clientRegistrationUrl ? { registration_endpoint: advertised.clientRegistrationUrl } : {}),
+        // Hydra advertises webfinger.oidc_discovery.client_registration_url; without it, Tessera's
+        // own endpoint while dynamic registration is on (RFC 8414 §2, OIDC Discovery §3).
+        ...registrationEndpoint(),
         revocation_endpoint: at('oauth2/revoke'),
         // RFC 8628 §4; Hydra's webfinger.oidc_discovery.device_authorization_url overrides it.
         device_authorization_endpoint: advertised.deviceAuthorizationUrl || at('oauth2/device/auth'),

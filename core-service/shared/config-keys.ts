@@ -36,11 +36,6 @@ export const REFUSED_KEYS: readonly RefusedKey[] = [
   },
   { path: 'profiling', feature: 'Go profiling (cpu, mem); use node --cpu-prof or --heap-prof', switch: { path: 'profiling', harmless: [''] } },
   {
-    path: 'oidc.dynamic_client_registration',
-    feature: 'OpenID Connect Dynamic Client Registration',
-    switch: { path: 'oidc.dynamic_client_registration.enabled', harmless: [false, 'false', ''] },
-  },
-  {
     path: 'feature_flags.legacy_allow_insecure_origins',
     feature: 'unbounded wildcard CORS origins (an Ory Network flag)',
     switch: { path: 'feature_flags.legacy_allow_insecure_origins', harmless: [false, 'false', ''] },

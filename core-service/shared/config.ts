@@ -269,6 +269,12 @@ export interface Config {
   oidc: {
     /** OIDC Core §8: the subject identifier types clients may ask for. */
     subjectIdentifiers: { supportedTypes: SubjectType[]; pairwiseSalt: string };
+    /** Hydra's `oidc.dynamic_client_registration`: RFC 7591/7592 at `/oauth2/register`. */
+    dynamicClientRegistration: {
+      enabled: boolean;
+      /** The scope of a client registered without one, by any API (Hydra's client/validator.go). */
+      defaultScope: string[];
+    };
   };
   /** Core exits (for its supervisor to restart it) once its pool has answered nothing this long while the database does; 0 never. */
   db: { stuckPoolTimeout: number };
@@ -665,6 +671,8 @@ const KEYS: KeySpec[] = [
   key('oauth2.hooks.timeout', duration(), `a Go duration such as 5s, at most ${MAX_HOOK_TIMEOUT_MS / 1000}s`, 5_000),
   key('oidc.subject_identifiers.supported_types', list, 'a list of public, pairwise', ['public']),
   key('oidc.subject_identifiers.pairwise.salt', text, 'a secret salt for pairwise subject identifiers', ''),
+  key('oidc.dynamic_client_registration.enabled', boolean, 'true or false', false),
+  key('oidc.dynamic_client_registration.default_scope', list, 'a list of scope names', ['offline_access', 'offline', 'openid']),
   key('db.stuck_pool_timeout', duration(), 'a Go duration such as 2m; 0s never restarts', 120_000),
   key('serve.shutdown.drain_delay', duration(), 'a Go duration such as 15s; 0s closes at once', undefined),
   ...corsKeys('public'),
@@ -1069,6 +1077,10 @@ function toConfig(get: (path: string) => unknown): Config {
     },
     oidc: {
       subjectIdentifiers: { supportedTypes: subjectTypes as SubjectType[], pairwiseSalt },
+      dynamicClientRegistration: {
+        enabled: b('oidc.dynamic_client_registration.enabled'),
+        defaultScope: get('oidc.dynamic_client_registration.default_scope') as string[],
+      },
     },
     db: { stuckPoolTimeout: n('db.stuck_pool_timeout') },
   };

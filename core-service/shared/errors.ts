@@ -54,6 +54,13 @@ export type ErrorCode =
   | 'request_forbidden'
   | 'invalid_client_metadata'
   | 'invalid_redirect_uri'
+  // herodot's ErrNotFound, ErrUnauthorized, ErrForbidden and ErrBadRequest: Hydra renders them with
+  // their message as `error` and the reason as `error_description` (x/error_enhancer.go). Its
+  // dynamic client registration handlers (client/handler.go) answer with these.
+  | 'The requested resource could not be found'
+  | 'The request could not be authorized'
+  | 'The requested action was forbidden'
+  | 'The request was malformed or contained invalid parameters'
   // Hydra's trust.ErrMissingRequiredParameter (oauth2/trust/error.go)
   | 'missing_required_parameter'
   // fosite's ErrJTIKnown: an assertion's jti was used before (RFC 7523 §3 item 7)
@@ -97,6 +104,10 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   request_forbidden: 403,
   invalid_client_metadata: 400,
   invalid_redirect_uri: 400,
+  'The requested resource could not be found': 404,
+  'The request could not be authorized': 401,
+  'The requested action was forbidden': 403,
+  'The request was malformed or contained invalid parameters': 400,
   missing_required_parameter: 400,
   jti_known: 400,
 };
@@ -149,6 +160,11 @@ const DEFAULT_DESCRIPTION: Record<ErrorCode, string> = {
   invalid_client_metadata:
     "The value of one of the Client Metadata fields is invalid and the server has rejected this request. Note that an Authorization Server MAY choose to substitute a valid value for any requested parameter of a Client's Metadata.",
   invalid_redirect_uri: 'The value of one or more redirect_uris is invalid.',
+  // herodot errors carry their text in `error`; the description is the reason each call site gives.
+  'The requested resource could not be found': '',
+  'The request could not be authorized': '',
+  'The requested action was forbidden': '',
+  'The request was malformed or contained invalid parameters': '',
   missing_required_parameter: 'One of the required parameters is missing. Check your request parameters.',
   jti_known: 'The jti was already used.',
 };

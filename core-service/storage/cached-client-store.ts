@@ -38,8 +38,8 @@ export class CachedClientStore implements ClientStore {
     return this.inner.list(query);
   }
 
-  update(client: StoredClient): Promise<boolean> {
-    return this.inner.update(client);
+  update(client: StoredClient, registrationToken?: string): Promise<boolean> {
+    return this.inner.update(client, registrationToken);
   }
 
   delete(clientId: string): Promise<boolean> {

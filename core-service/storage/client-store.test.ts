@@ -46,6 +46,7 @@ function sampleClient(id: string, overrides: Partial<StoredClient> = {}): Stored
     updated_at: new Date('2024-03-01T00:00:01.456Z'),
     secret_hash: '$pbkdf2-sha256$i=25000$c2FsdA$aGFzaA',
     rotated_secret_hashes: ['$pbkdf2-sha256$i=25000$b2xk$b2xkaGFzaA'],
+    registration_access_token_signature: 'bm90LWEtcmVhbC1yZWdpc3RyYXRpb24tdG9rZW4tc2lnbmF0dXJl',
     ...overrides,
   };
 }

@@ -57,10 +57,12 @@ export class SqlClientStore implements ClientStore {
     return rows.map(toStoredClient);
   }
 
-  async update(client: StoredClient): Promise<boolean> {
+  async update(client: StoredClient, registrationToken?: string): Promise<boolean> {
     // created_at records the registration and never changes (RFC 7591 §3.2.1 client_id_issued_at).
     const { client_id, created_at: _createdAt, ...changes } = client;
-    return this.announced([{ topic: 'client', clientId: client_id }], async (em) => (await em.nativeUpdate(ClientSchema, { client_id }, changes)) > 0);
+    // The token condition makes rotation atomic: of two updates presenting one token, one wins.
+    const where = registrationToken === undefined ? { client_id } : { client_id, registration_access_token_signature: registrationToken };
+    return this.announced([{ topic: 'client', clientId: client_id }], async (em) => (await em.nativeUpdate(ClientSchema, where, changes)) > 0);
   }
 
   async delete(clientId: string): Promise<boolean> {

@@ -58,6 +58,7 @@ export const ClientSchema = new EntitySchema<StoredClient>({
     updated_at: { type: 'datetime' },
     secret_hash: text,
     rotated_secret_hashes: json,
+    registration_access_token_signature: { type: 'string', length: 64 },
   },
   indexes: [
     { name: 'clients_owner_idx', properties: ['owner'] },

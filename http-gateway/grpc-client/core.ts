@@ -11,6 +11,7 @@ import { JwkServiceClient } from '../../proto/gen/tessera/v1/keys.js';
 import { FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
 import { DeviceServiceClient } from '../../proto/gen/tessera/v1/device.js';
 import { OAuth2ServiceClient } from '../../proto/gen/tessera/v1/oauth2.js';
+import { RegistrationServiceClient } from '../../proto/gen/tessera/v1/registration.js';
 import { TrustServiceClient } from '../../proto/gen/tessera/v1/trust.js';
 import { apiKeyInterceptor, coreChannelSecurity } from './credentials.js';
 import { checkHealth, type ServingStatus } from './health-check.js';
@@ -24,6 +25,7 @@ export interface CoreConnection {
   flows: FlowServiceClient;
   device: DeviceServiceClient;
   introspection: IntrospectionServiceClient;
+  registration: RegistrationServiceClient;
   credentials: CredentialServiceClient;
   trust: TrustServiceClient;
   /** grpc.health.v1 Check for the whole server. */
@@ -68,6 +70,7 @@ export function connectCore(address: string, tls: CoreClientTls = {}, apiKey = '
     flows: new FlowServiceClient(address, creds, shared),
     device: new DeviceServiceClient(address, creds, shared),
     introspection: new IntrospectionServiceClient(address, creds, shared),
+    registration: new RegistrationServiceClient(address, creds, shared),
     credentials: new CredentialServiceClient(address, creds, shared),
     trust: new TrustServiceClient(address, creds, shared),
     health: (ctx) => checkHealth(generic, '', ctx),

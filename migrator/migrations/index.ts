@@ -10,6 +10,7 @@ import * as mysqlTokens from './mysql/20250602000000_create_oauth2_tokens.js';
 import * as mysqlFlows from './mysql/20250603000000_create_flows.js';
 import * as mysqlRotation from './mysql/20250604000000_add_refresh_token_rotation.js';
 import * as mysqlCascade from './mysql/20250606000000_cascade_client_deletion.js';
+import * as mysqlRegistration from './mysql/20250609000000_add_registration_access_token.js';
 import * as mysqlRevocation from './mysql/20250605000000_add_grant_revocation.js';
 import * as mysqlDevice from './mysql/20250607000000_create_device_codes.js';
 import * as mysqlTrust from './mysql/20250608000000_create_trusted_jwt_bearer_issuers.js';
@@ -19,6 +20,7 @@ import * as postgresTokens from './postgres/20250602000000_create_oauth2_tokens.
 import * as postgresFlows from './postgres/20250603000000_create_flows.js';
 import * as postgresRotation from './postgres/20250604000000_add_refresh_token_rotation.js';
 import * as postgresCascade from './postgres/20250606000000_cascade_client_deletion.js';
+import * as postgresRegistration from './postgres/20250609000000_add_registration_access_token.js';
 import * as postgresRevocation from './postgres/20250605000000_add_grant_revocation.js';
 import * as postgresDevice from './postgres/20250607000000_create_device_codes.js';
 import * as postgresTrust from './postgres/20250608000000_create_trusted_jwt_bearer_issuers.js';
@@ -28,6 +30,7 @@ import * as sqliteTokens from './sqlite/20250602000000_create_oauth2_tokens.js';
 import * as sqliteFlows from './sqlite/20250603000000_create_flows.js';
 import * as sqliteRotation from './sqlite/20250604000000_add_refresh_token_rotation.js';
 import * as sqliteCascade from './sqlite/20250606000000_cascade_client_deletion.js';
+import * as sqliteRegistration from './sqlite/20250609000000_add_registration_access_token.js';
 import * as sqliteRevocation from './sqlite/20250605000000_add_grant_revocation.js';
 import * as sqliteDevice from './sqlite/20250607000000_create_device_codes.js';
 import * as sqliteTrust from './sqlite/20250608000000_create_trusted_jwt_bearer_issuers.js';
@@ -43,6 +46,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250606000000_cascade_client_deletion', class: postgresCascade.CascadeClientDeletion },
     { name: '20250607000000_create_device_codes', class: postgresDevice.CreateDeviceCodes },
     { name: '20250608000000_create_trusted_jwt_bearer_issuers', class: postgresTrust.CreateTrustedJwtBearerIssuers },
+    { name: '20250609000000_add_registration_access_token', class: postgresRegistration.AddRegistrationAccessToken },
     { name: '20250611000000_add_change_feed', class: postgresChanges.AddChangeFeed },
   ],
   mysql: [
@@ -54,6 +58,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250606000000_cascade_client_deletion', class: mysqlCascade.CascadeClientDeletion },
     { name: '20250607000000_create_device_codes', class: mysqlDevice.CreateDeviceCodes },
     { name: '20250608000000_create_trusted_jwt_bearer_issuers', class: mysqlTrust.CreateTrustedJwtBearerIssuers },
+    { name: '20250609000000_add_registration_access_token', class: mysqlRegistration.AddRegistrationAccessToken },
     { name: '20250611000000_add_change_feed', class: mysqlChanges.AddChangeFeed },
   ],
   sqlite: [
@@ -65,6 +70,7 @@ const LISTS: Record<Dialect, MigrationObject[]> = {
     { name: '20250606000000_cascade_client_deletion', class: sqliteCascade.CascadeClientDeletion },
     { name: '20250607000000_create_device_codes', class: sqliteDevice.CreateDeviceCodes },
     { name: '20250608000000_create_trusted_jwt_bearer_issuers', class: sqliteTrust.CreateTrustedJwtBearerIssuers },
+    { name: '20250609000000_add_registration_access_token', class: sqliteRegistration.AddRegistrationAccessToken },
     { name: '20250611000000_add_change_feed', class: sqliteChanges.AddChangeFeed },
   ],
 };

@@ -35,6 +35,8 @@ export interface CoreConnection {
 
 /** Exported for the tests that hold the gateway to these numbers. */
 export const CHANNEL_OPTIONS = {
+  // channelz keeps per-call counters and traces for a debugging service nobody queries.
+  'grpc.enable_channelz': 0,
   // Reconnect within about half a second once core is back (grpc-js adds ±20% jitter): grpc-js
   // otherwise backs off for up to two minutes, and /health/ready would keep answering 503
   // long after core recovered. Core is one hop away on a private network; a failed attempt

@@ -85,6 +85,8 @@ interface Scenario {
   floorRps?: number;
   /** Runs against the peer (oidc-provider), not Tessera. */
   peer?: boolean;
+  /** False where the issue sets no latency floor (a batch call carries 100 tokens). */
+  p99Floor?: boolean;
   /** The peer scenario this one is compared with, and the least Tessera/peer ratio allowed. */
   versus?: { id: string; floor: number };
   load(target: Target): { entry: string; spec: HttpLoadSpec | GrpcLoadSpec };
@@ -144,6 +146,7 @@ const SCENARIOS: Scenario[] = [
     id: 'introspect-grpc-batch',
     title: `gRPC IntrospectBatch, ${BATCH} tokens a call (core; tokens/s)`,
     floorRps: FLOORS.batchTokensPerSecond,
+    p99Floor: false,
     load: (t) => grpcLoad(t, t.batch),
   },
 ];
@@ -379,7 +382,7 @@ interface Row extends LoadResult {
 function judge(scenario: Scenario, result: LoadResult & { cpu: CpuPerRequest }): Row {
   const missed: string[] = [];
   if (scenario.floorRps !== undefined && result.requestsPerSecond < scenario.floorRps) missed.push(`req/s < ${scenario.floorRps}`);
-  if (result.p99Ms >= FLOORS.p99Ms) missed.push(`p99 ≥ ${FLOORS.p99Ms} ms`);
+  if (scenario.p99Floor !== false && result.p99Ms >= FLOORS.p99Ms) missed.push(`p99 ≥ ${FLOORS.p99Ms} ms`);
   if (result.errors > 0) missed.push('errors');
   return {
     id: scenario.id,
@@ -414,7 +417,7 @@ function printTable(rows: Row[]): void {
     [r.cpu.core, r.cpu.gateway, r.cpu.postgres, r.cpu.load].map((us) => us.toFixed(0)).join(' / '),
     `${r.cpu.othersCores.toFixed(1)} cores`,
     r.ratio ? `${r.ratio.value.toFixed(2)}×` : '',
-    r.verdict === 'PEER' ? '' : `${r.floorRps === undefined ? '' : `≥${r.floorRps}/s, `}${r.ratio ? `≥${r.ratio.floor}× peer, ` : ''}p99<${FLOORS.p99Ms}, 0 err`,
+    r.verdict === 'PEER' ? '' : `${r.floorRps === undefined ? '' : `≥${r.floorRps}/s, `}${r.ratio ? `≥${r.ratio.floor}× peer, ` : ''}${SCENARIOS.find((s) => s.id === r.id)?.p99Floor === false ? '' : `p99<${FLOORS.p99Ms}, `}0 err`,
     r.verdict === 'BELOW' ? `BELOW (${r.missed.join(', ')})` : r.verdict,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));

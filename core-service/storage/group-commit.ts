@@ -7,8 +7,11 @@
  * statement committed, so a process that dies after answering has lost nothing it answered.
  * When idle, a lone insert waits for nothing but the current turn to end.
  *
- * One bad row must not fail its neighbours: if the batch fails, each caller's rows are written
- * again on their own, and each caller gets its own outcome.
+ * One bad row must not fail its neighbours: if the database refused a row of the batch (a
+ * constraint: the client was deleted meanwhile, a duplicate), each caller's rows are written
+ * again on their own, and each caller gets its own outcome. Any other failure (the database
+ * unreachable or silent, a timeout) fails every caller at once: writing them again one by one
+ * would only make each wait for the same timeout a second time.
  */
 
 /** At most this many callers' rows in one statement. */
@@ -27,6 +30,8 @@ export class GroupCommit<T> {
   constructor(
     /** Writes rows in one statement; rejects if any row is refused. */
     private readonly write: (rows: T[]) => Promise<void>,
+    /** True when `write` failed because the database refused a row, not because it failed. */
+    private readonly refusedRow: (err: unknown) => boolean,
     /** Callers per batch written (the batch-size metric). */
     private readonly onBatch: (callers: number) => void = () => undefined,
   ) {}
@@ -61,9 +66,12 @@ export class GroupCommit<T> {
     try {
       await this.write(batch.flatMap((w) => w.rows));
       for (const w of batch) w.resolve();
-    } catch {
-      // Which caller's rows were refused (a client deleted meanwhile, a duplicate) is found by
-      // writing each alone; the batch statement wrote nothing.
+    } catch (err) {
+      if (!this.refusedRow(err)) {
+        for (const w of batch) w.reject(err);
+        return;
+      }
+      // Whose rows were refused is found by writing each alone; the batch statement wrote nothing.
       await Promise.all(batch.map((w) => this.write(w.rows).then(w.resolve, w.reject)));
     }
   }

@@ -23,8 +23,9 @@ export interface RetryOptions {
 // ENOTFOUND/EAI_AGAIN: the database's host name does not resolve yet (a compose service or a
 // Kubernetes Service whose DNS entry is not there yet); 57P03: PostgreSQL is still starting.
 // EPIPE / "socket has been ended by the other party": the server closed a pooled connection
-// (mysql2 reports it so); "connection error and is not queryable": node-postgres after one.
-const CONNECTION_FAILURE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|Connection terminated|connect ECONN|Knex: Timeout acquiring a connection|ConnectionException|server closed the connection|PROTOCOL_CONNECTION_LOST|ended by the other party|Connection lost|not queryable|the database system is starting up/i;
+// (mysql2 reports it so); "connection error and is not queryable": node-postgres after one;
+// "timeout expired": node-postgres's connect timeout (a new connection got no answer in time).
+const CONNECTION_FAILURE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|Connection terminated|connect ECONN|Knex: Timeout acquiring a connection|ConnectionException|server closed the connection|PROTOCOL_CONNECTION_LOST|ended by the other party|Connection lost|not queryable|the database system is starting up|timeout expired/i;
 
 /** True when the error says the database is unreachable rather than that the request is bad. */
 export function isConnectionFailure(err: unknown): boolean {

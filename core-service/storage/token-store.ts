@@ -20,7 +20,8 @@
  * `oauth2_revoked_grants` before it touches token rows. What still deadlocks or fails to
  * serialise is retried whole (storage/transient.ts): a rolled-back exchange consumed nothing.
  */
-import { UniqueConstraintViolationException, type EntityData } from '@mikro-orm/core';
+import { ConstraintViolationException, UniqueConstraintViolationException, type EntityData } from '@mikro-orm/core';
+import { OAuthError } from '../shared/errors.js';
 import type { Knex } from '@mikro-orm/knex';
 import type { SecretBox } from '../keys/secret-box.js';
 import type { JtiStore, RefreshExchange, RotationOutcome, TokenRecord, TokenStore } from '../tokens/store.js';
@@ -56,7 +57,12 @@ export class SqlTokenStore implements TokenStore, JtiStore {
     onBatch?: (callers: number) => void,
   ) {
     // No fork: nothing here touches an identity map, and forking cost ~1% of core's CPU.
-    this.inserts = new GroupCommit((rows) => this.insertRows(this.orm.em.getKnex(), rows), onBatch);
+    this.inserts = new GroupCommit(
+      (rows) => this.insertRows(this.orm.em.getKnex(), rows),
+      // insertRows turns a foreign-key refusal (the client was deleted) into this OAuthError.
+      (err) => err instanceof ConstraintViolationException || err instanceof OAuthError,
+      onBatch,
+    );
   }
 
   /** Concurrent inserts share one multi-row statement (storage/group-commit.ts). */

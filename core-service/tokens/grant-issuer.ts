@@ -8,11 +8,11 @@ import type { JWK } from 'jose';
 import type { LifespanField, StoredClient } from '../clients/client.js';
 import type { TokenResponseBody } from '../grants/grant.js';
 import { ID_TOKEN_KEY_SET } from '../keys/service.js';
-import { signIdToken } from '../oidc/id-token.js';
 import type { Lifespan } from '../shared/config.js';
 import { parseGoDuration } from '../shared/durations.js';
 import type { AccessTokenMinter } from './access-token.js';
 import { DEVICE_CODE_GRANT_TYPE, type GrantSession, type GrantTokenIssuer, type IssueForGrant } from './grant-session.js';
+import { signIdToken } from './id-token.js';
 import { storageKey, type OpaqueTokenCodec } from './opaque.js';
 import type { TokenRecord, TokenStore } from './store.js';
 

@@ -7,8 +7,8 @@
  */
 import type { StoredClient } from '../clients/client.js';
 import { redirectUriProblem, type UriPolicyOptions } from '../clients/uri-policy.js';
-import { splitScope, uncoveredScopes, type ScopeStrategy } from '../grants/scope.js';
 import type { AuthorizationParams, ResponseMode } from '../flows/flow.js';
+import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { OAuthError } from '../shared/errors.js';
 import { matchRedirectUri } from './redirect-uri.js';
 

@@ -8,7 +8,6 @@
  * (the device code accepted) and its errors go to `urls.error`.
  */
 import type { StoredClient } from '../clients/client.js';
-import { splitScope, uncoveredScopes, type ScopeStrategy } from '../grants/scope.js';
 import type { AuthorizationCodeIssuer } from '../grants/authorization-code.js';
 import { randomId, type ChallengeCodec, type ChallengeKind, type OpenedChallenge } from '../flows/challenges.js';
 import {
@@ -26,6 +25,7 @@ import { consentOf, initiateConsent, initiateFlow, loginOf, type AuthorizationPa
 import type { ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from '../flows/store.js';
 import type { DeviceCodeStore } from '../device/store.js';
 import type { SecretBox } from '../keys/secret-box.js';
+import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { OAuthError } from '../shared/errors.js';
 import { withParameters } from '../shared/uris.js';
 import type { GrantSession, GrantTokenIssuer } from '../tokens/grant-session.js';

@@ -4,7 +4,7 @@
  * and audience, and gets a device code to poll with and a user code for the person.
  */
 import type { ClientAuthenticator, PresentedCredentials } from '../clients/authenticate.js';
-import { splitScope, uncoveredScopes, type ScopeStrategy } from '../grants/scope.js';
+import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { OAuthError } from '../shared/errors.js';
 import { randomId } from '../flows/challenges.js';
 import { DEVICE_CODE_GRANT_TYPE } from '../tokens/grant-session.js';

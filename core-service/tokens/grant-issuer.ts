@@ -6,8 +6,8 @@
  */
 import type { JWK } from 'jose';
 import type { LifespanField, StoredClient } from '../clients/client.js';
-import type { TokenResponseBody } from '../grants/grant.js';
 import { ID_TOKEN_KEY_SET } from '../keys/service.js';
+import type { TokenResponseBody } from '../oauth2/token-response.js';
 import type { Lifespan } from '../shared/config.js';
 import { parseGoDuration } from '../shared/durations.js';
 import type { AccessTokenMinter } from './access-token.js';

@@ -5,7 +5,7 @@
  * exchange and each refresh can mint the same tokens without reading the flow again.
  */
 import type { StoredClient } from '../clients/client.js';
-import type { TokenResponseBody } from '../grants/grant.js';
+import type { TokenResponseBody } from '../oauth2/token-response.js';
 import type { TokenRecord } from './store.js';
 
 /** RFC 8628 §3.4: the device access token request's grant_type. */

@@ -3,7 +3,8 @@
  * client, checks the client may use that grant, and hands over to the grant's handler.
  */
 import type { ClientAuthenticator, PresentedCredentials } from '../clients/authenticate.js';
-import type { Grant, TokenResponseBody } from '../grants/grant.js';
+import type { Grant } from '../grants/grant.js';
+import type { TokenResponseBody } from '../oauth2/token-response.js';
 import { OAuthError } from '../shared/errors.js';
 
 export interface TokenEndpointDeps {

@@ -17,22 +17,30 @@ import {
   presentedCsrf,
   sessionFromCookie,
   sessionIdFromCookie,
-  type BrowserCookie,
   type CookieNames,
   type CookiePolicy,
 } from '../flows/cookies.js';
-import { consentOf, initiateConsent, initiateFlow, loginOf, type AuthorizationParams, type ExistingSession, type Flow, type FlowError } from '../flows/flow.js';
+import { consentOf, initiateConsent, initiateFlow, loginOf, type AuthorizationParams, type ExistingSession, type Flow } from '../flows/flow.js';
 import type { ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from '../flows/store.js';
 import type { DeviceCodeStore } from '../device/store.js';
 import type { SecretBox } from '../keys/secret-box.js';
+import {
+  flowErrorOf,
+  respond,
+  respondWithError as redirectError,
+  showError as shownError,
+  type BrowserCookie,
+  type BrowserOutcome,
+  type FlowError,
+  type RedirectTarget,
+} from '../oauth2/response.js';
 import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { OAuthError } from '../shared/errors.js';
 import { withParameters } from '../shared/uris.js';
 import type { GrantSession, GrantTokenIssuer } from '../tokens/grant-session.js';
-import { AuthorizationRequestError, checkAuthorizationRequest, type CheckDeps, type RedirectTarget } from './checks.js';
+import { AuthorizationRequestError, checkAuthorizationRequest, type CheckDeps } from './checks.js';
 import { clientIdentityAssured } from './client-identity.js';
 import { AUTHORIZATION_PARAMETERS } from './parameters.js';
-import { flowErrorOf, respond, respondWithError as redirectError, showError as shownError, type BrowserOutcome } from './response.js';
 
 export interface AuthorizationEndpointDeps {
   getClient(clientId: string): Promise<StoredClient | undefined>;

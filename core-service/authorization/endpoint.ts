@@ -24,6 +24,7 @@ import { consentOf, initiateConsent, initiateFlow, loginOf, type AuthorizationPa
 import type { ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from '../flows/store.js';
 import type { DeviceCodeStore } from '../device/store.js';
 import type { SecretBox } from '../keys/secret-box.js';
+import type { GrantSession } from '../oauth2/grant-session.js';
 import {
   flowErrorOf,
   respond,
@@ -37,7 +38,7 @@ import {
 import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { OAuthError } from '../shared/errors.js';
 import { withParameters } from '../shared/uris.js';
-import type { GrantSession, GrantTokenIssuer } from '../tokens/grant-session.js';
+import type { GrantTokenIssuer } from '../tokens/grant-issuer.js';
 import { AuthorizationRequestError, checkAuthorizationRequest, type CheckDeps } from './checks.js';
 import { clientIdentityAssured } from './client-identity.js';
 import { AUTHORIZATION_PARAMETERS } from './parameters.js';

@@ -12,8 +12,7 @@
  */
 import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { OAuthError } from '../shared/errors.js';
-import { grantSessionOf } from '../tokens/grant-issuer.js';
-import type { GrantTokenIssuer } from '../tokens/grant-session.js';
+import { grantSessionOf, type GrantTokenIssuer } from '../tokens/grant-issuer.js';
 import { hookedSession, type TokenHooks } from '../tokens/token-hooks.js';
 import { storageKey, type OpaqueTokenCodec } from '../tokens/opaque.js';
 import type { TokenStore } from '../tokens/store.js';

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startCore, type RunningCore } from './app.js';
-import { janitorCommand } from './janitor/command.js';
+import { janitorCommand } from './cli/janitor.js';
 import { ConfigError, loadConfig } from './shared/config.js';
 import { createLogger } from './shared/logger.js';
 import { VERSION } from './shared/paths.js';

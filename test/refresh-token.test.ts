@@ -12,7 +12,7 @@ import { within } from './support/within.js';
 import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { PresentedCredentials } from '../core-service/clients/authenticate.js';
-import { leftHalfHash } from '../core-service/oidc/id-token.js';
+import { leftHalfHash } from '../core-service/tokens/id-token.js';
 import { OAuthError } from '../core-service/shared/errors.js';
 import { startCluster, type Cluster } from './support/cluster.js';
 import { testDatabases, type CreatedDatabase } from './support/databases.js';

@@ -7,17 +7,11 @@
  */
 import type { StoredClient } from '../clients/client.js';
 import { redirectUriProblem, type UriPolicyOptions } from '../clients/uri-policy.js';
-import { splitScope, uncoveredScopes, type ScopeStrategy } from '../grants/scope.js';
-import type { AuthorizationParams, ResponseMode } from '../flows/flow.js';
+import type { AuthorizationParams } from '../flows/flow.js';
+import type { RedirectTarget, ResponseMode } from '../oauth2/response.js';
+import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { OAuthError } from '../shared/errors.js';
 import { matchRedirectUri } from './redirect-uri.js';
-
-/** Where and how a response (or error) for a verified redirect URI is delivered. */
-export interface RedirectTarget {
-  uri: string;
-  mode: ResponseMode;
-  state: string;
-}
 
 export interface CheckDeps {
   getClient(clientId: string): Promise<StoredClient | undefined>;

@@ -18,9 +18,9 @@ import type { UsedChallengeStore } from '../flows/store.js';
 import type { DeviceCodeStore } from '../device/store.js';
 import type { UserCodeHasher } from '../device/user-code.js';
 import type { SecretBox } from '../keys/secret-box.js';
+import { flowErrorOf, showError, type BrowserOutcome } from '../oauth2/response.js';
 import { OAuthError, errors } from '../shared/errors.js';
 import type { AuthorizationEndpoint } from './endpoint.js';
-import { flowErrorOf, showError, type BrowserOutcome } from './response.js';
 
 /** What a device challenge carries (Hydra's flow in state DeviceFlowStateUnused). */
 interface DeviceChallenge {

@@ -8,7 +8,6 @@
  * (the device code accepted) and its errors go to `urls.error`.
  */
 import type { StoredClient } from '../clients/client.js';
-import { splitScope, uncoveredScopes, type ScopeStrategy } from '../grants/scope.js';
 import type { AuthorizationCodeIssuer } from '../grants/authorization-code.js';
 import { randomId, type ChallengeCodec, type ChallengeKind, type OpenedChallenge } from '../flows/challenges.js';
 import {
@@ -18,21 +17,31 @@ import {
   presentedCsrf,
   sessionFromCookie,
   sessionIdFromCookie,
-  type BrowserCookie,
   type CookieNames,
   type CookiePolicy,
 } from '../flows/cookies.js';
-import { consentOf, initiateConsent, initiateFlow, loginOf, type AuthorizationParams, type ExistingSession, type Flow, type FlowError } from '../flows/flow.js';
+import { consentOf, initiateConsent, initiateFlow, loginOf, type AuthorizationParams, type ExistingSession, type Flow } from '../flows/flow.js';
 import type { ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from '../flows/store.js';
 import type { DeviceCodeStore } from '../device/store.js';
 import type { SecretBox } from '../keys/secret-box.js';
+import type { GrantSession } from '../oauth2/grant-session.js';
+import {
+  flowErrorOf,
+  respond,
+  respondWithError as redirectError,
+  showError as shownError,
+  type BrowserCookie,
+  type BrowserOutcome,
+  type FlowError,
+  type RedirectTarget,
+} from '../oauth2/response.js';
+import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { OAuthError } from '../shared/errors.js';
 import { withParameters } from '../shared/uris.js';
-import type { GrantSession, GrantTokenIssuer } from '../tokens/grant-session.js';
-import { AuthorizationRequestError, checkAuthorizationRequest, type CheckDeps, type RedirectTarget } from './checks.js';
+import type { GrantTokenIssuer } from '../tokens/grant-issuer.js';
+import { AuthorizationRequestError, checkAuthorizationRequest, type CheckDeps } from './checks.js';
 import { clientIdentityAssured } from './client-identity.js';
 import { AUTHORIZATION_PARAMETERS } from './parameters.js';
-import { flowErrorOf, respond, respondWithError as redirectError, showError as shownError, type BrowserOutcome } from './response.js';
 
 export interface AuthorizationEndpointDeps {
   getClient(clientId: string): Promise<StoredClient | undefined>;

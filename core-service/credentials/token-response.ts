@@ -4,7 +4,7 @@
  * `c_nonce_expires_in_draft_00`, so the holder can prove possession of its key at
  * `POST /credentials` without a priming request (Hydra's fosite/handler/verifiable/handler.go).
  */
-import type { TokenResponseBody } from '../grants/grant.js';
+import type { TokenResponseBody } from '../oauth2/token-response.js';
 import type { CredentialNonces } from './nonce.js';
 
 /** The scope that asks for a UserInfo Verifiable Credential (Hydra's `draftScope`). */

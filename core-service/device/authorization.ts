@@ -4,10 +4,10 @@
  * and audience, and gets a device code to poll with and a user code for the person.
  */
 import type { ClientAuthenticator, PresentedCredentials } from '../clients/authenticate.js';
-import { splitScope, uncoveredScopes, type ScopeStrategy } from '../grants/scope.js';
+import { DEVICE_CODE_GRANT_TYPE } from '../oauth2/grant-session.js';
+import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { OAuthError } from '../shared/errors.js';
 import { randomId } from '../flows/challenges.js';
-import { DEVICE_CODE_GRANT_TYPE } from '../tokens/grant-session.js';
 import { storageKey, type OpaqueTokenCodec } from '../tokens/opaque.js';
 import type { DeviceCodeStore } from './store.js';
 import { generateUserCode, type UserCodeHasher } from './user-code.js';

@@ -3,7 +3,7 @@
  * session). One row per request, keyed by the storage key of its device code; the user code
  * only as a keyed hash (device/user-code.ts).
  */
-import type { GrantSession } from '../tokens/grant-session.js';
+import type { GrantSession } from '../oauth2/grant-session.js';
 import type { TokenRecord } from '../tokens/store.js';
 
 /**

@@ -5,24 +5,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SecretBox } from '../keys/secret-box.js';
+import type { BrowserCookie, SameSite } from '../oauth2/response.js';
 import type { LoginSession, LoginSessionStore } from './store.js';
-
-/** RFC 6265bis §5.4.7 SameSite values, spelled as Hydra's `serve.cookies.same_site_mode`. */
-export type SameSite = 'Strict' | 'Lax' | 'None';
-
-/** A cookie for the gateway to set (max_age 0 deletes it). */
-export interface BrowserCookie {
-  name: string;
-  value: string;
-  /** Seconds; 0 deletes the cookie. */
-  max_age: number;
-  secure: boolean;
-  /** '' sends no SameSite attribute (only the legacy twin of a CSRF cookie). */
-  same_site: SameSite | '';
-  path: string;
-  /** '' sends no Domain attribute (a host-only cookie). */
-  domain: string;
-}
 
 /** How every flow cookie is set, decided once from the configuration. */
 export interface CookiePolicy {

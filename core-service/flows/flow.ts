@@ -24,6 +24,7 @@
  * Every transition checks the state it starts from; a challenge opened in the wrong state is a
  * forged or replayed one and fails.
  */
+import type { FlowError, ResponseMode } from '../oauth2/response.js';
 import { OAuthError } from '../shared/errors.js';
 
 export type FlowState =
@@ -33,9 +34,6 @@ export type FlowState =
   | 'consent_initialized'
   | 'consent_accepted'
   | 'consent_rejected';
-
-/** RFC 6749 §4.1.2 / OAuth 2.0 Multiple Response Types §2. */
-export type ResponseMode = 'query' | 'fragment' | 'form_post';
 
 /** The validated authorization request (the output of the authorization checks). */
 export interface AuthorizationParams {
@@ -89,16 +87,6 @@ export interface ConsentResult {
   context: unknown;
   /** ms since the epoch. */
   handled_at: number;
-}
-
-/** A rejection (Hydra's rejectOAuth2Request), sent on to the client. */
-export interface FlowError {
-  error: string;
-  error_description: string;
-  error_hint: string;
-  status_code: number;
-  /** Shown only with `oauth2.expose_internal_errors` (fosite's error_debug). */
-  error_debug?: string;
 }
 
 export interface Flow {

@@ -17,16 +17,15 @@
  */
 import type { JWK } from 'jose';
 import type { StoredClient } from '../clients/client.js';
-import { flowErrorOf, showError } from '../authorization/response.js';
 import { postLogoutRedirectUriProblem, webUriProblem, type UriPolicyOptions } from '../clients/uri-policy.js';
 import type { SecretBox } from '../keys/secret-box.js';
+import { flowErrorOf, showError, type BrowserCookie, type FlowError } from '../oauth2/response.js';
 import { signLogoutToken, type BackChannelDelivery } from '../oidc/logout-token.js';
 import { OAuthError, errors } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { withParameters } from '../shared/uris.js';
 import { randomId } from './challenges.js';
-import { sessionCookie, sessionFromCookie, type BrowserCookie, type CookieNames, type CookiePolicy } from './cookies.js';
-import type { FlowError } from './flow.js';
+import { sessionCookie, sessionFromCookie, type CookieNames, type CookiePolicy } from './cookies.js';
 import type { LoginSessionStore, UsedChallengeStore } from './store.js';
 
 export type LogoutState = 'logout_initialized' | 'logout_accepted';

@@ -4,6 +4,7 @@
  * state into a verifier and says where to send the browser), and manage remembered sessions.
  */
 import type { StoredClient } from '../clients/client.js';
+import type { FlowError } from '../oauth2/response.js';
 import { errors } from '../shared/errors.js';
 import type { TokenStore } from '../tokens/store.js';
 import { randomId, type ChallengeCodec, type ChallengeKind, type OpenedChallenge } from './challenges.js';
@@ -15,7 +16,6 @@ import {
   rejectLogin,
   type ConsentResult,
   type Flow,
-  type FlowError,
   type LoginResult,
 } from './flow.js';
 import type { ConsentFilter, ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from './store.js';

@@ -5,8 +5,9 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { StoredClient } from '../clients/client.js';
+import type { GrantSession } from '../oauth2/grant-session.js';
 import { OAuthError } from '../shared/errors.js';
-import type { GrantSession, GrantTokenIssuer } from '../tokens/grant-session.js';
+import type { GrantTokenIssuer } from '../tokens/grant-issuer.js';
 import { hookedSession, type TokenHooks } from '../tokens/token-hooks.js';
 import { storageKey, type OpaqueTokenCodec } from '../tokens/opaque.js';
 import type { TokenRecord, TokenStore } from '../tokens/store.js';

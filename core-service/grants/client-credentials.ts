@@ -3,13 +3,13 @@
  * be within the client's `scope`, audiences within its `audience`; no refresh token (§4.4.3).
  */
 import { randomUUID } from 'node:crypto';
+import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { parseGoDuration } from '../shared/durations.js';
 import { OAuthError } from '../shared/errors.js';
 import type { AccessTokenMinter } from '../tokens/access-token.js';
 import type { TokenStore } from '../tokens/store.js';
 import type { TokenHooks } from '../tokens/token-hooks.js';
 import type { Grant } from './grant.js';
-import { splitScope, uncoveredScopes, type ScopeStrategy } from './scope.js';
 
 export interface ClientCredentialsDeps {
   minter: AccessTokenMinter;

@@ -6,8 +6,8 @@
  * The refresh token is left as it was, so nothing is rotated by a refused request.
  */
 import type { StoredClient } from '../clients/client.js';
+import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { OAuthError } from '../shared/errors.js';
-import { splitScope, uncoveredScopes, type ScopeStrategy } from './scope.js';
 
 /** Throws unless `client` may still request every scope and audience of the grant. */
 export function checkRefreshAllowed(client: StoredClient, granted: { scope: readonly string[]; audience: readonly string[] }, strategy: ScopeStrategy): void {

@@ -10,8 +10,9 @@
  *   used                      → invalid_grant, and what its first use issued is revoked (fosite)
  */
 import type { DeviceCodeStore } from '../device/store.js';
+import { DEVICE_CODE_GRANT_TYPE } from '../oauth2/grant-session.js';
 import { OAuthError } from '../shared/errors.js';
-import { DEVICE_CODE_GRANT_TYPE, type GrantTokenIssuer } from '../tokens/grant-session.js';
+import type { GrantTokenIssuer } from '../tokens/grant-issuer.js';
 import { storageKey, type OpaqueTokenCodec } from '../tokens/opaque.js';
 import type { TokenStore } from '../tokens/store.js';
 import { hookedSession, type TokenHooks } from '../tokens/token-hooks.js';

@@ -4,19 +4,7 @@
  * over the registered grants; adding a grant is adding a module to grants/index.ts.
  */
 import type { StoredClient } from '../clients/client.js';
-
-export interface TokenResponseBody {
-  access_token: string;
-  token_type: 'bearer';
-  expires_in: number;
-  scope: string;
-  refresh_token?: string;
-  id_token?: string;
-  /** A credential nonce for `POST /credentials` (credentials/token-response.ts). */
-  c_nonce_draft_00?: string;
-  /** Seconds the credential nonce stays valid. */
-  c_nonce_expires_in_draft_00?: number;
-}
+import type { TokenResponseBody } from '../oauth2/token-response.js';
 
 export interface GrantContext {
   /** The authenticated client. */

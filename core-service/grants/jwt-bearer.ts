@@ -8,6 +8,7 @@
  */
 import { createHash, createPublicKey, randomUUID, type JsonWebKey } from 'node:crypto';
 import { compactVerify, decodeJwt, decodeProtectedHeader, type JWK, type JWTPayload } from 'jose';
+import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { parseGoDuration } from '../shared/durations.js';
 import { OAuthError } from '../shared/errors.js';
 import type { AccessTokenMinter } from '../tokens/access-token.js';
@@ -16,7 +17,6 @@ import type { TokenHooks } from '../tokens/token-hooks.js';
 import type { TrustStore } from '../trust/store.js';
 import type { TrustRelationship } from '../trust/trust.js';
 import type { Grant } from './grant.js';
-import { splitScope, uncoveredScopes, type ScopeStrategy } from './scope.js';
 
 export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 

@@ -10,15 +10,14 @@
  * presented refresh token, so concurrent exchanges keep the tokens they were just given.
  * A reuse past the period or the count is a replay.
  */
+import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { OAuthError } from '../shared/errors.js';
-import { grantSessionOf } from '../tokens/grant-issuer.js';
-import type { GrantTokenIssuer } from '../tokens/grant-session.js';
+import { grantSessionOf, type GrantTokenIssuer } from '../tokens/grant-issuer.js';
 import { hookedSession, type TokenHooks } from '../tokens/token-hooks.js';
 import { storageKey, type OpaqueTokenCodec } from '../tokens/opaque.js';
 import type { TokenStore } from '../tokens/store.js';
 import { checkRefreshAllowed } from './client-registration.js';
 import type { Grant } from './grant.js';
-import { splitScope, uncoveredScopes, type ScopeStrategy } from './scope.js';
 
 export interface RefreshTokenDeps {
   codec: OpaqueTokenCodec;

@@ -6,8 +6,7 @@
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import type { AuthorizeRequest, BrowserResponse, SetCookie } from '../../proto/gen/tessera/v1/oauth2.js';
 import type { AuthorizationEndpoint } from '../authorization/endpoint.js';
-import type { BrowserOutcome } from '../authorization/response.js';
-import type { BrowserCookie } from '../flows/cookies.js';
+import type { BrowserCookie, BrowserOutcome } from '../oauth2/response.js';
 import type { Logger } from '../shared/logger.js';
 import { unary } from './unary.js';
 

@@ -7,11 +7,11 @@ import type { ClientCredentials, OAuth2ServiceServer } from '../../proto/gen/tes
 import type { AuthorizationEndpoint } from '../authorization/endpoint.js';
 import type { ClientAuthenticator, PresentedCredentials } from '../clients/authenticate.js';
 import type { ClientOriginCheck } from '../cors/client-origins.js';
+import type { TokenEndpoint } from '../grants/token-endpoint.js';
 import type { Discovery } from '../oidc/discovery.js';
 import type { Userinfo } from '../oidc/userinfo.js';
 import type { Logger } from '../shared/logger.js';
 import type { Revoker } from '../tokens/revocation.js';
-import type { TokenEndpoint } from '../tokens/token-endpoint.js';
 import { authorizeHandler } from './authorize.js';
 import { discoveryHandler, userinfoHandler } from './oidc.js';
 import { unary } from './unary.js';

@@ -34,7 +34,7 @@ function grantTypesSupported(responseTypes: readonly string[], tokenGrantTypes: 
   return [...tokenGrantTypes, ...(implicit ? ['implicit'] : [])];
 }
 
-/** Claims the ID token and UserInfo carry (oidc/id-token.ts); consent claims come on top. */
+/** Claims the ID token and UserInfo carry (tokens/id-token.ts); consent claims come on top. */
 const CLAIMS_SUPPORTED = ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'acr', 'amr', 'at_hash', 'c_hash', 'sid', 'jti'];
 
 /**

@@ -9,8 +9,8 @@ import type { Client } from '../clients/client.js';
 import { ID_TOKEN_KEY_SET } from '../keys/service.js';
 import { OAuthError } from '../shared/errors.js';
 import { grantSessionOf } from '../tokens/grant-issuer.js';
+import { idTokenClaims } from '../tokens/id-token.js';
 import { isLive, type TokenLookup } from '../tokens/lookup.js';
-import { idTokenClaims } from './id-token.js';
 
 export interface UserinfoDeps {
   lookup: TokenLookup;

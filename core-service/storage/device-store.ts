@@ -5,7 +5,7 @@
 import { UniqueConstraintViolationException, type EntityData } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
 import type { DeviceCodeRecord, DeviceCodeStore } from '../device/store.js';
-import type { GrantSession } from '../tokens/grant-session.js';
+import type { GrantSession } from '../oauth2/grant-session.js';
 import type { TokenRecord } from '../tokens/store.js';
 import { deletedClientError } from './deleted-client.js';
 import { DeviceCodeSchema, type DeviceCodeRow } from './device-entities.js';

@@ -1,20 +1,75 @@
 /**
- * The GrantTokenIssuer (tokens/grant-session.ts): mints the access token, the optional refresh
- * token and the optional ID token of one grant, and stores every row in one insert (or hands
- * the rows to a grant that stores them in its own transaction), so a failure leaves no
- * half-issued grant behind; or an ID token alone, for the front channel.
+ * The GrantTokenIssuer: mints the access token, the optional refresh token and the optional
+ * ID token of one grant, and stores every row in one insert (or hands the rows to a grant that
+ * stores them in its own transaction), so a failure leaves no half-issued grant behind; or an
+ * ID token alone, for the front channel.
  */
 import type { JWK } from 'jose';
 import type { LifespanField, StoredClient } from '../clients/client.js';
-import type { TokenResponseBody } from '../grants/grant.js';
 import { ID_TOKEN_KEY_SET } from '../keys/service.js';
-import { signIdToken } from '../oidc/id-token.js';
+import { DEVICE_CODE_GRANT_TYPE, type GrantSession } from '../oauth2/grant-session.js';
+import type { TokenResponseBody } from '../oauth2/token-response.js';
 import type { Lifespan } from '../shared/config.js';
 import { parseGoDuration } from '../shared/durations.js';
 import type { AccessTokenMinter } from './access-token.js';
-import { DEVICE_CODE_GRANT_TYPE, type GrantSession, type GrantTokenIssuer, type IssueForGrant } from './grant-session.js';
+import { signIdToken } from './id-token.js';
 import { storageKey, type OpaqueTokenCodec } from './opaque.js';
 import type { TokenRecord, TokenStore } from './store.js';
+
+export interface IssueForGrant {
+  client: StoredClient;
+  session: GrantSession;
+  /** The grant (request) id every token of this authorization carries. */
+  requestId: string;
+  /** Which grant is asking, for per-client lifespans (`authorization_code`, `refresh_token`, `implicit`, RFC 8628's device_code). */
+  grantType: 'authorization_code' | 'refresh_token' | 'implicit' | typeof DEVICE_CODE_GRANT_TYPE;
+  /** Mint a refresh token (offline_access/offline granted and the client may refresh). */
+  refresh: boolean;
+  /** Mint an ID token (`openid` granted). */
+  idToken: boolean;
+  /** The authorization code, for the ID token's c_hash (hybrid flow), when there is one. */
+  code?: string;
+  /**
+   * The access token's scope when narrower than session.granted_scope (RFC 6749 §6: a refresh
+   * may ask for less). The refresh token always keeps session.granted_scope.
+   */
+  scope?: string[];
+}
+
+/** The response body of a grant and the token rows to store for it. */
+export interface MintedGrant {
+  body: TokenResponseBody;
+  records: TokenRecord[];
+}
+
+/** An ID token alone from the authorization endpoint (`id_token`, `code id_token`). */
+export interface IdTokenForGrant {
+  client: StoredClient;
+  session: GrantSession;
+  /** The authorization code issued with it, for c_hash (OIDC Core §3.3.2.11). */
+  code?: string;
+}
+
+/**
+ * Mints and stores the tokens of one grant: access token (opaque or JWT), optional refresh
+ * token (opaque `ory_rt_`, its row carrying the GrantSession), optional ID token.
+ * Implemented by createGrantTokenIssuer below.
+ */
+export interface GrantTokenIssuer {
+  issue(request: IssueForGrant): Promise<TokenResponseBody>;
+  /**
+   * Mints the same tokens as issue() without storing them: the refresh and code grants store
+   * `records` in the transaction that consumes the refresh token or code (fosite's order), so
+   * a failure leaves that usable and a success never leaves it consumed without tokens.
+   */
+  mint(request: IssueForGrant): Promise<MintedGrant>;
+  /**
+   * Mints an ID token without an access token (OIDC Core §3.2.2.5 `id_token`, §3.3.2.5
+   * `code id_token`): nothing is stored, so it has no at_hash; it lives as long as the
+   * client's implicit ID token lifespan says (fosite uses the implicit one for hybrid flows too).
+   */
+  issueIdToken(request: IdTokenForGrant): Promise<string>;
+}
 
 export interface GrantTokenIssuerDeps {
   minter: AccessTokenMinter;

@@ -2,7 +2,7 @@
  * RFC 7662 token introspection. An expired, revoked, malformed or foreign token is simply
  * `active: false` (§2.2); nothing about why is revealed.
  */
-import { splitScope, uncoveredScopes, type ScopeStrategy } from '../grants/scope.js';
+import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { isLive, type TokenLookup } from './lookup.js';
 
 export interface Introspection {

@@ -10,10 +10,10 @@ import { Writable } from 'node:stream';
 import { after, before, beforeEach, test } from 'node:test';
 import type { StoredClient } from '../clients/client.js';
 import { createOutboundHttp } from '../clients/outbound-http.js';
+import type { GrantSession } from '../oauth2/grant-session.js';
 import type { WebhookConfig } from '../shared/config.js';
 import { OAuthError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
-import type { GrantSession } from './grant-session.js';
 import { createTokenHooks, hookedSession, type HookOutcome, type TokenHookDeps } from './token-hooks.js';
 
 interface Received {

@@ -20,10 +20,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import type { StoredClient } from '../clients/client.js';
 import { PrivateAddressError, type OutboundHttp } from '../clients/outbound-http.js';
+import type { DEVICE_CODE_GRANT_TYPE, GrantSession } from '../oauth2/grant-session.js';
 import type { WebhookConfig } from '../shared/config.js';
 import { OAuthError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import type { DEVICE_CODE_GRANT_TYPE, GrantSession } from './grant-session.js';
 import type { JwtClaimsLayout } from './jwt-access-token.js';
 
 export type HookName = 'token_hook' | 'refresh_token_hook';

@@ -10,8 +10,9 @@ import type { Config } from '../../core-service/shared/config.js';
 import { SqlClientStore } from '../../core-service/storage/client-store.js';
 import { parseDsn } from '../../core-service/storage/dsn.js';
 import { closeOrm, openOrm } from '../../core-service/storage/orm.js';
-import type { GrantSession, IssueForGrant } from '../../core-service/tokens/grant-session.js';
-import type { TokenResponseBody } from '../../core-service/grants/grant.js';
+import type { GrantSession } from '../../core-service/oauth2/grant-session.js';
+import type { IssueForGrant } from '../../core-service/tokens/grant-issuer.js';
+import type { TokenResponseBody } from '../../core-service/oauth2/token-response.js';
 import { testLogger } from './cluster.js';
 
 export interface InProcessRegistry {

@@ -2,12 +2,48 @@
  * Delivering an authorization response or error to the browser: a redirect with the fields in
  * the query or the fragment, or an auto-submitting form (OAuth 2.0 Form Post Response Mode);
  * or, when no redirect URI is verified, an error to show (or a redirect to `urls.error`).
+ * authorization/ (the request's checks) and flows/ (login, consent, logout) both answer the
+ * browser this way, so it lives below both.
  */
-import type { BrowserCookie } from '../flows/cookies.js';
-import type { FlowError } from '../flows/flow.js';
 import type { OAuthError } from '../shared/errors.js';
 import { withParameters } from '../shared/uris.js';
-import type { RedirectTarget } from './checks.js';
+
+/** RFC 6749 §4.1.2 / OAuth 2.0 Multiple Response Types §2. */
+export type ResponseMode = 'query' | 'fragment' | 'form_post';
+
+/** Where and how a response (or error) for a verified redirect URI is delivered. */
+export interface RedirectTarget {
+  uri: string;
+  mode: ResponseMode;
+  state: string;
+}
+
+/** RFC 6265bis §5.4.7 SameSite values, spelled as Hydra's `serve.cookies.same_site_mode`. */
+export type SameSite = 'Strict' | 'Lax' | 'None';
+
+/** A cookie for the gateway to set (max_age 0 deletes it). */
+export interface BrowserCookie {
+  name: string;
+  value: string;
+  /** Seconds; 0 deletes the cookie. */
+  max_age: number;
+  secure: boolean;
+  /** '' sends no SameSite attribute (only the legacy twin of a CSRF cookie). */
+  same_site: SameSite | '';
+  path: string;
+  /** '' sends no Domain attribute (a host-only cookie). */
+  domain: string;
+}
+
+/** A rejection (Hydra's rejectOAuth2Request), sent on to the client. */
+export interface FlowError {
+  error: string;
+  error_description: string;
+  error_hint: string;
+  status_code: number;
+  /** Shown only with `oauth2.expose_internal_errors` (fosite's error_debug). */
+  error_debug?: string;
+}
 
 /** What the gateway does with the browser. Exactly one of redirect_to, form_post, error. */
 export interface BrowserOutcome {

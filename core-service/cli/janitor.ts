@@ -6,13 +6,13 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
+import { DEFAULT_BATCH_SIZE, DEFAULT_LIMIT, JanitorOptionsError, runJanitor, validateJanitorOptions, type JanitorOptions } from '../janitor/janitor.js';
 import { loadConfig } from '../shared/config.js';
 import { parseGoDuration } from '../shared/durations.js';
 import { parseDsn } from '../storage/dsn.js';
 import { SqlJanitorStore } from '../storage/janitor-store.js';
 import { closeOrm, openOrm } from '../storage/orm.js';
 import { assertSchemaCurrent } from '../storage/schema.js';
-import { DEFAULT_BATCH_SIZE, DEFAULT_LIMIT, JanitorOptionsError, runJanitor, validateJanitorOptions, type JanitorOptions } from './janitor.js';
 
 export const JANITOR_USAGE = `usage: core-service janitor [DSN] [--read-from-env] [--config file] [--batch-size N] [--limit N]
                            [--keep-if-younger DURATION] [--tokens] [--requests] [--grants] [--yes]

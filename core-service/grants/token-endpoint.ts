@@ -3,8 +3,9 @@
  * client, checks the client may use that grant, and hands over to the grant's handler.
  */
 import type { ClientAuthenticator, PresentedCredentials } from '../clients/authenticate.js';
-import type { Grant, TokenResponseBody } from '../grants/grant.js';
+import type { TokenResponseBody } from '../oauth2/token-response.js';
 import { OAuthError } from '../shared/errors.js';
+import type { Grant } from './grant.js';
 
 export interface TokenEndpointDeps {
   authenticator: ClientAuthenticator;

@@ -71,16 +71,52 @@ function decode(text: string): Change | 'all' {
   return 'all';
 }
 
-/** Fan-out to this replica's caches, shared by both implementations. */
-class Listeners {
+/**
+ * What the three feeds share: fanning changes out to this replica's caches, and a check that
+ * repeats every `intervalMs`, one run at a time, until close().
+ */
+abstract class FeedBase implements ChangeFeed {
   private readonly listeners: ChangeListener[] = [];
-  constructor(private readonly onReceived: (change: Change | 'all') => void) {}
-  add(listener: ChangeListener): void {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  protected closed = false;
+
+  constructor(protected readonly deps: ChangeFeedDeps) {}
+
+  abstract publish(trx: Knex, changes: readonly Change[]): Promise<void>;
+  abstract current(): boolean;
+  abstract start(): Promise<void>;
+
+  applyLocally(changes: readonly Change[]): void {
+    for (const change of changes) this.deliver(change);
+  }
+
+  subscribe(listener: ChangeListener): void {
     this.listeners.push(listener);
   }
-  deliver(change: Change | 'all'): void {
-    this.onReceived(change);
+
+  protected deliver(change: Change | 'all'): void {
+    this.deps.onReceived?.(change);
     for (const listener of this.listeners) listener(change);
+  }
+
+  /** Runs `check` every `intervalMs` (never two at once) until close(). */
+  protected repeat(check: () => Promise<void>, intervalMs: number): void {
+    this.timer = setInterval(() => {
+      this.running ??= check().finally(() => (this.running = undefined));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  /** Logs why the feed stopped being current, once, as it stops. */
+  protected warnLost(wasCurrent: boolean, err: unknown, what: string): void {
+    if (wasCurrent) this.deps.logger.warn({ error: err instanceof Error ? err.message : String(err) }, `change feed: ${what}; caches bypassed until it succeeds`);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.running;
   }
 }
 
@@ -106,27 +142,11 @@ export function createChangeFeed(deps: ChangeFeedDeps): ChangeFeed {
  * every cache is emptied (coarse, but nothing stale is served). Core's SQLite pool is one
  * connection, so its own commits never move the number.
  */
-class SqliteChangeFeed implements ChangeFeed {
-  private readonly listeners: Listeners;
+class SqliteChangeFeed extends FeedBase {
   private version: number | undefined;
   private lastPollAt = -Infinity;
-  private timer: NodeJS.Timeout | undefined;
-  private polling: Promise<void> | undefined;
-  private closed = false;
-
-  constructor(private readonly deps: ChangeFeedDeps) {
-    this.listeners = new Listeners(deps.onReceived ?? (() => undefined));
-  }
 
   publish = async (): Promise<void> => undefined;
-
-  applyLocally(changes: readonly Change[]): void {
-    for (const change of changes) this.listeners.deliver(change);
-  }
-
-  subscribe(listener: ChangeListener): void {
-    this.listeners.add(listener);
-  }
 
   current(): boolean {
     return this.version !== undefined && performance.now() - this.lastPollAt < STALE_AFTER_MS;
@@ -134,10 +154,7 @@ class SqliteChangeFeed implements ChangeFeed {
 
   async start(): Promise<void> {
     await this.poll();
-    this.timer = setInterval(() => {
-      this.polling ??= this.poll().finally(() => (this.polling = undefined));
-    }, POLL_MS);
-    this.timer.unref();
+    this.repeat(() => this.poll(), POLL_MS);
   }
 
   private async poll(): Promise<void> {
@@ -146,18 +163,12 @@ class SqliteChangeFeed implements ChangeFeed {
     try {
       const rows = (await this.deps.orm.em.getKnex().raw('PRAGMA data_version')) as Array<{ data_version?: unknown }>;
       const version = Number(rows[0]?.data_version);
-      if (version !== this.version || !wasCurrent) this.listeners.deliver('all');
+      if (version !== this.version || !wasCurrent) this.deliver('all');
       this.version = version;
       this.lastPollAt = performance.now();
     } catch (err) {
-      if (wasCurrent) this.deps.logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'change feed: PRAGMA data_version failed; caches bypassed until it succeeds');
+      this.warnLost(wasCurrent, err, 'PRAGMA data_version failed');
     }
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    clearInterval(this.timer);
-    await this.polling;
   }
 }
 
@@ -181,32 +192,15 @@ interface PgClient {
   on(event: 'error' | 'end', listener: (err?: Error) => void): void;
 }
 
-class PostgresChangeFeed implements ChangeFeed {
-  private readonly listeners: Listeners;
+class PostgresChangeFeed extends FeedBase {
   private connection: PgClient | undefined;
   private lastAnswerAt = -Infinity;
-  private timer: NodeJS.Timeout | undefined;
-  private closed = false;
-  /** A ping in flight; one at a time. */
-  private pinging = false;
-
-  constructor(private readonly deps: ChangeFeedDeps) {
-    this.listeners = new Listeners(deps.onReceived ?? (() => undefined));
-  }
 
   async publish(trx: Knex, changes: readonly Change[]): Promise<void> {
     if (changes.length === 0) return;
     const payload = changes.map(encode).join('\n');
     // Delivered at commit, to every session listening, this replica's own included.
     await trx.raw('select pg_notify(?, ?)', [CHANNEL, Buffer.byteLength(payload) > MAX_PAYLOAD ? '*' : payload]);
-  }
-
-  applyLocally(changes: readonly Change[]): void {
-    for (const change of changes) this.listeners.deliver(change);
-  }
-
-  subscribe(listener: ChangeListener): void {
-    this.listeners.add(listener);
   }
 
   current(): boolean {
@@ -217,77 +211,76 @@ class PostgresChangeFeed implements ChangeFeed {
     await this.connect();
     // A LISTEN connection that goes silent delivers nothing and reports nothing: ping it, so
     // current() turns false within the bound and caches stop answering.
-    this.timer = setInterval(() => void this.ping(), STALE_AFTER_MS / 4);
-    this.timer.unref();
+    this.repeat(() => this.ping(), STALE_AFTER_MS / 4);
+  }
+
+  /** knex's driver client: connections opened and closed outside the pool. */
+  private client(): { acquireRawConnection(): Promise<PgClient>; destroyRawConnection(c: PgClient): Promise<void> } {
+    return this.deps.orm.em.getConnection().getKnex().client as ReturnType<PostgresChangeFeed['client']>;
+  }
+
+  private drop(connection: PgClient): Promise<void> {
+    return this.client().destroyRawConnection(connection).catch(() => undefined);
   }
 
   private async connect(): Promise<void> {
-    const client = this.deps.orm.em.getConnection().getKnex().client as { acquireRawConnection(): Promise<PgClient>; destroyRawConnection(c: PgClient): Promise<void> };
     try {
-      const connection = await client.acquireRawConnection();
+      const connection = await this.client().acquireRawConnection();
       connection.on('notification', (n) => {
         if (n.channel !== CHANNEL) return;
-        for (const line of (n.payload ?? '*').split('\n')) this.listeners.deliver(decode(line));
+        for (const line of (n.payload ?? '*').split('\n')) this.deliver(decode(line));
       });
       const lost = (err?: Error) => {
         if (this.connection !== connection) return;
         this.connection = undefined;
         if (!this.closed) this.deps.logger.warn({ error: err?.message }, 'change feed: LISTEN connection lost; caches bypassed until it is back');
-        void client.destroyRawConnection(connection).catch(() => undefined);
+        void this.drop(connection);
       };
       connection.on('error', lost);
       connection.on('end', lost);
       await connection.query(`LISTEN ${CHANNEL}`);
       if (this.closed) {
-        await client.destroyRawConnection(connection).catch(() => undefined);
+        await this.drop(connection);
         return;
       }
       this.connection = connection;
       this.lastAnswerAt = performance.now();
       // Whatever changed while nobody listened is unknown.
-      this.listeners.deliver('all');
+      this.deliver('all');
     } catch (err) {
       this.deps.logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'change feed: cannot LISTEN; caches bypassed until it can');
     }
   }
 
   private async ping(): Promise<void> {
-    if (this.pinging || this.closed) return;
-    this.pinging = true;
-    try {
-      if (this.connection === undefined) {
-        await this.connect();
-        return;
-      }
-      const connection = this.connection;
-      let timer: NodeJS.Timeout | undefined;
-      const answered = await Promise.race([
-        connection.query('select 1').then(() => true, () => false),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(false), STALE_AFTER_MS);
-        }),
-      ]);
-      clearTimeout(timer);
-      if (answered) this.lastAnswerAt = performance.now();
-      else if (this.connection === connection) {
-        this.connection = undefined;
-        const client = this.deps.orm.em.getConnection().getKnex().client as { destroyRawConnection(c: PgClient): Promise<void> };
-        void client.destroyRawConnection(connection).catch(() => undefined);
-      }
-    } finally {
-      this.pinging = false;
+    if (this.closed) return;
+    if (this.connection === undefined) {
+      await this.connect();
+      return;
+    }
+    const connection = this.connection;
+    let timer: NodeJS.Timeout | undefined;
+    const answered = await Promise.race([
+      connection.query('select 1').then(() => true, () => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), STALE_AFTER_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (answered) this.lastAnswerAt = performance.now();
+    else if (this.connection === connection) {
+      this.connection = undefined;
+      void this.drop(connection);
     }
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    clearInterval(this.timer);
+  override async close(): Promise<void> {
     const connection = this.connection;
     this.connection = undefined;
-    if (connection) {
-      const client = this.deps.orm.em.getConnection().getKnex().client as { destroyRawConnection(c: PgClient): Promise<void> };
-      await client.destroyRawConnection(connection).catch(() => undefined);
-    }
+    // Stops the pings first; dropping the connection then ends one in flight at once.
+    const stopped = super.close();
+    if (connection) await this.drop(connection);
+    await stopped;
   }
 }
 
@@ -302,21 +295,13 @@ interface ChangeRow {
  * A number skipped below the highest one read is therefore looked for again on every poll
  * until it shows up or GAP_WAIT_MS passes (a rolled-back insert leaves a hole for good).
  */
-class PollingChangeFeed implements ChangeFeed {
-  private readonly listeners: Listeners;
+class PollingChangeFeed extends FeedBase {
   private highest = 0;
   /** Sequence numbers below `highest` not read yet → when they were first missed. */
   private readonly gaps = new Map<number, number>();
   private lastPollAt = -Infinity;
   private lastPruneAt = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private polling: Promise<void> | undefined;
   private started = false;
-  private closed = false;
-
-  constructor(private readonly deps: ChangeFeedDeps) {
-    this.listeners = new Listeners(deps.onReceived ?? (() => undefined));
-  }
 
   private knex(): Knex {
     return this.deps.orm.em.getKnex();
@@ -325,14 +310,6 @@ class PollingChangeFeed implements ChangeFeed {
   async publish(trx: Knex, changes: readonly Change[]): Promise<void> {
     if (changes.length === 0) return;
     await trx(CHANNEL).insert(changes.map((change) => ({ entry: encode(change), created_at: Date.now() })));
-  }
-
-  applyLocally(changes: readonly Change[]): void {
-    for (const change of changes) this.listeners.deliver(change);
-  }
-
-  subscribe(listener: ChangeListener): void {
-    this.listeners.add(listener);
   }
 
   current(): boolean {
@@ -346,12 +323,9 @@ class PollingChangeFeed implements ChangeFeed {
       this.lastPollAt = performance.now();
       this.started = true;
     } catch (err) {
-      this.deps.logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'change feed: cannot read tessera_changes; caches bypassed until it can');
+      this.warnLost(true, err, 'cannot read tessera_changes');
     }
-    this.timer = setInterval(() => {
-      this.polling ??= this.poll().finally(() => (this.polling = undefined));
-    }, POLL_MS);
-    this.timer.unref();
+    this.repeat(() => this.poll(), POLL_MS);
   }
 
   private async poll(): Promise<void> {
@@ -371,15 +345,15 @@ class PollingChangeFeed implements ChangeFeed {
       if (!this.started || !wasCurrent) {
         // Whatever changed while the feed was not being read is unknown.
         this.started = true;
-        this.listeners.deliver('all');
+        this.deliver('all');
       }
       for (const row of rows) {
         const seq = Number(row.seq);
         this.gaps.delete(seq);
-        if (seq - this.highest > MAX_GAPS) this.listeners.deliver('all');
+        if (seq - this.highest > MAX_GAPS) this.deliver('all');
         else for (let missing = this.highest + 1; missing < seq; missing += 1) this.gaps.set(missing, now);
         if (seq > this.highest) this.highest = seq;
-        this.listeners.deliver(decode(row.entry));
+        this.deliver(decode(row.entry));
       }
       for (const [seq, since] of this.gaps) if (now - since > GAP_WAIT_MS) this.gaps.delete(seq);
       this.lastPollAt = now;
@@ -388,13 +362,7 @@ class PollingChangeFeed implements ChangeFeed {
         await knex(CHANNEL).where('created_at', '<', Date.now() - KEEP_ROWS_MS).delete();
       }
     } catch (err) {
-      if (wasCurrent) this.deps.logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'change feed: polling tessera_changes failed; caches bypassed until it succeeds');
+      this.warnLost(wasCurrent, err, 'polling tessera_changes failed');
     }
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    clearInterval(this.timer);
-    await this.polling;
   }
 }

@@ -4,6 +4,7 @@
  * Set TEST_LOG_LEVEL=debug to see both services' logs.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { Metadata } from '@grpc/grpc-js';
@@ -68,12 +69,36 @@ export function testConfig(env: Record<string, string> = {}): Config {
 
 /** A loopback port nothing listens on (bound, read, released). */
 export async function unusedPort(): Promise<number> {
+  // A port the kernel hands out (listen(0)) comes from the ephemeral range, which every outgoing
+  // connection on the machine (database pools, the browser, other test files) also draws from:
+  // between this check and the caller's own listen, one of them could take it (EADDRINUSE seen
+  // in CI). So pick at random below that range, where only an explicit bind lands, and check it.
+  const [low] = ephemeralRange();
+  const floor = 20_000;
+  const span = Math.max(1, low - floor);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = floor + Math.floor(Math.random() * span);
+    if (await canBind(port)) return port;
+  }
+  throw new Error(`no free port found in ${floor}..${floor + span - 1}`);
+}
+
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(low) && Number.isInteger(high) && low > 21_000) return [low, high];
+  } catch {
+    // Not Linux: Linux's default range below is as good a guess as any.
+  }
+  return [32_768, 60_999];
+}
+
+function canBind(port: number): Promise<boolean> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 /** Gateway alone with no core behind it (its gRPC port is closed): for boundary and outage tests. */

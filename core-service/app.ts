@@ -127,7 +127,7 @@ export async function startCore(options: StartCoreOptions): Promise<RunningCore>
               discovery: registry.discovery,
               corsOrigins: registry.corsOrigins,
               issuer: config.urls.self.issuer,
-              defaultTokenEndpointUrl: registry.tokenEndpointUrl,
+              tokenEndpointUrl: registry.tokenEndpointUrl,
             },
             logger,
           ),

@@ -25,8 +25,6 @@ export interface ClientServiceDeps {
   uriPolicy: UriPolicyOptions;
   /** Space-separated scope of a client registered without one (`oidc.dynamic_client_registration.default_scope`). */
   defaultScope?: string;
-  /** Called after any change, so caches keyed on the client (secret verifications) drop it. */
-  onChange?: (clientId: string) => void;
   /**
    * Seals page tokens (Hydra's `secrets.pagination`), so a token reveals no client_id and only
    * this server's tokens are accepted; without it tokens are plain base64url.
@@ -65,7 +63,6 @@ export function publicClient(stored: StoredClient): Client {
 export function createClientService(deps: ClientServiceDeps) {
   const { store, hasher, now } = deps;
   const read = (document: unknown) => readClientDocument(document, deps.uriPolicy, deps.defaultScope);
-  const changed = (id: string) => deps.onChange?.(id);
 
   async function secretFor(input: ClientInput, existing?: StoredClient): Promise<{ secret: string; hash: string; rotated: string[] }> {
     if (input.token_endpoint_auth_method === 'none' || input.token_endpoint_auth_method === 'private_key_jwt') {
@@ -105,7 +102,6 @@ export function createClientService(deps: ClientServiceDeps) {
       registration_access_token_signature: rotation?.to ?? existing.registration_access_token_signature,
     };
     if (!(await store.update(stored, rotation?.from))) throw errors.notFound(`The OAuth 2.0 client "${existing.client_id}" does not exist.`);
-    changed(stored.client_id);
     return { client: publicClient(stored), secret };
   }
 
@@ -188,7 +184,6 @@ export function createClientService(deps: ClientServiceDeps) {
 
     async delete(clientId: string): Promise<void> {
       if (!(await store.delete(clientId))) throw errors.notFound(`The OAuth 2.0 client "${clientId}" does not exist.`);
-      changed(clientId);
     },
 
     /**
@@ -208,7 +203,6 @@ export function createClientService(deps: ClientServiceDeps) {
         updated_at: now(),
       };
       if (!(await store.update(stored))) throw errors.notFound(`The OAuth 2.0 client "${clientId}" does not exist.`);
-      changed(clientId);
       return { client: publicClient(stored), secret };
     },
 
@@ -216,7 +210,6 @@ export function createClientService(deps: ClientServiceDeps) {
       const existing = await mustGet(clientId);
       if (existing.rotated_secret_hashes.length === 0) return;
       await store.update({ ...existing, rotated_secret_hashes: [], updated_at: now() });
-      changed(clientId);
     },
 
     /** Sets the per-grant lifespans (Hydra's `/admin/clients/{id}/lifespans`). */

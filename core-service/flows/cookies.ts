@@ -78,8 +78,6 @@ export interface CookieNames {
   session: string;
   /** RFC 8628 device verification: the CSRF cookie of the user-code step (Hydra's `device_csrf`, one per browser). */
   deviceCsrf: string;
-  /** Whether a cookie name is one of ours (the gateway forwards only these). */
-  isOurs(name: string): boolean;
 }
 
 /** Hydra's base names (`serve.cookies.names.*` defaults). */
@@ -97,13 +95,11 @@ export const DEFAULT_COOKIE_NAMES = {
 export function cookieNames(dev: boolean, base: { loginCsrf: string; consentCsrf: string; session: string; deviceCsrf: string } = DEFAULT_COOKIE_NAMES): CookieNames {
   const suffix = dev ? '_dev' : '';
   const hash = (clientId: string) => createHash('sha256').update(clientId, 'utf8').digest('hex').slice(0, 8);
-  const bases = [base.loginCsrf, base.consentCsrf, base.session, base.deviceCsrf].map((name) => `${name}${suffix}`);
   return {
     loginCsrf: (clientId) => `${base.loginCsrf}${suffix}_${hash(clientId)}`,
     consentCsrf: (clientId) => `${base.consentCsrf}${suffix}_${hash(clientId)}`,
     session: `${base.session}${suffix}`,
     deviceCsrf: `${base.deviceCsrf}${suffix}`,
-    isOurs: (name) => bases.some((b) => name.startsWith(b)),
   };
 }
 

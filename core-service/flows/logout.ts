@@ -66,9 +66,16 @@ export interface LogoutOutcome {
   cookies: BrowserCookie[];
 }
 
-/** Hydra's oAuth2LogoutRequest document plus the client it names. */
+/** Hydra's oAuth2LogoutRequest; the client is rendered at the edge. */
 export interface LogoutDocument {
-  document: Record<string, unknown>;
+  challenge: string;
+  subject: string;
+  sid: string;
+  request_url: string;
+  rp_initiated: boolean;
+  requested_at: Date;
+  expires_at: Date;
+  /** The client named by id_token_hint; undefined for an OP-initiated logout. */
   client: StoredClient | undefined;
 }
 
@@ -323,15 +330,13 @@ export function createLogout(deps: LogoutDeps) {
         throw new OAuthError('invalid_request', { status: 410, description: 'The logout request has been handled already.', hint: 'Start a new logout.' });
       }
       return {
-        document: {
-          challenge,
-          subject: request.subject,
-          sid: request.sid,
-          request_url: request.request_url,
-          rp_initiated: request.rp_initiated,
-          requested_at: new Date(request.requested_at).toISOString(),
-          expires_at: new Date(request.expires_at).toISOString(),
-        },
+        challenge,
+        subject: request.subject,
+        sid: request.sid,
+        request_url: request.request_url,
+        rp_initiated: request.rp_initiated,
+        requested_at: new Date(request.requested_at),
+        expires_at: new Date(request.expires_at),
         client: request.client_id ? await deps.getClient(request.client_id) : undefined,
       };
     },

@@ -20,12 +20,106 @@ import {
 } from './flow.js';
 import type { ConsentFilter, ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from './store.js';
 
-/** A Hydra JSON document plus the client it embeds (rendered to Hydra's client JSON at the edge). */
-export interface FlowDocument {
-  document: Record<string, unknown>;
+/**
+ * Hydra's oAuth2ConsentRequestOpenIDConnectContext: the OpenID Connect parameters of the
+ * authorization request; `id_token_hint_claims` only when the request carried a valid hint.
+ */
+export interface OidcContext {
+  acr_values: string[];
+  ui_locales: string[];
+  login_hint: string;
+  display: string;
+  id_token_hint_claims?: Record<string, unknown>;
+}
+
+/** Hydra's oAuth2LoginRequest; the client is rendered at the edge. */
+export interface LoginRequest {
+  challenge: string;
+  skip: boolean;
+  subject: string;
   client: StoredClient | undefined;
-  /** The request was handled already: `document` is Hydra's oAuth2RedirectTo, answered with 410. */
-  handled?: boolean;
+  request_url: string;
+  requested_scope: string[];
+  requested_access_token_audience: string[];
+  session_id: string;
+  oidc_context: OidcContext;
+}
+
+/** Hydra's oAuth2ConsentRequest (`oidc_context` is absent in a consent session's copy). */
+export interface ConsentRequest {
+  challenge: string;
+  consent_request_id: string;
+  skip: boolean;
+  subject: string;
+  client: StoredClient | undefined;
+  request_url: string;
+  requested_scope: string[];
+  requested_access_token_audience: string[];
+  login_challenge: string;
+  login_session_id: string;
+  acr: string;
+  amr: string[];
+  /** Free-form JSON from the login app; null when it sent none. */
+  context: unknown;
+  oidc_context?: OidcContext;
+}
+
+/** Extra claims for the tokens of a grant (Hydra's acceptOAuth2ConsentRequestSession). */
+export interface ConsentSessionClaims {
+  access_token: Record<string, unknown>;
+  id_token: Record<string, unknown>;
+}
+
+/** Hydra's oAuth2ConsentSession. */
+export interface ConsentSession {
+  consent_request_id: string;
+  grant_scope: string[];
+  grant_access_token_audience: string[];
+  remember: boolean;
+  remember_for: number;
+  handled_at: Date;
+  context: unknown;
+  session: ConsentSessionClaims;
+  consent_request: ConsentRequest;
+}
+
+/** A read of a login or consent request: the request, or, once handled, where the browser may start over (Hydra's 410). */
+export type FlowRead<T> = { request: T; handled?: undefined } | { request?: undefined; handled: { redirect_to: string } };
+
+/**
+ * Hydra's acceptOAuth2LoginRequest as the gRPC edge types it: what the app left out is the zero
+ * value (Go's encoding/json, which Hydra decodes with, does the same).
+ */
+export interface AcceptLoginBody {
+  subject: string;
+  remember: boolean;
+  remember_for: number;
+  acr: string;
+  amr: string[];
+  /** Free-form JSON; undefined or null: none. */
+  context: unknown;
+  force_subject_identifier: string;
+  extend_session_lifespan: boolean;
+  identity_provider_session_id: string;
+}
+
+/** Hydra's acceptOAuth2ConsentRequest, typed as AcceptLoginBody is. */
+export interface AcceptConsentBody {
+  grant_scope: string[];
+  grant_access_token_audience: string[];
+  remember: boolean;
+  remember_for: number;
+  session: Partial<ConsentSessionClaims> | undefined;
+  context: unknown;
+}
+
+/** Hydra's rejectOAuth2Request. */
+export interface RejectBody {
+  error: string;
+  error_description: string;
+  error_hint: string;
+  error_debug: string;
+  status_code: number;
 }
 
 export interface FlowServiceDeps {
@@ -38,117 +132,78 @@ export interface FlowServiceDeps {
   now: () => Date;
 }
 
-// --- request bodies (Hydra's acceptOAuth2LoginRequest, acceptOAuth2ConsentRequest, rejectOAuth2Request)
+// --- request bodies (typed at the gRPC edge; only what the types cannot say is checked here)
 
-type Json = Record<string, unknown>;
-
-function parseBody(json: string): Json {
-  if (json === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    throw errors.badRequest('The request body is not valid JSON.');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw errors.badRequest('The request body must be a JSON object.');
-  return parsed as Json;
-}
-
-function field<T>(body: Json, name: string, kind: 'string' | 'boolean' | 'number', fallback: T): T {
-  const value = body[name];
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== kind) throw errors.badRequest(`Field "${name}" must be a ${kind}.`);
-  return value as T;
-}
-
-/** Go's []string: null is empty, and a null element is "" (Hydra decodes with encoding/json). */
-function stringList(body: Json, name: string): string[] {
-  const value = body[name];
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' && v !== null)) throw errors.badRequest(`Field "${name}" must be an array of strings.`);
-  return value.map((v: string | null) => v ?? '');
+function rememberFor(seconds: number): number {
+  if (!Number.isInteger(seconds) || seconds < 0) throw errors.badRequest('Field "remember_for" must be a non-negative integer.');
+  return seconds;
 }
 
 /**
  * Granted scope or audience: empty values name nothing and are dropped, so Ory's reference
- * login app's `grant_scope: [null]` (every scope unticked) grants no scope, as in Hydra.
+ * login app's `grant_scope: [null]` (every scope unticked; Go decodes the null to "") grants no
+ * scope, as in Hydra.
  */
-function grantList(body: Json, name: string): string[] {
-  return stringList(body, name).filter((v) => v !== '');
+function granted(values: readonly string[]): string[] {
+  return values.filter((v) => v !== '');
 }
 
-function object(value: unknown, name: string): Record<string, unknown> {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw errors.badRequest(`Field "${name}" must be a JSON object.`);
-  return value as Record<string, unknown>;
-}
-
-function readLogin(json: string, now: Date): LoginResult {
-  const body = parseBody(json);
-  const subject = field(body, 'subject', 'string', '');
-  if (subject === '') throw errors.badRequest('Field "subject" must not be empty.');
-  const rememberFor = field(body, 'remember_for', 'number', 0);
-  if (!Number.isInteger(rememberFor) || rememberFor < 0) throw errors.badRequest('Field "remember_for" must be a non-negative integer.');
+function readLogin(body: AcceptLoginBody, now: Date): LoginResult {
+  if (body.subject === '') throw errors.badRequest('Field "subject" must not be empty.');
   return {
-    subject,
-    remember: field(body, 'remember', 'boolean', false),
-    remember_for: rememberFor,
-    acr: field(body, 'acr', 'string', ''),
-    amr: stringList(body, 'amr'),
+    subject: body.subject,
+    remember: body.remember,
+    remember_for: rememberFor(body.remember_for),
+    acr: body.acr,
+    amr: [...body.amr],
     context: body.context ?? null,
-    force_subject_identifier: field(body, 'force_subject_identifier', 'string', ''),
-    extend_session_lifespan: field(body, 'extend_session_lifespan', 'boolean', false),
-    identity_provider_session_id: field(body, 'identity_provider_session_id', 'string', ''),
+    force_subject_identifier: body.force_subject_identifier,
+    extend_session_lifespan: body.extend_session_lifespan,
+    identity_provider_session_id: body.identity_provider_session_id,
     authenticated_at: Math.floor(now.getTime() / 1000),
   };
 }
 
-function readConsent(json: string, now: Date): ConsentResult {
-  const body = parseBody(json);
-  const rememberFor = field(body, 'remember_for', 'number', 0);
-  if (!Number.isInteger(rememberFor) || rememberFor < 0) throw errors.badRequest('Field "remember_for" must be a non-negative integer.');
-  const session = object(body.session, 'session');
+function readConsent(body: AcceptConsentBody, now: Date): ConsentResult {
   return {
-    grant_scope: grantList(body, 'grant_scope'),
-    grant_access_token_audience: grantList(body, 'grant_access_token_audience'),
-    remember: field(body, 'remember', 'boolean', false),
-    remember_for: rememberFor,
-    session: { access_token: object(session.access_token, 'session.access_token'), id_token: object(session.id_token, 'session.id_token') },
+    grant_scope: granted(body.grant_scope),
+    grant_access_token_audience: granted(body.grant_access_token_audience),
+    remember: body.remember,
+    remember_for: rememberFor(body.remember_for),
+    session: { access_token: body.session?.access_token ?? {}, id_token: body.session?.id_token ?? {} },
     context: body.context ?? null,
     handled_at: now.getTime(),
   };
 }
 
-function readReject(json: string): FlowError {
-  const body = parseBody(json);
-  const status = field(body, 'status_code', 'number', 0);
+function readReject(body: RejectBody): FlowError {
   // Hydra's RequestDeniedError.ToRFCError: `request_denied` and 400 by default; the description
   // is what the app sent (Hydra adds none).
-  const error = field(body, 'error', 'string', '') || 'request_denied';
-  const debug = field(body, 'error_debug', 'string', '');
+  const status = body.status_code;
   return {
-    error,
-    error_description: field(body, 'error_description', 'string', ''),
-    error_hint: field(body, 'error_hint', 'string', ''),
+    error: body.error || 'request_denied',
+    error_description: body.error_description,
+    error_hint: body.error_hint,
     status_code: status >= 400 && status <= 599 ? status : 400,
-    ...(debug ? { error_debug: debug } : {}),
+    ...(body.error_debug ? { error_debug: body.error_debug } : {}),
   };
 }
 
 // --- documents
 
-function oidcContext(flow: Flow): Json {
+function oidcContext(flow: Flow): OidcContext {
   const p = flow.params;
-  const ctx: Json = { acr_values: p.acr_values, ui_locales: p.ui_locales, login_hint: p.login_hint, display: p.display };
+  const ctx: OidcContext = { acr_values: p.acr_values, ui_locales: p.ui_locales, login_hint: p.login_hint, display: p.display };
   if (p.id_token_hint_claims) ctx.id_token_hint_claims = p.id_token_hint_claims;
   return ctx;
 }
 
-function loginDocument(challenge: string, flow: Flow): Json {
+function loginRequest(challenge: string, flow: Flow, client: StoredClient | undefined): LoginRequest {
   return {
     challenge,
     skip: flow.login_skip,
     subject: flow.session_subject,
+    client,
     request_url: flow.request_url,
     requested_scope: flow.params.scope,
     requested_access_token_audience: flow.params.audience,
@@ -157,13 +212,14 @@ function loginDocument(challenge: string, flow: Flow): Json {
   };
 }
 
-function consentDocument(challenge: string, flow: Flow): Json {
+function consentRequest(challenge: string, flow: Flow, client: StoredClient | undefined): ConsentRequest {
   const login = loginOf(flow);
   return {
     challenge,
     consent_request_id: flow.consent_challenge_id,
     skip: flow.consent_skip,
     subject: login.subject,
+    client,
     request_url: flow.request_url,
     requested_scope: flow.params.scope,
     requested_access_token_audience: flow.params.audience,
@@ -171,27 +227,28 @@ function consentDocument(challenge: string, flow: Flow): Json {
     login_session_id: flow.session_id,
     acr: login.acr,
     amr: login.amr,
-    context: login.context,
+    context: login.context ?? null,
     oidc_context: oidcContext(flow),
   };
 }
 
 /** Hydra's oAuth2ConsentSession for a stored consent. */
-function consentSessionDocument(grant: ConsentGrant): Json {
+function consentSession(grant: ConsentGrant, client: StoredClient | undefined): ConsentSession {
   return {
     consent_request_id: grant.id,
     grant_scope: grant.granted_scope,
     grant_access_token_audience: grant.granted_audience,
     remember: grant.remember,
     remember_for: grant.remember_for,
-    handled_at: grant.handled_at.toISOString(),
-    context: grant.context,
+    handled_at: grant.handled_at,
+    context: grant.context ?? null,
     session: { access_token: grant.session_access_token, id_token: grant.session_id_token },
     consent_request: {
       challenge: grant.id,
       consent_request_id: grant.id,
       skip: grant.skipped,
       subject: grant.subject,
+      client,
       request_url: grant.request_url,
       requested_scope: grant.requested_scope,
       requested_access_token_audience: grant.requested_audience,
@@ -199,7 +256,7 @@ function consentSessionDocument(grant: ConsentGrant): Json {
       login_session_id: grant.login_session_id,
       acr: grant.acr,
       amr: grant.amr,
-      context: grant.context,
+      context: grant.context ?? null,
     },
   };
 }
@@ -227,67 +284,60 @@ export function createFlowService(deps: FlowServiceDeps) {
   }
 
   /** Hydra answers a read of a handled request with 410 and where the browser may start over. */
-  async function handled(opened: OpenedChallenge): Promise<FlowDocument | undefined> {
-    if (!(await deps.used.isUsed(opened.id))) return undefined;
-    return { document: { redirect_to: opened.flow.request_url }, client: undefined, handled: true };
-  }
-
-  async function withClient(document: Json, clientId: string): Promise<FlowDocument> {
-    return { document, client: await deps.getClient(clientId) };
+  async function isHandled(opened: OpenedChallenge): Promise<boolean> {
+    return deps.used.isUsed(opened.id);
   }
 
   return {
-    async getLoginRequest(challenge: string): Promise<FlowDocument> {
+    async getLoginRequest(challenge: string): Promise<FlowRead<LoginRequest>> {
       const opened = open('login_challenge', challenge);
-      const gone = await handled(opened);
-      if (gone) return gone;
-      return withClient(loginDocument(challenge, opened.flow), opened.flow.params.client_id);
+      if (await isHandled(opened)) return { handled: { redirect_to: opened.flow.request_url } };
+      return { request: loginRequest(challenge, opened.flow, await deps.getClient(opened.flow.params.client_id)) };
     },
 
-    async acceptLoginRequest(challenge: string, bodyJson: string): Promise<string> {
+    async acceptLoginRequest(challenge: string, body: AcceptLoginBody): Promise<string> {
       const opened = open('login_challenge', challenge);
-      const next = acceptLogin(opened.flow, readLogin(bodyJson, now()));
+      const next = acceptLogin(opened.flow, readLogin(body, now()));
       await consume(opened, 'login challenge');
       return withVerifier(next.request_url, 'login_verifier', deps.codec.seal('login_verifier', randomId(), next));
     },
 
-    async rejectLoginRequest(challenge: string, bodyJson: string): Promise<string> {
+    async rejectLoginRequest(challenge: string, body: RejectBody): Promise<string> {
       const opened = open('login_challenge', challenge);
-      const next = rejectLogin(opened.flow, readReject(bodyJson));
+      const next = rejectLogin(opened.flow, readReject(body));
       await consume(opened, 'login challenge');
       return withVerifier(next.request_url, 'login_verifier', deps.codec.seal('login_verifier', randomId(), next));
     },
 
-    async getConsentRequest(challenge: string): Promise<FlowDocument> {
+    async getConsentRequest(challenge: string): Promise<FlowRead<ConsentRequest>> {
       const opened = open('consent_challenge', challenge);
-      const gone = await handled(opened);
-      if (gone) return gone;
-      return withClient(consentDocument(challenge, opened.flow), opened.flow.params.client_id);
+      if (await isHandled(opened)) return { handled: { redirect_to: opened.flow.request_url } };
+      return { request: consentRequest(challenge, opened.flow, await deps.getClient(opened.flow.params.client_id)) };
     },
 
-    async acceptConsentRequest(challenge: string, bodyJson: string): Promise<string> {
+    async acceptConsentRequest(challenge: string, body: AcceptConsentBody): Promise<string> {
       const opened = open('consent_challenge', challenge);
-      const next = acceptConsent(opened.flow, readConsent(bodyJson, now()));
+      const next = acceptConsent(opened.flow, readConsent(body, now()));
       await consume(opened, 'consent challenge');
       return withVerifier(next.request_url, 'consent_verifier', deps.codec.seal('consent_verifier', randomId(), next));
     },
 
-    async rejectConsentRequest(challenge: string, bodyJson: string): Promise<string> {
+    async rejectConsentRequest(challenge: string, body: RejectBody): Promise<string> {
       const opened = open('consent_challenge', challenge);
-      const next = rejectConsent(opened.flow, readReject(bodyJson));
+      const next = rejectConsent(opened.flow, readReject(body));
       await consume(opened, 'consent challenge');
       return withVerifier(next.request_url, 'consent_verifier', deps.codec.seal('consent_verifier', randomId(), next));
     },
 
     /** A subject's granted consents (Hydra lists those not skipped), newest first. */
-    async listConsentSessions(query: { subject: string; loginSessionId: string; pageSize: number; offset: number }): Promise<FlowDocument[]> {
+    async listConsentSessions(query: { subject: string; loginSessionId: string; pageSize: number; offset: number }): Promise<ConsentSession[]> {
       if (query.subject === '') throw errors.badRequest("Query parameter 'subject' is not defined but should have been.");
       const grants = await deps.consents.listConsents(query.subject, query.loginSessionId, query.pageSize, query.offset);
       const clients = new Map<string, StoredClient | undefined>();
-      const out: FlowDocument[] = [];
+      const out: ConsentSession[] = [];
       for (const grant of grants) {
         if (!clients.has(grant.client_id)) clients.set(grant.client_id, await deps.getClient(grant.client_id));
-        out.push({ document: consentSessionDocument(grant), client: clients.get(grant.client_id) });
+        out.push(consentSession(grant, clients.get(grant.client_id)));
       }
       return out;
     },

@@ -36,12 +36,9 @@ export function browserResponse(outcome: BrowserOutcome): BrowserResponse {
   };
 }
 
-/** The Authorize handler; login_verifier/consent_verifier may come as fields or parameters. */
+/** The Authorize handler; login_verifier/consent_verifier come back as parameters, as in the browser's URL. */
 export function authorizeHandler(endpoint: AuthorizationEndpoint, logger: Logger): handleUnaryCall<AuthorizeRequest, BrowserResponse> {
-  return unary(logger, 'Authorize', async (req) => {
-    const params = new Map(Object.entries(req.params));
-    if (req.login_verifier) params.set('login_verifier', req.login_verifier);
-    if (req.consent_verifier) params.set('consent_verifier', req.consent_verifier);
-    return browserResponse(await endpoint.authorize({ params, cookies: new Map(Object.entries(req.cookies)) }));
-  });
+  return unary(logger, 'Authorize', async (req) =>
+    browserResponse(await endpoint.authorize({ params: new Map(Object.entries(req.params)), cookies: new Map(Object.entries(req.cookies)) })),
+  );
 }

@@ -36,8 +36,8 @@ export function logoutHandler(logout: Logout, logger: Logger): handleUnaryCall<L
 export function logoutRequestHandlers(logout: Logout, logger: Logger): Pick<FlowServiceServer, 'getLogoutRequest' | 'acceptLogoutRequest' | 'rejectLogoutRequest'> {
   return {
     getLogoutRequest: unary(logger, 'GetLogoutRequest', async (req) => {
-      const { document, client } = await logout.getLogoutRequest(req.challenge);
-      return { json: JSON.stringify(document), client: client ? clientToWire(publicClient(client)) : undefined };
+      const request = await logout.getLogoutRequest(req.challenge);
+      return { ...request, client: request.client ? clientToWire(publicClient(request.client)) : undefined };
     }),
     acceptLogoutRequest: unary(logger, 'AcceptLogoutRequest', async (req) => ({ redirect_to: await logout.acceptLogoutRequest(req.challenge) })),
     rejectLogoutRequest: unary(logger, 'RejectLogoutRequest', async (req) => {

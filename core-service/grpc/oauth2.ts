@@ -1,6 +1,8 @@
 /**
- * tessera.v1.OAuth2Service: the token and revocation endpoints. The gateway forwards the
- * request's credentials and form untouched; every decision is made in tokens/ and grants/.
+ * tessera.v1.OAuth2Service: the token, revocation, authorization, UserInfo, discovery and CORS
+ * methods (Logout is grpc/logout.ts). The gateway forwards the request's credentials, form and
+ * cookies untouched; every decision is made in the domain folders (grants/, tokens/,
+ * authorization/, oidc/).
  */
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { ClientCredentials, OAuth2ServiceServer } from '../../proto/gen/tessera/v1/oauth2.js';
@@ -38,18 +40,18 @@ export interface OAuth2Deps {
   /** Hydra's per-client CORS: whether a request's client lists its origin. */
   corsOrigins: ClientOriginCheck;
   issuer: string;
-  /** The token endpoint's URL, used when the gateway does not say (gRPC callers). */
-  defaultTokenEndpointUrl: string;
+  /** The token endpoint's URL (from the issuer), the audience of client assertions (RFC 7523 §3). */
+  tokenEndpointUrl: string;
 }
 
-/** The token-engine methods; the browser-flow methods answer UNIMPLEMENTED until they exist. */
+/** Every OAuth2Service method except Logout, which grpc/logout.ts serves (merged in where the service is registered). */
 export function oauth2ServiceHandlers(deps: OAuth2Deps, logger: Logger): UntypedServiceImplementation {
   const implemented: Pick<OAuth2ServiceServer, 'token' | 'revoke' | 'revokeClientTokens' | 'authorize' | 'userinfo' | 'discovery' | 'checkCorsOrigin'> = {
     token: unary(logger, 'Token', async (req) => {
       const body = await deps.tokenEndpoint.exchange(
         presented(req.credentials),
         new Map(Object.entries(req.form)),
-        req.token_endpoint_url || deps.defaultTokenEndpointUrl,
+        deps.tokenEndpointUrl,
       );
       return {
         access_token: body.access_token,
@@ -64,7 +66,7 @@ export function oauth2ServiceHandlers(deps: OAuth2Deps, logger: Logger): Untyped
     }),
     revoke: unary(logger, 'Revoke', async (req) => {
       const client = await deps.authenticator.authenticate(presented(req.credentials), {
-        tokenEndpointUrl: req.token_endpoint_url || deps.defaultTokenEndpointUrl,
+        tokenEndpointUrl: deps.tokenEndpointUrl,
         issuer: deps.issuer,
       });
       await deps.revoker.revoke(client, req.token);

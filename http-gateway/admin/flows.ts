@@ -1,15 +1,16 @@
 /**
  * Hydra's login/consent admin API over tessera.v1.FlowService:
  * `/admin/oauth2/auth/requests/{login,consent}[/accept|/reject]` and
- * `/admin/oauth2/auth/sessions/{consent,login}`. Bodies pass to core as Hydra's JSON; the
- * embedded client is rendered like every other client document.
+ * `/admin/oauth2/auth/sessions/{consent,login}`. Bodies are validated against Hydra's types
+ * here and travel typed (flows-json.ts maps both ways); the embedded client is rendered like
+ * every other client document.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { FlowDocument, FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
+import type { FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
 import { call } from '../grpc-client/call.js';
 import { httpError } from '../errors/http-error.js';
 import { withIgnoredBodies } from '../server.js';
-import { clientToJson } from './clients/hydra-json.js';
+import { acceptConsentFromJson, acceptLoginFromJson, consentRequestToJson, consentSessionToJson, loginRequestToJson, rejectFromJson } from './flows-json.js';
 import { linkHeader, parsePageSize, queryValue } from './pagination.js';
 import { adminContext } from './api-key.js';
 import { operation } from '../openapi/schemas.js';
@@ -64,14 +65,7 @@ const BODY_SCHEMAS = {
 const context = adminContext;
 const query = (request: FastifyRequest): Record<string, unknown> => request.query as Record<string, unknown>;
 
-function document(doc: FlowDocument, clientField: 'client' | 'consent_request'): Record<string, unknown> {
-  const parsed = JSON.parse(doc.json) as Record<string, unknown>;
-  if (!doc.client) return parsed;
-  const client = clientToJson(doc.client);
-  if (clientField === 'client') return { ...parsed, client };
-  const request = parsed.consent_request as Record<string, unknown> | undefined;
-  return request ? { ...parsed, consent_request: { ...request, client } } : parsed;
-}
+const bodyOf = (request: FastifyRequest): Record<string, unknown> => (request.body ?? {}) as Record<string, unknown>;
 
 /** Hydra reads `login_challenge` / `consent_challenge`, or the older `challenge`. */
 function challengeOf(request: FastifyRequest, name: string): string {
@@ -99,22 +93,33 @@ export function registerFlowRoutes(app: FastifyInstance, flows: FlowServiceClien
     const { Name, document: requestDocument } = OPERATIONS[kind];
     const doc = (verb: 'get' | 'accept' | 'reject', responses: Parameters<typeof operation>[0]['responses'], body?: Schema) =>
       operation({ id: `${verb}OAuth2${Name}Request`, tag: 'oAuth2', summary: `${verb[0]?.toUpperCase()}${verb.slice(1)} OAuth 2.0 ${Name} Request`, responses, ...(body ? { body } : {}) });
-    const get = kind === 'login' ? flows.getLoginRequest.bind(flows) : flows.getConsentRequest.bind(flows);
-    const accept = kind === 'login' ? flows.acceptLoginRequest.bind(flows) : flows.acceptConsentRequest.bind(flows);
-    const reject = kind === 'login' ? flows.rejectLoginRequest.bind(flows) : flows.rejectConsentRequest.bind(flows);
+    const challenge = (request: FastifyRequest) => challengeOf(request, param);
 
-    app.get(`/admin/oauth2/auth/requests/${kind}`, { schema: doc('get', { 200: requestDocument, 410: 'oAuth2RedirectTo' }) }, async (request, reply) => {
-      const res = await call(context(request), get, { challenge: challengeOf(request, param) });
-      // Hydra: a request handled already is 410 Gone with oAuth2RedirectTo.
-      if (res.handled) return reply.code(410).send(JSON.parse(res.json) as unknown);
-      return document(res, 'client');
-    });
-    app.put(`/admin/oauth2/auth/requests/${kind}/accept`, { schema: doc('accept', { 200: 'oAuth2RedirectTo' }, BODY_SCHEMAS[kind].accept) }, async (request) => {
-      const res = await call(context(request), accept, { challenge: challengeOf(request, param), body_json: JSON.stringify(request.body ?? {}) });
-      return { redirect_to: res.redirect_to };
-    });
+    if (kind === 'login') {
+      app.get('/admin/oauth2/auth/requests/login', { schema: doc('get', { 200: requestDocument, 410: 'oAuth2RedirectTo' }) }, async (request, reply) => {
+        const res = await call(context(request), flows.getLoginRequest.bind(flows), { challenge: challenge(request) });
+        // Hydra: a request handled already is 410 Gone with oAuth2RedirectTo.
+        if (res.handled) return reply.code(410).send({ redirect_to: res.handled.redirect_to });
+        return res.login_request ? loginRequestToJson(res.login_request) : {};
+      });
+      app.put('/admin/oauth2/auth/requests/login/accept', { schema: doc('accept', { 200: 'oAuth2RedirectTo' }, BODY_SCHEMAS.login.accept) }, async (request) => {
+        const res = await call(context(request), flows.acceptLoginRequest.bind(flows), { challenge: challenge(request), body: acceptLoginFromJson(bodyOf(request)) });
+        return { redirect_to: res.redirect_to };
+      });
+    } else {
+      app.get('/admin/oauth2/auth/requests/consent', { schema: doc('get', { 200: requestDocument, 410: 'oAuth2RedirectTo' }) }, async (request, reply) => {
+        const res = await call(context(request), flows.getConsentRequest.bind(flows), { challenge: challenge(request) });
+        if (res.handled) return reply.code(410).send({ redirect_to: res.handled.redirect_to });
+        return res.consent_request ? consentRequestToJson(res.consent_request) : {};
+      });
+      app.put('/admin/oauth2/auth/requests/consent/accept', { schema: doc('accept', { 200: 'oAuth2RedirectTo' }, BODY_SCHEMAS.consent.accept) }, async (request) => {
+        const res = await call(context(request), flows.acceptConsentRequest.bind(flows), { challenge: challenge(request), body: acceptConsentFromJson(bodyOf(request)) });
+        return { redirect_to: res.redirect_to };
+      });
+    }
+    const reject = kind === 'login' ? flows.rejectLoginRequest.bind(flows) : flows.rejectConsentRequest.bind(flows);
     app.put(`/admin/oauth2/auth/requests/${kind}/reject`, { schema: doc('reject', { 200: 'oAuth2RedirectTo' }, BODY_SCHEMAS.reject) }, async (request) => {
-      const res = await call(context(request), reject, { challenge: challengeOf(request, param), body_json: JSON.stringify(request.body ?? {}) });
+      const res = await call(context(request), reject, { challenge: challenge(request), body: rejectFromJson(bodyOf(request)) });
       return { redirect_to: res.redirect_to };
     });
   }
@@ -125,16 +130,13 @@ export function registerFlowRoutes(app: FastifyInstance, flows: FlowServiceClien
     const pageToken = queryValue(q.page_token);
     const res = await call(context(request), flows.listConsentSessions.bind(flows), {
       subject: queryValue(q.subject),
-      client_id: '',
-      all: false,
       login_session_id: queryValue(q.login_session_id),
       page_size: pageSize,
       page_token: pageToken,
-      consent_request_id: '',
     });
     const next = res.sessions.length === pageSize ? String((Number(pageToken) || 0) + pageSize) : '';
     void reply.header('link', linkHeader(request.url, pageSize, next));
-    return res.sessions.map((s) => document(s, 'consent_request'));
+    return res.sessions.map(consentSessionToJson);
   });
 
   // Hydra's revocation handlers read no body: any body, of any type, is ignored.
@@ -148,9 +150,6 @@ function registerRevocationRoutes(app: FastifyInstance, flows: FlowServiceClient
       subject: queryValue(q.subject),
       client_id: queryValue(q.client),
       all: queryValue(q.all) === 'true',
-      login_session_id: '',
-      page_size: 0,
-      page_token: '',
       consent_request_id: queryValue(q.consent_request_id),
     });
     return reply.code(204).send();

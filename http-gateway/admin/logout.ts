@@ -8,7 +8,7 @@ import type { FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
 import { call } from '../grpc-client/call.js';
 import { httpError } from '../errors/http-error.js';
 import { withIgnoredBodies } from '../server.js';
-import { clientToJson } from './clients/hydra-json.js';
+import { logoutRequestToJson } from './flows-json.js';
 import { queryValue } from './pagination.js';
 import { adminContext } from './api-key.js';
 import { operation } from '../openapi/schemas.js';
@@ -30,9 +30,7 @@ export function registerLogoutAdminRoutes(app: FastifyInstance, flows: FlowServi
 
 function registerRoutes(app: FastifyInstance, flows: FlowServiceClient): void {
   app.get('/admin/oauth2/auth/requests/logout', { schema: operation({ id: 'getOAuth2LogoutRequest', tag: 'oAuth2', summary: 'Get OAuth 2.0 Session Logout Request', responses: { 200: 'oAuth2LogoutRequest' } }) }, async (request) => {
-    const res = await call(context(request), flows.getLogoutRequest.bind(flows), challengeOf(request));
-    const document = JSON.parse(res.json) as Record<string, unknown>;
-    return res.client ? { ...document, client: clientToJson(res.client) } : document;
+    return logoutRequestToJson(await call(context(request), flows.getLogoutRequest.bind(flows), challengeOf(request)));
   });
   app.put('/admin/oauth2/auth/requests/logout/accept', { schema: operation({ id: 'acceptOAuth2LogoutRequest', tag: 'oAuth2', summary: 'Accept OAuth 2.0 Session Logout Request', responses: { 200: 'oAuth2RedirectTo' } }) }, async (request) => {
     const res = await call(context(request), flows.acceptLogoutRequest.bind(flows), challengeOf(request));

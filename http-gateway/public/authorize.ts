@@ -41,8 +41,6 @@ export function registerAuthorizeRoutes(app: FastifyInstance, oauth2: OAuth2Serv
       const res = await call({ requestId: request.id }, oauth2.authorize.bind(oauth2), {
         params,
         cookies: tesseraCookies(request, cookieNames),
-        login_verifier: '',
-        consent_verifier: '',
       });
       return render(request, reply, res);
     } catch (err) {

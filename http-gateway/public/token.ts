@@ -37,7 +37,6 @@ export function registerTokenRoutes(app: FastifyInstance, oauth2: OAuth2ServiceC
       const res = await call({ requestId: request.id }, oauth2.token.bind(oauth2), {
         credentials: credentialsOf(request, params),
         form: params,
-        token_endpoint_url: '',
       });
       const body: Record<string, string | number> = {
         access_token: res.access_token,
@@ -64,8 +63,6 @@ export function registerTokenRoutes(app: FastifyInstance, oauth2: OAuth2ServiceC
       await call({ requestId: request.id }, oauth2.revoke.bind(oauth2), {
         credentials: credentialsOf(request, params),
         token: params.token ?? '',
-        token_type_hint: params.token_type_hint ?? '',
-        token_endpoint_url: '',
       });
       // RFC 7009 §2.2: 200 whether or not the token was known.
       return noStore(reply).code(200).send();

@@ -18,7 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { RedirectResponse } from "./flows.js";
+import { OAuth2RedirectTo } from "./flows.js";
 import { BrowserResponse, ClientCredentials } from "./oauth2.js";
 
 export const protobufPackage = "tessera.v1";
@@ -922,8 +922,8 @@ export const DeviceServiceService = {
     requestSerialize: (value: AcceptUserCodeRequest): Buffer =>
       Buffer.from(AcceptUserCodeRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): AcceptUserCodeRequest => AcceptUserCodeRequest.decode(value),
-    responseSerialize: (value: RedirectResponse): Buffer => Buffer.from(RedirectResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): RedirectResponse => RedirectResponse.decode(value),
+    responseSerialize: (value: OAuth2RedirectTo): Buffer => Buffer.from(OAuth2RedirectTo.encode(value).finish()),
+    responseDeserialize: (value: Buffer): OAuth2RedirectTo => OAuth2RedirectTo.decode(value),
   },
 } as const;
 
@@ -947,7 +947,7 @@ export interface DeviceServiceServer extends UntypedServiceImplementation {
    * finished user code is INVALID_ARGUMENT (`invalid_request`); an unreadable challenge
    * NOT_FOUND; a challenge used already FAILED_PRECONDITION (HTTP 409).
    */
-  acceptUserCode: handleUnaryCall<AcceptUserCodeRequest, RedirectResponse>;
+  acceptUserCode: handleUnaryCall<AcceptUserCodeRequest, OAuth2RedirectTo>;
 }
 
 export interface DeviceServiceClient extends Client1 {
@@ -1000,18 +1000,18 @@ export interface DeviceServiceClient extends Client1 {
    */
   acceptUserCode(
     request: AcceptUserCodeRequest,
-    callback: (error: ServiceError | null, response: RedirectResponse) => void,
+    callback: (error: ServiceError | null, response: OAuth2RedirectTo) => void,
   ): ClientUnaryCall;
   acceptUserCode(
     request: AcceptUserCodeRequest,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: RedirectResponse) => void,
+    callback: (error: ServiceError | null, response: OAuth2RedirectTo) => void,
   ): ClientUnaryCall;
   acceptUserCode(
     request: AcceptUserCodeRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: RedirectResponse) => void,
+    callback: (error: ServiceError | null, response: OAuth2RedirectTo) => void,
   ): ClientUnaryCall;
 }
 

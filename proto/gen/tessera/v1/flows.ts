@@ -18,6 +18,8 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { Struct, Value } from "../../google/protobuf/struct.js";
+import { Timestamp } from "../../google/protobuf/timestamp.js";
 import { Client } from "./clients.js";
 
 export const protobufPackage = "tessera.v1";
@@ -25,51 +27,236 @@ export const protobufPackage = "tessera.v1";
 export const protobufFileName = "tessera/v1/flows.proto";
 
 export interface ChallengeRequest {
+  /** The login, consent or logout challenge, as the app received it in its query. */
   challenge: string;
 }
 
-export interface ChallengeBody {
-  challenge: string;
-  /** The accept or reject body, as Hydra's JSON document. */
-  body_json: string;
+/**
+ * OAuth2ConsentRequestOpenIDConnectContext is Hydra's oAuth2ConsentRequestOpenIDConnectContext:
+ * the OpenID Connect parameters of the authorization request (OIDC Core §3.1.2.1).
+ */
+export interface OAuth2ConsentRequestOpenIDConnectContext {
+  acr_values: string[];
+  display: string;
+  /** The claims of a valid `id_token_hint`; unset when the request had none. */
+  id_token_hint_claims: { [key: string]: any } | undefined;
+  login_hint: string;
+  ui_locales: string[];
 }
 
-/** FlowDocument is a Hydra JSON document (a login, consent or logout request, or a list). */
-export interface FlowDocument {
-  json: string;
+/** OAuth2LoginRequest is Hydra's oAuth2LoginRequest, what the login app reads. */
+export interface OAuth2LoginRequest {
+  challenge: string;
   /**
-   * The client the document embeds (Hydra's `client`, or `consent_request.client` of a consent
-   * session), carried as the wire client so the gateway renders it as every other client.
+   * True when a remembered login session authenticated the user already: the app must accept
+   * with that `subject` and must not show a login form.
    */
+  skip: boolean;
+  /** The remembered session's subject when `skip`; empty otherwise. */
+  subject: string;
+  /** The client that asked (public fields only: no secret). */
   client:
     | Client
     | undefined;
+  /** The authorization request URL the flow started from. */
+  request_url: string;
+  requested_scope: string[];
+  requested_access_token_audience: string[];
+  /** The login session id (the `sid` of ID tokens), kept when a remembered session is reused. */
+  session_id: string;
+  oidc_context: OAuth2ConsentRequestOpenIDConnectContext | undefined;
+}
+
+export interface GetLoginRequestResponse {
+  login_request?:
+    | OAuth2LoginRequest
+    | undefined;
   /**
-   * True when the login or consent request was handled already: `json` is then Hydra's
-   * oAuth2RedirectTo (where the browser may start over) and the HTTP answer is 410 Gone.
+   * The request was accepted or rejected already (Hydra answers 410 Gone): where the browser
+   * may start over.
    */
-  handled?: boolean | undefined;
+  handled?: OAuth2RedirectTo | undefined;
 }
 
-/** ConsentSessionList is a page of Hydra's oAuth2ConsentSession documents. */
-export interface ConsentSessionList {
-  sessions: FlowDocument[];
+/**
+ * OAuth2ConsentRequest is Hydra's oAuth2ConsentRequest, what the consent app reads (and the
+ * `consent_request` of a consent session).
+ */
+export interface OAuth2ConsentRequest {
+  challenge: string;
+  consent_request_id: string;
+  /** True when a remembered consent covers the request: the app must accept without asking. */
+  skip: boolean;
+  subject: string;
+  /** The client that asked (public fields only: no secret). */
+  client: Client | undefined;
+  request_url: string;
+  requested_scope: string[];
+  requested_access_token_audience: string[];
+  login_challenge: string;
+  login_session_id: string;
+  /** The login's Authentication Context Class Reference and Methods References (OIDC Core §2). */
+  acr: string;
+  amr: string[];
+  /** What the login app passed as `context` when it accepted the login; null when it passed none. */
+  context:
+    | any
+    | undefined;
+  /** Unset in a consent session's `consent_request`. */
+  oidc_context: OAuth2ConsentRequestOpenIDConnectContext | undefined;
 }
 
-export interface RedirectResponse {
+export interface GetConsentRequestResponse {
+  consent_request?:
+    | OAuth2ConsentRequest
+    | undefined;
+  /** The request was accepted or rejected already (Hydra answers 410 Gone). */
+  handled?: OAuth2RedirectTo | undefined;
+}
+
+/** AcceptOAuth2LoginRequest is Hydra's acceptOAuth2LoginRequest body. */
+export interface AcceptOAuth2LoginRequest {
+  /** Required: the user id the login app authenticated. */
+  subject: string;
+  /**
+   * Remember the login in the session cookie, for `remember_for` seconds (0: the browser
+   * session; never negative).
+   */
+  remember: boolean;
+  remember_for: number;
+  acr: string;
+  amr: string[];
+  /** Free-form JSON handed on to the consent app; unset is null. */
+  context:
+    | any
+    | undefined;
+  /** The pairwise subject to use for this client (OIDC Core §8.1), overriding the computed one. */
+  force_subject_identifier: string;
+  /** Extend the remembered session's lifetime instead of keeping its first expiry. */
+  extend_session_lifespan: boolean;
+  /** The identity provider's session id, carried to logout. */
+  identity_provider_session_id: string;
+}
+
+export interface AcceptLoginRequestRequest {
+  challenge: string;
+  body: AcceptOAuth2LoginRequest | undefined;
+}
+
+/**
+ * AcceptOAuth2ConsentRequestSession is Hydra's acceptOAuth2ConsentRequestSession: extra claims
+ * for the tokens of the grant.
+ */
+export interface AcceptOAuth2ConsentRequestSession {
+  /** Claims added to access tokens (the `ext` of introspection), refresh tokens included. */
+  access_token:
+    | { [key: string]: any }
+    | undefined;
+  /** Claims added to ID tokens. */
+  id_token: { [key: string]: any } | undefined;
+}
+
+/** AcceptOAuth2ConsentRequest is Hydra's acceptOAuth2ConsentRequest body. */
+export interface AcceptOAuth2ConsentRequest {
+  /**
+   * Granted scope and audience, subsets of what was requested. Empty strings name nothing and
+   * are dropped (a login app that unticks every scope sends `[null]`, which grants none).
+   */
+  grant_scope: string[];
+  grant_access_token_audience: string[];
+  /** Remember the consent for `remember_for` seconds (0: until revoked; never negative). */
+  remember: boolean;
+  remember_for: number;
+  session:
+    | AcceptOAuth2ConsentRequestSession
+    | undefined;
+  /** Free-form JSON stored with the consent; unset is null. */
+  context: any | undefined;
+}
+
+export interface AcceptConsentRequestRequest {
+  challenge: string;
+  body: AcceptOAuth2ConsentRequest | undefined;
+}
+
+/** RejectOAuth2Request is Hydra's rejectOAuth2Request body: the OAuth 2.0 error the client gets. */
+export interface RejectOAuth2Request {
+  /** Empty: `request_denied`. */
+  error: string;
+  error_description: string;
+  error_hint: string;
+  error_debug: string;
+  /** An HTTP error status (400-599); anything else: 400. */
+  status_code: number;
+}
+
+export interface RejectRequest {
+  challenge: string;
+  body: RejectOAuth2Request | undefined;
+}
+
+/** OAuth2RedirectTo is Hydra's oAuth2RedirectTo: where the app sends the browser next. */
+export interface OAuth2RedirectTo {
   redirect_to: string;
+}
+
+/** OAuth2LogoutRequest is Hydra's oAuth2LogoutRequest, what the logout app reads. */
+export interface OAuth2LogoutRequest {
+  challenge: string;
+  subject: string;
+  /** The login session being ended. */
+  sid: string;
+  request_url: string;
+  /** True when a client asked (RP-Initiated Logout 1.0); false for an OP-initiated logout. */
+  rp_initiated: boolean;
+  /** The client named by `id_token_hint`; unset for an OP-initiated logout. */
+  client: Client | undefined;
+  requested_at: Date | undefined;
+  expires_at: Date | undefined;
 }
 
 export interface RejectLogoutResponse {
 }
 
-export interface ConsentSessionsRequest {
+/** OAuth2ConsentSession is Hydra's oAuth2ConsentSession: one remembered consent. */
+export interface OAuth2ConsentSession {
+  consent_request_id: string;
+  grant_scope: string[];
+  grant_access_token_audience: string[];
+  remember: boolean;
+  remember_for: number;
+  handled_at: Date | undefined;
+  context: any | undefined;
+  session: AcceptOAuth2ConsentRequestSession | undefined;
+  consent_request: OAuth2ConsentRequest | undefined;
+}
+
+/** ConsentSessionList is a page of consent sessions. */
+export interface ConsentSessionList {
+  sessions: OAuth2ConsentSession[];
+}
+
+export interface ListConsentSessionsRequest {
+  /** Required. */
   subject: string;
+  /** Only consents granted in this login session. */
+  login_session_id: string;
+  /** 1 to 1000; 0: 250. */
+  page_size: number;
+  /** The offset of the page, as the previous page's Link header gave it; empty: the first page. */
+  page_token: string;
+}
+
+/**
+ * RevokeConsentSessionsRequest says which consents to forget: exactly one of
+ * `consent_request_id` alone, `subject` with `client_id`, or `subject` with `all`
+ * (anything else is INVALID_ARGUMENT).
+ */
+export interface RevokeConsentSessionsRequest {
+  subject: string;
+  /** Hydra's `client` query parameter. */
   client_id: string;
   all: boolean;
-  login_session_id: string;
-  page_size: number;
-  page_token: string;
   /** Revoke only this consent (Hydra's `consent_request_id` query parameter). */
   consent_request_id: string;
 }
@@ -149,22 +336,31 @@ export const ChallengeRequest: MessageFns<ChallengeRequest> = {
   },
 };
 
-function createBaseChallengeBody(): ChallengeBody {
-  return { challenge: "", body_json: "" };
+function createBaseOAuth2ConsentRequestOpenIDConnectContext(): OAuth2ConsentRequestOpenIDConnectContext {
+  return { acr_values: [], display: "", id_token_hint_claims: undefined, login_hint: "", ui_locales: [] };
 }
 
-export const ChallengeBody: MessageFns<ChallengeBody> = {
-  encode(message: ChallengeBody, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.challenge !== "") {
-      writer.uint32(10).string(message.challenge);
+export const OAuth2ConsentRequestOpenIDConnectContext: MessageFns<OAuth2ConsentRequestOpenIDConnectContext> = {
+  encode(message: OAuth2ConsentRequestOpenIDConnectContext, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.acr_values) {
+      writer.uint32(10).string(v!);
     }
-    if (message.body_json !== "") {
-      writer.uint32(18).string(message.body_json);
+    if (message.display !== "") {
+      writer.uint32(18).string(message.display);
+    }
+    if (message.id_token_hint_claims !== undefined) {
+      Struct.encode(Struct.wrap(message.id_token_hint_claims), writer.uint32(26).fork()).join();
+    }
+    if (message.login_hint !== "") {
+      writer.uint32(34).string(message.login_hint);
+    }
+    for (const v of message.ui_locales) {
+      writer.uint32(42).string(v!);
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): ChallengeBody {
+  decode(input: BinaryReader | Uint8Array, length?: number): OAuth2ConsentRequestOpenIDConnectContext {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -173,7 +369,522 @@ export const ChallengeBody: MessageFns<ChallengeBody> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseChallengeBody();
+      const message = createBaseOAuth2ConsentRequestOpenIDConnectContext();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.acr_values.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.display = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.id_token_hint_claims = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.login_hint = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.ui_locales.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OAuth2ConsentRequestOpenIDConnectContext {
+    return {
+      acr_values: globalThis.Array.isArray(object?.acrValues)
+        ? object.acrValues.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.acr_values)
+        ? object.acr_values.map((e: any) => globalThis.String(e))
+        : [],
+      display: isSet(object.display) ? globalThis.String(object.display) : "",
+      id_token_hint_claims: isObject(object.idTokenHintClaims)
+        ? object.idTokenHintClaims
+        : isObject(object.id_token_hint_claims)
+        ? object.id_token_hint_claims
+        : undefined,
+      login_hint: isSet(object.loginHint)
+        ? globalThis.String(object.loginHint)
+        : isSet(object.login_hint)
+        ? globalThis.String(object.login_hint)
+        : "",
+      ui_locales: globalThis.Array.isArray(object?.uiLocales)
+        ? object.uiLocales.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.ui_locales)
+        ? object.ui_locales.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: OAuth2ConsentRequestOpenIDConnectContext): unknown {
+    const obj: any = {};
+    if (message.acr_values?.length) {
+      obj.acrValues = message.acr_values;
+    }
+    if (message.display !== "") {
+      obj.display = message.display;
+    }
+    if (message.id_token_hint_claims !== undefined) {
+      obj.idTokenHintClaims = message.id_token_hint_claims;
+    }
+    if (message.login_hint !== "") {
+      obj.loginHint = message.login_hint;
+    }
+    if (message.ui_locales?.length) {
+      obj.uiLocales = message.ui_locales;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<OAuth2ConsentRequestOpenIDConnectContext>): OAuth2ConsentRequestOpenIDConnectContext {
+    return OAuth2ConsentRequestOpenIDConnectContext.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<OAuth2ConsentRequestOpenIDConnectContext>): OAuth2ConsentRequestOpenIDConnectContext {
+    const message = createBaseOAuth2ConsentRequestOpenIDConnectContext();
+    message.acr_values = object.acr_values?.map((e) => e) || [];
+    message.display = object.display ?? "";
+    message.id_token_hint_claims = object.id_token_hint_claims ?? undefined;
+    message.login_hint = object.login_hint ?? "";
+    message.ui_locales = object.ui_locales?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseOAuth2LoginRequest(): OAuth2LoginRequest {
+  return {
+    challenge: "",
+    skip: false,
+    subject: "",
+    client: undefined,
+    request_url: "",
+    requested_scope: [],
+    requested_access_token_audience: [],
+    session_id: "",
+    oidc_context: undefined,
+  };
+}
+
+export const OAuth2LoginRequest: MessageFns<OAuth2LoginRequest> = {
+  encode(message: OAuth2LoginRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.challenge !== "") {
+      writer.uint32(10).string(message.challenge);
+    }
+    if (message.skip !== false) {
+      writer.uint32(16).bool(message.skip);
+    }
+    if (message.subject !== "") {
+      writer.uint32(26).string(message.subject);
+    }
+    if (message.client !== undefined) {
+      Client.encode(message.client, writer.uint32(34).fork()).join();
+    }
+    if (message.request_url !== "") {
+      writer.uint32(42).string(message.request_url);
+    }
+    for (const v of message.requested_scope) {
+      writer.uint32(50).string(v!);
+    }
+    for (const v of message.requested_access_token_audience) {
+      writer.uint32(58).string(v!);
+    }
+    if (message.session_id !== "") {
+      writer.uint32(66).string(message.session_id);
+    }
+    if (message.oidc_context !== undefined) {
+      OAuth2ConsentRequestOpenIDConnectContext.encode(message.oidc_context, writer.uint32(74).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OAuth2LoginRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOAuth2LoginRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.challenge = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.skip = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.client = Client.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.request_url = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.requested_scope.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.requested_access_token_audience.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.session_id = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.oidc_context = OAuth2ConsentRequestOpenIDConnectContext.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OAuth2LoginRequest {
+    return {
+      challenge: isSet(object.challenge) ? globalThis.String(object.challenge) : "",
+      skip: isSet(object.skip) ? globalThis.Boolean(object.skip) : false,
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      client: isSet(object.client) ? Client.fromJSON(object.client) : undefined,
+      request_url: isSet(object.requestUrl)
+        ? globalThis.String(object.requestUrl)
+        : isSet(object.request_url)
+        ? globalThis.String(object.request_url)
+        : "",
+      requested_scope: globalThis.Array.isArray(object?.requestedScope)
+        ? object.requestedScope.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.requested_scope)
+        ? object.requested_scope.map((e: any) => globalThis.String(e))
+        : [],
+      requested_access_token_audience: globalThis.Array.isArray(object?.requestedAccessTokenAudience)
+        ? object.requestedAccessTokenAudience.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.requested_access_token_audience)
+        ? object.requested_access_token_audience.map((e: any) => globalThis.String(e))
+        : [],
+      session_id: isSet(object.sessionId)
+        ? globalThis.String(object.sessionId)
+        : isSet(object.session_id)
+        ? globalThis.String(object.session_id)
+        : "",
+      oidc_context: isSet(object.oidcContext)
+        ? OAuth2ConsentRequestOpenIDConnectContext.fromJSON(object.oidcContext)
+        : isSet(object.oidc_context)
+        ? OAuth2ConsentRequestOpenIDConnectContext.fromJSON(object.oidc_context)
+        : undefined,
+    };
+  },
+
+  toJSON(message: OAuth2LoginRequest): unknown {
+    const obj: any = {};
+    if (message.challenge !== "") {
+      obj.challenge = message.challenge;
+    }
+    if (message.skip !== false) {
+      obj.skip = message.skip;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.client !== undefined) {
+      obj.client = Client.toJSON(message.client);
+    }
+    if (message.request_url !== "") {
+      obj.requestUrl = message.request_url;
+    }
+    if (message.requested_scope?.length) {
+      obj.requestedScope = message.requested_scope;
+    }
+    if (message.requested_access_token_audience?.length) {
+      obj.requestedAccessTokenAudience = message.requested_access_token_audience;
+    }
+    if (message.session_id !== "") {
+      obj.sessionId = message.session_id;
+    }
+    if (message.oidc_context !== undefined) {
+      obj.oidcContext = OAuth2ConsentRequestOpenIDConnectContext.toJSON(message.oidc_context);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<OAuth2LoginRequest>): OAuth2LoginRequest {
+    return OAuth2LoginRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<OAuth2LoginRequest>): OAuth2LoginRequest {
+    const message = createBaseOAuth2LoginRequest();
+    message.challenge = object.challenge ?? "";
+    message.skip = object.skip ?? false;
+    message.subject = object.subject ?? "";
+    message.client = (object.client !== undefined && object.client !== null)
+      ? Client.fromPartial(object.client)
+      : undefined;
+    message.request_url = object.request_url ?? "";
+    message.requested_scope = object.requested_scope?.map((e) => e) || [];
+    message.requested_access_token_audience = object.requested_access_token_audience?.map((e) => e) || [];
+    message.session_id = object.session_id ?? "";
+    message.oidc_context = (object.oidc_context !== undefined && object.oidc_context !== null)
+      ? OAuth2ConsentRequestOpenIDConnectContext.fromPartial(object.oidc_context)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetLoginRequestResponse(): GetLoginRequestResponse {
+  return { login_request: undefined, handled: undefined };
+}
+
+export const GetLoginRequestResponse: MessageFns<GetLoginRequestResponse> = {
+  encode(message: GetLoginRequestResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.login_request !== undefined) {
+      OAuth2LoginRequest.encode(message.login_request, writer.uint32(10).fork()).join();
+    }
+    if (message.handled !== undefined) {
+      OAuth2RedirectTo.encode(message.handled, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetLoginRequestResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetLoginRequestResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.login_request = OAuth2LoginRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.handled = OAuth2RedirectTo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetLoginRequestResponse {
+    return {
+      login_request: isSet(object.loginRequest)
+        ? OAuth2LoginRequest.fromJSON(object.loginRequest)
+        : isSet(object.login_request)
+        ? OAuth2LoginRequest.fromJSON(object.login_request)
+        : undefined,
+      handled: isSet(object.handled) ? OAuth2RedirectTo.fromJSON(object.handled) : undefined,
+    };
+  },
+
+  toJSON(message: GetLoginRequestResponse): unknown {
+    const obj: any = {};
+    if (message.login_request !== undefined) {
+      obj.loginRequest = OAuth2LoginRequest.toJSON(message.login_request);
+    }
+    if (message.handled !== undefined) {
+      obj.handled = OAuth2RedirectTo.toJSON(message.handled);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetLoginRequestResponse>): GetLoginRequestResponse {
+    return GetLoginRequestResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetLoginRequestResponse>): GetLoginRequestResponse {
+    const message = createBaseGetLoginRequestResponse();
+    message.login_request = (object.login_request !== undefined && object.login_request !== null)
+      ? OAuth2LoginRequest.fromPartial(object.login_request)
+      : undefined;
+    message.handled = (object.handled !== undefined && object.handled !== null)
+      ? OAuth2RedirectTo.fromPartial(object.handled)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseOAuth2ConsentRequest(): OAuth2ConsentRequest {
+  return {
+    challenge: "",
+    consent_request_id: "",
+    skip: false,
+    subject: "",
+    client: undefined,
+    request_url: "",
+    requested_scope: [],
+    requested_access_token_audience: [],
+    login_challenge: "",
+    login_session_id: "",
+    acr: "",
+    amr: [],
+    context: undefined,
+    oidc_context: undefined,
+  };
+}
+
+export const OAuth2ConsentRequest: MessageFns<OAuth2ConsentRequest> = {
+  encode(message: OAuth2ConsentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.challenge !== "") {
+      writer.uint32(10).string(message.challenge);
+    }
+    if (message.consent_request_id !== "") {
+      writer.uint32(18).string(message.consent_request_id);
+    }
+    if (message.skip !== false) {
+      writer.uint32(24).bool(message.skip);
+    }
+    if (message.subject !== "") {
+      writer.uint32(34).string(message.subject);
+    }
+    if (message.client !== undefined) {
+      Client.encode(message.client, writer.uint32(42).fork()).join();
+    }
+    if (message.request_url !== "") {
+      writer.uint32(50).string(message.request_url);
+    }
+    for (const v of message.requested_scope) {
+      writer.uint32(58).string(v!);
+    }
+    for (const v of message.requested_access_token_audience) {
+      writer.uint32(66).string(v!);
+    }
+    if (message.login_challenge !== "") {
+      writer.uint32(74).string(message.login_challenge);
+    }
+    if (message.login_session_id !== "") {
+      writer.uint32(82).string(message.login_session_id);
+    }
+    if (message.acr !== "") {
+      writer.uint32(90).string(message.acr);
+    }
+    for (const v of message.amr) {
+      writer.uint32(98).string(v!);
+    }
+    if (message.context !== undefined) {
+      Value.encode(Value.wrap(message.context), writer.uint32(106).fork()).join();
+    }
+    if (message.oidc_context !== undefined) {
+      OAuth2ConsentRequestOpenIDConnectContext.encode(message.oidc_context, writer.uint32(114).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OAuth2ConsentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOAuth2ConsentRequest();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -190,99 +901,7 @@ export const ChallengeBody: MessageFns<ChallengeBody> = {
               break;
             }
 
-            message.body_json = reader.string();
-            continue;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  fromJSON(object: any): ChallengeBody {
-    return {
-      challenge: isSet(object.challenge) ? globalThis.String(object.challenge) : "",
-      body_json: isSet(object.bodyJson)
-        ? globalThis.String(object.bodyJson)
-        : isSet(object.body_json)
-        ? globalThis.String(object.body_json)
-        : "",
-    };
-  },
-
-  toJSON(message: ChallengeBody): unknown {
-    const obj: any = {};
-    if (message.challenge !== "") {
-      obj.challenge = message.challenge;
-    }
-    if (message.body_json !== "") {
-      obj.bodyJson = message.body_json;
-    }
-    return obj;
-  },
-
-  create(base?: DeepPartial<ChallengeBody>): ChallengeBody {
-    return ChallengeBody.fromPartial(base ?? {});
-  },
-  fromPartial(object: DeepPartial<ChallengeBody>): ChallengeBody {
-    const message = createBaseChallengeBody();
-    message.challenge = object.challenge ?? "";
-    message.body_json = object.body_json ?? "";
-    return message;
-  },
-};
-
-function createBaseFlowDocument(): FlowDocument {
-  return { json: "", client: undefined, handled: undefined };
-}
-
-export const FlowDocument: MessageFns<FlowDocument> = {
-  encode(message: FlowDocument, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.json !== "") {
-      writer.uint32(10).string(message.json);
-    }
-    if (message.client !== undefined) {
-      Client.encode(message.client, writer.uint32(18).fork()).join();
-    }
-    if (message.handled !== undefined) {
-      writer.uint32(24).bool(message.handled);
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): FlowDocument {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseFlowDocument();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
-              break;
-            }
-
-            message.json = reader.string();
-            continue;
-          }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.client = Client.decode(reader, reader.uint32());
+            message.consent_request_id = reader.string();
             continue;
           }
           case 3: {
@@ -290,7 +909,95 @@ export const FlowDocument: MessageFns<FlowDocument> = {
               break;
             }
 
-            message.handled = reader.bool();
+            message.skip = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.client = Client.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.request_url = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.requested_scope.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.requested_access_token_audience.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.login_challenge = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.login_session_id = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.acr = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.amr.push(reader.string());
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.context = Value.unwrap(Value.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.oidc_context = OAuth2ConsentRequestOpenIDConnectContext.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -305,55 +1012,145 @@ export const FlowDocument: MessageFns<FlowDocument> = {
     }
   },
 
-  fromJSON(object: any): FlowDocument {
+  fromJSON(object: any): OAuth2ConsentRequest {
     return {
-      json: isSet(object.json) ? globalThis.String(object.json) : "",
+      challenge: isSet(object.challenge) ? globalThis.String(object.challenge) : "",
+      consent_request_id: isSet(object.consentRequestId)
+        ? globalThis.String(object.consentRequestId)
+        : isSet(object.consent_request_id)
+        ? globalThis.String(object.consent_request_id)
+        : "",
+      skip: isSet(object.skip) ? globalThis.Boolean(object.skip) : false,
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
       client: isSet(object.client) ? Client.fromJSON(object.client) : undefined,
-      handled: isSet(object.handled) ? globalThis.Boolean(object.handled) : undefined,
+      request_url: isSet(object.requestUrl)
+        ? globalThis.String(object.requestUrl)
+        : isSet(object.request_url)
+        ? globalThis.String(object.request_url)
+        : "",
+      requested_scope: globalThis.Array.isArray(object?.requestedScope)
+        ? object.requestedScope.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.requested_scope)
+        ? object.requested_scope.map((e: any) => globalThis.String(e))
+        : [],
+      requested_access_token_audience: globalThis.Array.isArray(object?.requestedAccessTokenAudience)
+        ? object.requestedAccessTokenAudience.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.requested_access_token_audience)
+        ? object.requested_access_token_audience.map((e: any) => globalThis.String(e))
+        : [],
+      login_challenge: isSet(object.loginChallenge)
+        ? globalThis.String(object.loginChallenge)
+        : isSet(object.login_challenge)
+        ? globalThis.String(object.login_challenge)
+        : "",
+      login_session_id: isSet(object.loginSessionId)
+        ? globalThis.String(object.loginSessionId)
+        : isSet(object.login_session_id)
+        ? globalThis.String(object.login_session_id)
+        : "",
+      acr: isSet(object.acr) ? globalThis.String(object.acr) : "",
+      amr: globalThis.Array.isArray(object?.amr)
+        ? object.amr.map((e: any) => globalThis.String(e))
+        : [],
+      context: isSet(object?.context) ? object.context : undefined,
+      oidc_context: isSet(object.oidcContext)
+        ? OAuth2ConsentRequestOpenIDConnectContext.fromJSON(object.oidcContext)
+        : isSet(object.oidc_context)
+        ? OAuth2ConsentRequestOpenIDConnectContext.fromJSON(object.oidc_context)
+        : undefined,
     };
   },
 
-  toJSON(message: FlowDocument): unknown {
+  toJSON(message: OAuth2ConsentRequest): unknown {
     const obj: any = {};
-    if (message.json !== "") {
-      obj.json = message.json;
+    if (message.challenge !== "") {
+      obj.challenge = message.challenge;
+    }
+    if (message.consent_request_id !== "") {
+      obj.consentRequestId = message.consent_request_id;
+    }
+    if (message.skip !== false) {
+      obj.skip = message.skip;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
     }
     if (message.client !== undefined) {
       obj.client = Client.toJSON(message.client);
     }
-    if (message.handled !== undefined) {
-      obj.handled = message.handled;
+    if (message.request_url !== "") {
+      obj.requestUrl = message.request_url;
+    }
+    if (message.requested_scope?.length) {
+      obj.requestedScope = message.requested_scope;
+    }
+    if (message.requested_access_token_audience?.length) {
+      obj.requestedAccessTokenAudience = message.requested_access_token_audience;
+    }
+    if (message.login_challenge !== "") {
+      obj.loginChallenge = message.login_challenge;
+    }
+    if (message.login_session_id !== "") {
+      obj.loginSessionId = message.login_session_id;
+    }
+    if (message.acr !== "") {
+      obj.acr = message.acr;
+    }
+    if (message.amr?.length) {
+      obj.amr = message.amr;
+    }
+    if (message.context !== undefined) {
+      obj.context = message.context;
+    }
+    if (message.oidc_context !== undefined) {
+      obj.oidcContext = OAuth2ConsentRequestOpenIDConnectContext.toJSON(message.oidc_context);
     }
     return obj;
   },
 
-  create(base?: DeepPartial<FlowDocument>): FlowDocument {
-    return FlowDocument.fromPartial(base ?? {});
+  create(base?: DeepPartial<OAuth2ConsentRequest>): OAuth2ConsentRequest {
+    return OAuth2ConsentRequest.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<FlowDocument>): FlowDocument {
-    const message = createBaseFlowDocument();
-    message.json = object.json ?? "";
+  fromPartial(object: DeepPartial<OAuth2ConsentRequest>): OAuth2ConsentRequest {
+    const message = createBaseOAuth2ConsentRequest();
+    message.challenge = object.challenge ?? "";
+    message.consent_request_id = object.consent_request_id ?? "";
+    message.skip = object.skip ?? false;
+    message.subject = object.subject ?? "";
     message.client = (object.client !== undefined && object.client !== null)
       ? Client.fromPartial(object.client)
       : undefined;
-    message.handled = object.handled ?? undefined;
+    message.request_url = object.request_url ?? "";
+    message.requested_scope = object.requested_scope?.map((e) => e) || [];
+    message.requested_access_token_audience = object.requested_access_token_audience?.map((e) => e) || [];
+    message.login_challenge = object.login_challenge ?? "";
+    message.login_session_id = object.login_session_id ?? "";
+    message.acr = object.acr ?? "";
+    message.amr = object.amr?.map((e) => e) || [];
+    message.context = object.context === undefined ? undefined : object.context;
+    message.oidc_context = (object.oidc_context !== undefined && object.oidc_context !== null)
+      ? OAuth2ConsentRequestOpenIDConnectContext.fromPartial(object.oidc_context)
+      : undefined;
     return message;
   },
 };
 
-function createBaseConsentSessionList(): ConsentSessionList {
-  return { sessions: [] };
+function createBaseGetConsentRequestResponse(): GetConsentRequestResponse {
+  return { consent_request: undefined, handled: undefined };
 }
 
-export const ConsentSessionList: MessageFns<ConsentSessionList> = {
-  encode(message: ConsentSessionList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    for (const v of message.sessions) {
-      FlowDocument.encode(v!, writer.uint32(10).fork()).join();
+export const GetConsentRequestResponse: MessageFns<GetConsentRequestResponse> = {
+  encode(message: GetConsentRequestResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.consent_request !== undefined) {
+      OAuth2ConsentRequest.encode(message.consent_request, writer.uint32(10).fork()).join();
+    }
+    if (message.handled !== undefined) {
+      OAuth2RedirectTo.encode(message.handled, writer.uint32(18).fork()).join();
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): ConsentSessionList {
+  decode(input: BinaryReader | Uint8Array, length?: number): GetConsentRequestResponse {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -362,7 +1159,7 @@ export const ConsentSessionList: MessageFns<ConsentSessionList> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseConsentSessionList();
+      const message = createBaseGetConsentRequestResponse();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -371,7 +1168,15 @@ export const ConsentSessionList: MessageFns<ConsentSessionList> = {
               break;
             }
 
-            message.sessions.push(FlowDocument.decode(reader, reader.uint32()));
+            message.consent_request = OAuth2ConsentRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.handled = OAuth2RedirectTo.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -386,45 +1191,90 @@ export const ConsentSessionList: MessageFns<ConsentSessionList> = {
     }
   },
 
-  fromJSON(object: any): ConsentSessionList {
+  fromJSON(object: any): GetConsentRequestResponse {
     return {
-      sessions: globalThis.Array.isArray(object?.sessions)
-        ? object.sessions.map((e: any) => FlowDocument.fromJSON(e))
-        : [],
+      consent_request: isSet(object.consentRequest)
+        ? OAuth2ConsentRequest.fromJSON(object.consentRequest)
+        : isSet(object.consent_request)
+        ? OAuth2ConsentRequest.fromJSON(object.consent_request)
+        : undefined,
+      handled: isSet(object.handled) ? OAuth2RedirectTo.fromJSON(object.handled) : undefined,
     };
   },
 
-  toJSON(message: ConsentSessionList): unknown {
+  toJSON(message: GetConsentRequestResponse): unknown {
     const obj: any = {};
-    if (message.sessions?.length) {
-      obj.sessions = message.sessions.map((e) => FlowDocument.toJSON(e));
+    if (message.consent_request !== undefined) {
+      obj.consentRequest = OAuth2ConsentRequest.toJSON(message.consent_request);
+    }
+    if (message.handled !== undefined) {
+      obj.handled = OAuth2RedirectTo.toJSON(message.handled);
     }
     return obj;
   },
 
-  create(base?: DeepPartial<ConsentSessionList>): ConsentSessionList {
-    return ConsentSessionList.fromPartial(base ?? {});
+  create(base?: DeepPartial<GetConsentRequestResponse>): GetConsentRequestResponse {
+    return GetConsentRequestResponse.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<ConsentSessionList>): ConsentSessionList {
-    const message = createBaseConsentSessionList();
-    message.sessions = object.sessions?.map((e) => FlowDocument.fromPartial(e)) || [];
+  fromPartial(object: DeepPartial<GetConsentRequestResponse>): GetConsentRequestResponse {
+    const message = createBaseGetConsentRequestResponse();
+    message.consent_request = (object.consent_request !== undefined && object.consent_request !== null)
+      ? OAuth2ConsentRequest.fromPartial(object.consent_request)
+      : undefined;
+    message.handled = (object.handled !== undefined && object.handled !== null)
+      ? OAuth2RedirectTo.fromPartial(object.handled)
+      : undefined;
     return message;
   },
 };
 
-function createBaseRedirectResponse(): RedirectResponse {
-  return { redirect_to: "" };
+function createBaseAcceptOAuth2LoginRequest(): AcceptOAuth2LoginRequest {
+  return {
+    subject: "",
+    remember: false,
+    remember_for: 0,
+    acr: "",
+    amr: [],
+    context: undefined,
+    force_subject_identifier: "",
+    extend_session_lifespan: false,
+    identity_provider_session_id: "",
+  };
 }
 
-export const RedirectResponse: MessageFns<RedirectResponse> = {
-  encode(message: RedirectResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.redirect_to !== "") {
-      writer.uint32(10).string(message.redirect_to);
+export const AcceptOAuth2LoginRequest: MessageFns<AcceptOAuth2LoginRequest> = {
+  encode(message: AcceptOAuth2LoginRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subject !== "") {
+      writer.uint32(10).string(message.subject);
+    }
+    if (message.remember !== false) {
+      writer.uint32(16).bool(message.remember);
+    }
+    if (message.remember_for !== 0) {
+      writer.uint32(24).int64(message.remember_for);
+    }
+    if (message.acr !== "") {
+      writer.uint32(34).string(message.acr);
+    }
+    for (const v of message.amr) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.context !== undefined) {
+      Value.encode(Value.wrap(message.context), writer.uint32(50).fork()).join();
+    }
+    if (message.force_subject_identifier !== "") {
+      writer.uint32(58).string(message.force_subject_identifier);
+    }
+    if (message.extend_session_lifespan !== false) {
+      writer.uint32(64).bool(message.extend_session_lifespan);
+    }
+    if (message.identity_provider_session_id !== "") {
+      writer.uint32(74).string(message.identity_provider_session_id);
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): RedirectResponse {
+  decode(input: BinaryReader | Uint8Array, length?: number): AcceptOAuth2LoginRequest {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -433,7 +1283,865 @@ export const RedirectResponse: MessageFns<RedirectResponse> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseRedirectResponse();
+      const message = createBaseAcceptOAuth2LoginRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.remember = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.remember_for = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.acr = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.amr.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.context = Value.unwrap(Value.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.force_subject_identifier = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.extend_session_lifespan = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.identity_provider_session_id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AcceptOAuth2LoginRequest {
+    return {
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      remember: isSet(object.remember) ? globalThis.Boolean(object.remember) : false,
+      remember_for: isSet(object.rememberFor)
+        ? globalThis.Number(object.rememberFor)
+        : isSet(object.remember_for)
+        ? globalThis.Number(object.remember_for)
+        : 0,
+      acr: isSet(object.acr) ? globalThis.String(object.acr) : "",
+      amr: globalThis.Array.isArray(object?.amr) ? object.amr.map((e: any) => globalThis.String(e)) : [],
+      context: isSet(object?.context) ? object.context : undefined,
+      force_subject_identifier: isSet(object.forceSubjectIdentifier)
+        ? globalThis.String(object.forceSubjectIdentifier)
+        : isSet(object.force_subject_identifier)
+        ? globalThis.String(object.force_subject_identifier)
+        : "",
+      extend_session_lifespan: isSet(object.extendSessionLifespan)
+        ? globalThis.Boolean(object.extendSessionLifespan)
+        : isSet(object.extend_session_lifespan)
+        ? globalThis.Boolean(object.extend_session_lifespan)
+        : false,
+      identity_provider_session_id: isSet(object.identityProviderSessionId)
+        ? globalThis.String(object.identityProviderSessionId)
+        : isSet(object.identity_provider_session_id)
+        ? globalThis.String(object.identity_provider_session_id)
+        : "",
+    };
+  },
+
+  toJSON(message: AcceptOAuth2LoginRequest): unknown {
+    const obj: any = {};
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.remember !== false) {
+      obj.remember = message.remember;
+    }
+    if (message.remember_for !== 0) {
+      obj.rememberFor = Math.round(message.remember_for);
+    }
+    if (message.acr !== "") {
+      obj.acr = message.acr;
+    }
+    if (message.amr?.length) {
+      obj.amr = message.amr;
+    }
+    if (message.context !== undefined) {
+      obj.context = message.context;
+    }
+    if (message.force_subject_identifier !== "") {
+      obj.forceSubjectIdentifier = message.force_subject_identifier;
+    }
+    if (message.extend_session_lifespan !== false) {
+      obj.extendSessionLifespan = message.extend_session_lifespan;
+    }
+    if (message.identity_provider_session_id !== "") {
+      obj.identityProviderSessionId = message.identity_provider_session_id;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AcceptOAuth2LoginRequest>): AcceptOAuth2LoginRequest {
+    return AcceptOAuth2LoginRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AcceptOAuth2LoginRequest>): AcceptOAuth2LoginRequest {
+    const message = createBaseAcceptOAuth2LoginRequest();
+    message.subject = object.subject ?? "";
+    message.remember = object.remember ?? false;
+    message.remember_for = object.remember_for ?? 0;
+    message.acr = object.acr ?? "";
+    message.amr = object.amr?.map((e) => e) || [];
+    message.context = object.context === undefined ? undefined : object.context;
+    message.force_subject_identifier = object.force_subject_identifier ?? "";
+    message.extend_session_lifespan = object.extend_session_lifespan ?? false;
+    message.identity_provider_session_id = object.identity_provider_session_id ?? "";
+    return message;
+  },
+};
+
+function createBaseAcceptLoginRequestRequest(): AcceptLoginRequestRequest {
+  return { challenge: "", body: undefined };
+}
+
+export const AcceptLoginRequestRequest: MessageFns<AcceptLoginRequestRequest> = {
+  encode(message: AcceptLoginRequestRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.challenge !== "") {
+      writer.uint32(10).string(message.challenge);
+    }
+    if (message.body !== undefined) {
+      AcceptOAuth2LoginRequest.encode(message.body, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AcceptLoginRequestRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAcceptLoginRequestRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.challenge = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.body = AcceptOAuth2LoginRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AcceptLoginRequestRequest {
+    return {
+      challenge: isSet(object.challenge) ? globalThis.String(object.challenge) : "",
+      body: isSet(object.body) ? AcceptOAuth2LoginRequest.fromJSON(object.body) : undefined,
+    };
+  },
+
+  toJSON(message: AcceptLoginRequestRequest): unknown {
+    const obj: any = {};
+    if (message.challenge !== "") {
+      obj.challenge = message.challenge;
+    }
+    if (message.body !== undefined) {
+      obj.body = AcceptOAuth2LoginRequest.toJSON(message.body);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AcceptLoginRequestRequest>): AcceptLoginRequestRequest {
+    return AcceptLoginRequestRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AcceptLoginRequestRequest>): AcceptLoginRequestRequest {
+    const message = createBaseAcceptLoginRequestRequest();
+    message.challenge = object.challenge ?? "";
+    message.body = (object.body !== undefined && object.body !== null)
+      ? AcceptOAuth2LoginRequest.fromPartial(object.body)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseAcceptOAuth2ConsentRequestSession(): AcceptOAuth2ConsentRequestSession {
+  return { access_token: undefined, id_token: undefined };
+}
+
+export const AcceptOAuth2ConsentRequestSession: MessageFns<AcceptOAuth2ConsentRequestSession> = {
+  encode(message: AcceptOAuth2ConsentRequestSession, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.access_token !== undefined) {
+      Struct.encode(Struct.wrap(message.access_token), writer.uint32(10).fork()).join();
+    }
+    if (message.id_token !== undefined) {
+      Struct.encode(Struct.wrap(message.id_token), writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AcceptOAuth2ConsentRequestSession {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAcceptOAuth2ConsentRequestSession();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.access_token = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id_token = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AcceptOAuth2ConsentRequestSession {
+    return {
+      access_token: isObject(object.accessToken)
+        ? object.accessToken
+        : isObject(object.access_token)
+        ? object.access_token
+        : undefined,
+      id_token: isObject(object.idToken) ? object.idToken : isObject(object.id_token) ? object.id_token : undefined,
+    };
+  },
+
+  toJSON(message: AcceptOAuth2ConsentRequestSession): unknown {
+    const obj: any = {};
+    if (message.access_token !== undefined) {
+      obj.accessToken = message.access_token;
+    }
+    if (message.id_token !== undefined) {
+      obj.idToken = message.id_token;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AcceptOAuth2ConsentRequestSession>): AcceptOAuth2ConsentRequestSession {
+    return AcceptOAuth2ConsentRequestSession.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AcceptOAuth2ConsentRequestSession>): AcceptOAuth2ConsentRequestSession {
+    const message = createBaseAcceptOAuth2ConsentRequestSession();
+    message.access_token = object.access_token ?? undefined;
+    message.id_token = object.id_token ?? undefined;
+    return message;
+  },
+};
+
+function createBaseAcceptOAuth2ConsentRequest(): AcceptOAuth2ConsentRequest {
+  return {
+    grant_scope: [],
+    grant_access_token_audience: [],
+    remember: false,
+    remember_for: 0,
+    session: undefined,
+    context: undefined,
+  };
+}
+
+export const AcceptOAuth2ConsentRequest: MessageFns<AcceptOAuth2ConsentRequest> = {
+  encode(message: AcceptOAuth2ConsentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.grant_scope) {
+      writer.uint32(10).string(v!);
+    }
+    for (const v of message.grant_access_token_audience) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.remember !== false) {
+      writer.uint32(24).bool(message.remember);
+    }
+    if (message.remember_for !== 0) {
+      writer.uint32(32).int64(message.remember_for);
+    }
+    if (message.session !== undefined) {
+      AcceptOAuth2ConsentRequestSession.encode(message.session, writer.uint32(42).fork()).join();
+    }
+    if (message.context !== undefined) {
+      Value.encode(Value.wrap(message.context), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AcceptOAuth2ConsentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAcceptOAuth2ConsentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.grant_scope.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.grant_access_token_audience.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.remember = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.remember_for = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.session = AcceptOAuth2ConsentRequestSession.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.context = Value.unwrap(Value.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AcceptOAuth2ConsentRequest {
+    return {
+      grant_scope: globalThis.Array.isArray(object?.grantScope)
+        ? object.grantScope.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.grant_scope)
+        ? object.grant_scope.map((e: any) => globalThis.String(e))
+        : [],
+      grant_access_token_audience: globalThis.Array.isArray(object?.grantAccessTokenAudience)
+        ? object.grantAccessTokenAudience.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.grant_access_token_audience)
+        ? object.grant_access_token_audience.map((e: any) => globalThis.String(e))
+        : [],
+      remember: isSet(object.remember) ? globalThis.Boolean(object.remember) : false,
+      remember_for: isSet(object.rememberFor)
+        ? globalThis.Number(object.rememberFor)
+        : isSet(object.remember_for)
+        ? globalThis.Number(object.remember_for)
+        : 0,
+      session: isSet(object.session) ? AcceptOAuth2ConsentRequestSession.fromJSON(object.session) : undefined,
+      context: isSet(object?.context) ? object.context : undefined,
+    };
+  },
+
+  toJSON(message: AcceptOAuth2ConsentRequest): unknown {
+    const obj: any = {};
+    if (message.grant_scope?.length) {
+      obj.grantScope = message.grant_scope;
+    }
+    if (message.grant_access_token_audience?.length) {
+      obj.grantAccessTokenAudience = message.grant_access_token_audience;
+    }
+    if (message.remember !== false) {
+      obj.remember = message.remember;
+    }
+    if (message.remember_for !== 0) {
+      obj.rememberFor = Math.round(message.remember_for);
+    }
+    if (message.session !== undefined) {
+      obj.session = AcceptOAuth2ConsentRequestSession.toJSON(message.session);
+    }
+    if (message.context !== undefined) {
+      obj.context = message.context;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AcceptOAuth2ConsentRequest>): AcceptOAuth2ConsentRequest {
+    return AcceptOAuth2ConsentRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AcceptOAuth2ConsentRequest>): AcceptOAuth2ConsentRequest {
+    const message = createBaseAcceptOAuth2ConsentRequest();
+    message.grant_scope = object.grant_scope?.map((e) => e) || [];
+    message.grant_access_token_audience = object.grant_access_token_audience?.map((e) => e) || [];
+    message.remember = object.remember ?? false;
+    message.remember_for = object.remember_for ?? 0;
+    message.session = (object.session !== undefined && object.session !== null)
+      ? AcceptOAuth2ConsentRequestSession.fromPartial(object.session)
+      : undefined;
+    message.context = object.context === undefined ? undefined : object.context;
+    return message;
+  },
+};
+
+function createBaseAcceptConsentRequestRequest(): AcceptConsentRequestRequest {
+  return { challenge: "", body: undefined };
+}
+
+export const AcceptConsentRequestRequest: MessageFns<AcceptConsentRequestRequest> = {
+  encode(message: AcceptConsentRequestRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.challenge !== "") {
+      writer.uint32(10).string(message.challenge);
+    }
+    if (message.body !== undefined) {
+      AcceptOAuth2ConsentRequest.encode(message.body, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AcceptConsentRequestRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAcceptConsentRequestRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.challenge = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.body = AcceptOAuth2ConsentRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AcceptConsentRequestRequest {
+    return {
+      challenge: isSet(object.challenge) ? globalThis.String(object.challenge) : "",
+      body: isSet(object.body) ? AcceptOAuth2ConsentRequest.fromJSON(object.body) : undefined,
+    };
+  },
+
+  toJSON(message: AcceptConsentRequestRequest): unknown {
+    const obj: any = {};
+    if (message.challenge !== "") {
+      obj.challenge = message.challenge;
+    }
+    if (message.body !== undefined) {
+      obj.body = AcceptOAuth2ConsentRequest.toJSON(message.body);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AcceptConsentRequestRequest>): AcceptConsentRequestRequest {
+    return AcceptConsentRequestRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AcceptConsentRequestRequest>): AcceptConsentRequestRequest {
+    const message = createBaseAcceptConsentRequestRequest();
+    message.challenge = object.challenge ?? "";
+    message.body = (object.body !== undefined && object.body !== null)
+      ? AcceptOAuth2ConsentRequest.fromPartial(object.body)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRejectOAuth2Request(): RejectOAuth2Request {
+  return { error: "", error_description: "", error_hint: "", error_debug: "", status_code: 0 };
+}
+
+export const RejectOAuth2Request: MessageFns<RejectOAuth2Request> = {
+  encode(message: RejectOAuth2Request, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.error !== "") {
+      writer.uint32(10).string(message.error);
+    }
+    if (message.error_description !== "") {
+      writer.uint32(18).string(message.error_description);
+    }
+    if (message.error_hint !== "") {
+      writer.uint32(26).string(message.error_hint);
+    }
+    if (message.error_debug !== "") {
+      writer.uint32(34).string(message.error_debug);
+    }
+    if (message.status_code !== 0) {
+      writer.uint32(40).int64(message.status_code);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RejectOAuth2Request {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRejectOAuth2Request();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.error_description = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.error_hint = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.error_debug = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.status_code = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RejectOAuth2Request {
+    return {
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+      error_description: isSet(object.errorDescription)
+        ? globalThis.String(object.errorDescription)
+        : isSet(object.error_description)
+        ? globalThis.String(object.error_description)
+        : "",
+      error_hint: isSet(object.errorHint)
+        ? globalThis.String(object.errorHint)
+        : isSet(object.error_hint)
+        ? globalThis.String(object.error_hint)
+        : "",
+      error_debug: isSet(object.errorDebug)
+        ? globalThis.String(object.errorDebug)
+        : isSet(object.error_debug)
+        ? globalThis.String(object.error_debug)
+        : "",
+      status_code: isSet(object.statusCode)
+        ? globalThis.Number(object.statusCode)
+        : isSet(object.status_code)
+        ? globalThis.Number(object.status_code)
+        : 0,
+    };
+  },
+
+  toJSON(message: RejectOAuth2Request): unknown {
+    const obj: any = {};
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    if (message.error_description !== "") {
+      obj.errorDescription = message.error_description;
+    }
+    if (message.error_hint !== "") {
+      obj.errorHint = message.error_hint;
+    }
+    if (message.error_debug !== "") {
+      obj.errorDebug = message.error_debug;
+    }
+    if (message.status_code !== 0) {
+      obj.statusCode = Math.round(message.status_code);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RejectOAuth2Request>): RejectOAuth2Request {
+    return RejectOAuth2Request.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RejectOAuth2Request>): RejectOAuth2Request {
+    const message = createBaseRejectOAuth2Request();
+    message.error = object.error ?? "";
+    message.error_description = object.error_description ?? "";
+    message.error_hint = object.error_hint ?? "";
+    message.error_debug = object.error_debug ?? "";
+    message.status_code = object.status_code ?? 0;
+    return message;
+  },
+};
+
+function createBaseRejectRequest(): RejectRequest {
+  return { challenge: "", body: undefined };
+}
+
+export const RejectRequest: MessageFns<RejectRequest> = {
+  encode(message: RejectRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.challenge !== "") {
+      writer.uint32(10).string(message.challenge);
+    }
+    if (message.body !== undefined) {
+      RejectOAuth2Request.encode(message.body, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RejectRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRejectRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.challenge = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.body = RejectOAuth2Request.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RejectRequest {
+    return {
+      challenge: isSet(object.challenge) ? globalThis.String(object.challenge) : "",
+      body: isSet(object.body) ? RejectOAuth2Request.fromJSON(object.body) : undefined,
+    };
+  },
+
+  toJSON(message: RejectRequest): unknown {
+    const obj: any = {};
+    if (message.challenge !== "") {
+      obj.challenge = message.challenge;
+    }
+    if (message.body !== undefined) {
+      obj.body = RejectOAuth2Request.toJSON(message.body);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RejectRequest>): RejectRequest {
+    return RejectRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RejectRequest>): RejectRequest {
+    const message = createBaseRejectRequest();
+    message.challenge = object.challenge ?? "";
+    message.body = (object.body !== undefined && object.body !== null)
+      ? RejectOAuth2Request.fromPartial(object.body)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseOAuth2RedirectTo(): OAuth2RedirectTo {
+  return { redirect_to: "" };
+}
+
+export const OAuth2RedirectTo: MessageFns<OAuth2RedirectTo> = {
+  encode(message: OAuth2RedirectTo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.redirect_to !== "") {
+      writer.uint32(10).string(message.redirect_to);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OAuth2RedirectTo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOAuth2RedirectTo();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -457,7 +2165,7 @@ export const RedirectResponse: MessageFns<RedirectResponse> = {
     }
   },
 
-  fromJSON(object: any): RedirectResponse {
+  fromJSON(object: any): OAuth2RedirectTo {
     return {
       redirect_to: isSet(object.redirectTo)
         ? globalThis.String(object.redirectTo)
@@ -467,7 +2175,7 @@ export const RedirectResponse: MessageFns<RedirectResponse> = {
     };
   },
 
-  toJSON(message: RedirectResponse): unknown {
+  toJSON(message: OAuth2RedirectTo): unknown {
     const obj: any = {};
     if (message.redirect_to !== "") {
       obj.redirectTo = message.redirect_to;
@@ -475,12 +2183,220 @@ export const RedirectResponse: MessageFns<RedirectResponse> = {
     return obj;
   },
 
-  create(base?: DeepPartial<RedirectResponse>): RedirectResponse {
-    return RedirectResponse.fromPartial(base ?? {});
+  create(base?: DeepPartial<OAuth2RedirectTo>): OAuth2RedirectTo {
+    return OAuth2RedirectTo.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<RedirectResponse>): RedirectResponse {
-    const message = createBaseRedirectResponse();
+  fromPartial(object: DeepPartial<OAuth2RedirectTo>): OAuth2RedirectTo {
+    const message = createBaseOAuth2RedirectTo();
     message.redirect_to = object.redirect_to ?? "";
+    return message;
+  },
+};
+
+function createBaseOAuth2LogoutRequest(): OAuth2LogoutRequest {
+  return {
+    challenge: "",
+    subject: "",
+    sid: "",
+    request_url: "",
+    rp_initiated: false,
+    client: undefined,
+    requested_at: undefined,
+    expires_at: undefined,
+  };
+}
+
+export const OAuth2LogoutRequest: MessageFns<OAuth2LogoutRequest> = {
+  encode(message: OAuth2LogoutRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.challenge !== "") {
+      writer.uint32(10).string(message.challenge);
+    }
+    if (message.subject !== "") {
+      writer.uint32(18).string(message.subject);
+    }
+    if (message.sid !== "") {
+      writer.uint32(26).string(message.sid);
+    }
+    if (message.request_url !== "") {
+      writer.uint32(34).string(message.request_url);
+    }
+    if (message.rp_initiated !== false) {
+      writer.uint32(40).bool(message.rp_initiated);
+    }
+    if (message.client !== undefined) {
+      Client.encode(message.client, writer.uint32(50).fork()).join();
+    }
+    if (message.requested_at !== undefined) {
+      Timestamp.encode(toTimestamp(message.requested_at), writer.uint32(58).fork()).join();
+    }
+    if (message.expires_at !== undefined) {
+      Timestamp.encode(toTimestamp(message.expires_at), writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OAuth2LogoutRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOAuth2LogoutRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.challenge = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sid = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.request_url = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.rp_initiated = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.client = Client.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.requested_at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.expires_at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OAuth2LogoutRequest {
+    return {
+      challenge: isSet(object.challenge) ? globalThis.String(object.challenge) : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      sid: isSet(object.sid) ? globalThis.String(object.sid) : "",
+      request_url: isSet(object.requestUrl)
+        ? globalThis.String(object.requestUrl)
+        : isSet(object.request_url)
+        ? globalThis.String(object.request_url)
+        : "",
+      rp_initiated: isSet(object.rpInitiated)
+        ? globalThis.Boolean(object.rpInitiated)
+        : isSet(object.rp_initiated)
+        ? globalThis.Boolean(object.rp_initiated)
+        : false,
+      client: isSet(object.client) ? Client.fromJSON(object.client) : undefined,
+      requested_at: isSet(object.requestedAt)
+        ? fromJsonTimestamp(object.requestedAt)
+        : isSet(object.requested_at)
+        ? fromJsonTimestamp(object.requested_at)
+        : undefined,
+      expires_at: isSet(object.expiresAt)
+        ? fromJsonTimestamp(object.expiresAt)
+        : isSet(object.expires_at)
+        ? fromJsonTimestamp(object.expires_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: OAuth2LogoutRequest): unknown {
+    const obj: any = {};
+    if (message.challenge !== "") {
+      obj.challenge = message.challenge;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.sid !== "") {
+      obj.sid = message.sid;
+    }
+    if (message.request_url !== "") {
+      obj.requestUrl = message.request_url;
+    }
+    if (message.rp_initiated !== false) {
+      obj.rpInitiated = message.rp_initiated;
+    }
+    if (message.client !== undefined) {
+      obj.client = Client.toJSON(message.client);
+    }
+    if (message.requested_at !== undefined) {
+      obj.requestedAt = message.requested_at.toISOString();
+    }
+    if (message.expires_at !== undefined) {
+      obj.expiresAt = message.expires_at.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<OAuth2LogoutRequest>): OAuth2LogoutRequest {
+    return OAuth2LogoutRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<OAuth2LogoutRequest>): OAuth2LogoutRequest {
+    const message = createBaseOAuth2LogoutRequest();
+    message.challenge = object.challenge ?? "";
+    message.subject = object.subject ?? "";
+    message.sid = object.sid ?? "";
+    message.request_url = object.request_url ?? "";
+    message.rp_initiated = object.rp_initiated ?? false;
+    message.client = (object.client !== undefined && object.client !== null)
+      ? Client.fromPartial(object.client)
+      : undefined;
+    message.requested_at = object.requested_at ?? undefined;
+    message.expires_at = object.expires_at ?? undefined;
     return message;
   },
 };
@@ -537,20 +2453,447 @@ export const RejectLogoutResponse: MessageFns<RejectLogoutResponse> = {
   },
 };
 
-function createBaseConsentSessionsRequest(): ConsentSessionsRequest {
+function createBaseOAuth2ConsentSession(): OAuth2ConsentSession {
   return {
-    subject: "",
-    client_id: "",
-    all: false,
-    login_session_id: "",
-    page_size: 0,
-    page_token: "",
     consent_request_id: "",
+    grant_scope: [],
+    grant_access_token_audience: [],
+    remember: false,
+    remember_for: 0,
+    handled_at: undefined,
+    context: undefined,
+    session: undefined,
+    consent_request: undefined,
   };
 }
 
-export const ConsentSessionsRequest: MessageFns<ConsentSessionsRequest> = {
-  encode(message: ConsentSessionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+export const OAuth2ConsentSession: MessageFns<OAuth2ConsentSession> = {
+  encode(message: OAuth2ConsentSession, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.consent_request_id !== "") {
+      writer.uint32(10).string(message.consent_request_id);
+    }
+    for (const v of message.grant_scope) {
+      writer.uint32(18).string(v!);
+    }
+    for (const v of message.grant_access_token_audience) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.remember !== false) {
+      writer.uint32(32).bool(message.remember);
+    }
+    if (message.remember_for !== 0) {
+      writer.uint32(40).int64(message.remember_for);
+    }
+    if (message.handled_at !== undefined) {
+      Timestamp.encode(toTimestamp(message.handled_at), writer.uint32(50).fork()).join();
+    }
+    if (message.context !== undefined) {
+      Value.encode(Value.wrap(message.context), writer.uint32(58).fork()).join();
+    }
+    if (message.session !== undefined) {
+      AcceptOAuth2ConsentRequestSession.encode(message.session, writer.uint32(66).fork()).join();
+    }
+    if (message.consent_request !== undefined) {
+      OAuth2ConsentRequest.encode(message.consent_request, writer.uint32(74).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OAuth2ConsentSession {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOAuth2ConsentSession();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.consent_request_id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.grant_scope.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.grant_access_token_audience.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.remember = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.remember_for = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.handled_at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.context = Value.unwrap(Value.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.session = AcceptOAuth2ConsentRequestSession.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.consent_request = OAuth2ConsentRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OAuth2ConsentSession {
+    return {
+      consent_request_id: isSet(object.consentRequestId)
+        ? globalThis.String(object.consentRequestId)
+        : isSet(object.consent_request_id)
+        ? globalThis.String(object.consent_request_id)
+        : "",
+      grant_scope: globalThis.Array.isArray(object?.grantScope)
+        ? object.grantScope.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.grant_scope)
+        ? object.grant_scope.map((e: any) => globalThis.String(e))
+        : [],
+      grant_access_token_audience: globalThis.Array.isArray(object?.grantAccessTokenAudience)
+        ? object.grantAccessTokenAudience.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.grant_access_token_audience)
+        ? object.grant_access_token_audience.map((e: any) => globalThis.String(e))
+        : [],
+      remember: isSet(object.remember) ? globalThis.Boolean(object.remember) : false,
+      remember_for: isSet(object.rememberFor)
+        ? globalThis.Number(object.rememberFor)
+        : isSet(object.remember_for)
+        ? globalThis.Number(object.remember_for)
+        : 0,
+      handled_at: isSet(object.handledAt)
+        ? fromJsonTimestamp(object.handledAt)
+        : isSet(object.handled_at)
+        ? fromJsonTimestamp(object.handled_at)
+        : undefined,
+      context: isSet(object?.context) ? object.context : undefined,
+      session: isSet(object.session) ? AcceptOAuth2ConsentRequestSession.fromJSON(object.session) : undefined,
+      consent_request: isSet(object.consentRequest)
+        ? OAuth2ConsentRequest.fromJSON(object.consentRequest)
+        : isSet(object.consent_request)
+        ? OAuth2ConsentRequest.fromJSON(object.consent_request)
+        : undefined,
+    };
+  },
+
+  toJSON(message: OAuth2ConsentSession): unknown {
+    const obj: any = {};
+    if (message.consent_request_id !== "") {
+      obj.consentRequestId = message.consent_request_id;
+    }
+    if (message.grant_scope?.length) {
+      obj.grantScope = message.grant_scope;
+    }
+    if (message.grant_access_token_audience?.length) {
+      obj.grantAccessTokenAudience = message.grant_access_token_audience;
+    }
+    if (message.remember !== false) {
+      obj.remember = message.remember;
+    }
+    if (message.remember_for !== 0) {
+      obj.rememberFor = Math.round(message.remember_for);
+    }
+    if (message.handled_at !== undefined) {
+      obj.handledAt = message.handled_at.toISOString();
+    }
+    if (message.context !== undefined) {
+      obj.context = message.context;
+    }
+    if (message.session !== undefined) {
+      obj.session = AcceptOAuth2ConsentRequestSession.toJSON(message.session);
+    }
+    if (message.consent_request !== undefined) {
+      obj.consentRequest = OAuth2ConsentRequest.toJSON(message.consent_request);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<OAuth2ConsentSession>): OAuth2ConsentSession {
+    return OAuth2ConsentSession.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<OAuth2ConsentSession>): OAuth2ConsentSession {
+    const message = createBaseOAuth2ConsentSession();
+    message.consent_request_id = object.consent_request_id ?? "";
+    message.grant_scope = object.grant_scope?.map((e) => e) || [];
+    message.grant_access_token_audience = object.grant_access_token_audience?.map((e) => e) || [];
+    message.remember = object.remember ?? false;
+    message.remember_for = object.remember_for ?? 0;
+    message.handled_at = object.handled_at ?? undefined;
+    message.context = object.context === undefined ? undefined : object.context;
+    message.session = (object.session !== undefined && object.session !== null)
+      ? AcceptOAuth2ConsentRequestSession.fromPartial(object.session)
+      : undefined;
+    message.consent_request = (object.consent_request !== undefined && object.consent_request !== null)
+      ? OAuth2ConsentRequest.fromPartial(object.consent_request)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseConsentSessionList(): ConsentSessionList {
+  return { sessions: [] };
+}
+
+export const ConsentSessionList: MessageFns<ConsentSessionList> = {
+  encode(message: ConsentSessionList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.sessions) {
+      OAuth2ConsentSession.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConsentSessionList {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConsentSessionList();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessions.push(OAuth2ConsentSession.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConsentSessionList {
+    return {
+      sessions: globalThis.Array.isArray(object?.sessions)
+        ? object.sessions.map((e: any) => OAuth2ConsentSession.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ConsentSessionList): unknown {
+    const obj: any = {};
+    if (message.sessions?.length) {
+      obj.sessions = message.sessions.map((e) => OAuth2ConsentSession.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ConsentSessionList>): ConsentSessionList {
+    return ConsentSessionList.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ConsentSessionList>): ConsentSessionList {
+    const message = createBaseConsentSessionList();
+    message.sessions = object.sessions?.map((e) => OAuth2ConsentSession.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListConsentSessionsRequest(): ListConsentSessionsRequest {
+  return { subject: "", login_session_id: "", page_size: 0, page_token: "" };
+}
+
+export const ListConsentSessionsRequest: MessageFns<ListConsentSessionsRequest> = {
+  encode(message: ListConsentSessionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subject !== "") {
+      writer.uint32(10).string(message.subject);
+    }
+    if (message.login_session_id !== "") {
+      writer.uint32(18).string(message.login_session_id);
+    }
+    if (message.page_size !== 0) {
+      writer.uint32(24).int32(message.page_size);
+    }
+    if (message.page_token !== "") {
+      writer.uint32(34).string(message.page_token);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListConsentSessionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListConsentSessionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.login_session_id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.page_size = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.page_token = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListConsentSessionsRequest {
+    return {
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      login_session_id: isSet(object.loginSessionId)
+        ? globalThis.String(object.loginSessionId)
+        : isSet(object.login_session_id)
+        ? globalThis.String(object.login_session_id)
+        : "",
+      page_size: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      page_token: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListConsentSessionsRequest): unknown {
+    const obj: any = {};
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.login_session_id !== "") {
+      obj.loginSessionId = message.login_session_id;
+    }
+    if (message.page_size !== 0) {
+      obj.pageSize = Math.round(message.page_size);
+    }
+    if (message.page_token !== "") {
+      obj.pageToken = message.page_token;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListConsentSessionsRequest>): ListConsentSessionsRequest {
+    return ListConsentSessionsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListConsentSessionsRequest>): ListConsentSessionsRequest {
+    const message = createBaseListConsentSessionsRequest();
+    message.subject = object.subject ?? "";
+    message.login_session_id = object.login_session_id ?? "";
+    message.page_size = object.page_size ?? 0;
+    message.page_token = object.page_token ?? "";
+    return message;
+  },
+};
+
+function createBaseRevokeConsentSessionsRequest(): RevokeConsentSessionsRequest {
+  return { subject: "", client_id: "", all: false, consent_request_id: "" };
+}
+
+export const RevokeConsentSessionsRequest: MessageFns<RevokeConsentSessionsRequest> = {
+  encode(message: RevokeConsentSessionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.subject !== "") {
       writer.uint32(10).string(message.subject);
     }
@@ -560,22 +2903,13 @@ export const ConsentSessionsRequest: MessageFns<ConsentSessionsRequest> = {
     if (message.all !== false) {
       writer.uint32(24).bool(message.all);
     }
-    if (message.login_session_id !== "") {
-      writer.uint32(34).string(message.login_session_id);
-    }
-    if (message.page_size !== 0) {
-      writer.uint32(40).int32(message.page_size);
-    }
-    if (message.page_token !== "") {
-      writer.uint32(50).string(message.page_token);
-    }
     if (message.consent_request_id !== "") {
-      writer.uint32(58).string(message.consent_request_id);
+      writer.uint32(34).string(message.consent_request_id);
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): ConsentSessionsRequest {
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeConsentSessionsRequest {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -584,7 +2918,7 @@ export const ConsentSessionsRequest: MessageFns<ConsentSessionsRequest> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseConsentSessionsRequest();
+      const message = createBaseRevokeConsentSessionsRequest();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -617,30 +2951,6 @@ export const ConsentSessionsRequest: MessageFns<ConsentSessionsRequest> = {
               break;
             }
 
-            message.login_session_id = reader.string();
-            continue;
-          }
-          case 5: {
-            if (tag !== 40) {
-              break;
-            }
-
-            message.page_size = reader.int32();
-            continue;
-          }
-          case 6: {
-            if (tag !== 50) {
-              break;
-            }
-
-            message.page_token = reader.string();
-            continue;
-          }
-          case 7: {
-            if (tag !== 58) {
-              break;
-            }
-
             message.consent_request_id = reader.string();
             continue;
           }
@@ -656,7 +2966,7 @@ export const ConsentSessionsRequest: MessageFns<ConsentSessionsRequest> = {
     }
   },
 
-  fromJSON(object: any): ConsentSessionsRequest {
+  fromJSON(object: any): RevokeConsentSessionsRequest {
     return {
       subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
       client_id: isSet(object.clientId)
@@ -665,21 +2975,6 @@ export const ConsentSessionsRequest: MessageFns<ConsentSessionsRequest> = {
         ? globalThis.String(object.client_id)
         : "",
       all: isSet(object.all) ? globalThis.Boolean(object.all) : false,
-      login_session_id: isSet(object.loginSessionId)
-        ? globalThis.String(object.loginSessionId)
-        : isSet(object.login_session_id)
-        ? globalThis.String(object.login_session_id)
-        : "",
-      page_size: isSet(object.pageSize)
-        ? globalThis.Number(object.pageSize)
-        : isSet(object.page_size)
-        ? globalThis.Number(object.page_size)
-        : 0,
-      page_token: isSet(object.pageToken)
-        ? globalThis.String(object.pageToken)
-        : isSet(object.page_token)
-        ? globalThis.String(object.page_token)
-        : "",
       consent_request_id: isSet(object.consentRequestId)
         ? globalThis.String(object.consentRequestId)
         : isSet(object.consent_request_id)
@@ -688,7 +2983,7 @@ export const ConsentSessionsRequest: MessageFns<ConsentSessionsRequest> = {
     };
   },
 
-  toJSON(message: ConsentSessionsRequest): unknown {
+  toJSON(message: RevokeConsentSessionsRequest): unknown {
     const obj: any = {};
     if (message.subject !== "") {
       obj.subject = message.subject;
@@ -699,32 +2994,20 @@ export const ConsentSessionsRequest: MessageFns<ConsentSessionsRequest> = {
     if (message.all !== false) {
       obj.all = message.all;
     }
-    if (message.login_session_id !== "") {
-      obj.loginSessionId = message.login_session_id;
-    }
-    if (message.page_size !== 0) {
-      obj.pageSize = Math.round(message.page_size);
-    }
-    if (message.page_token !== "") {
-      obj.pageToken = message.page_token;
-    }
     if (message.consent_request_id !== "") {
       obj.consentRequestId = message.consent_request_id;
     }
     return obj;
   },
 
-  create(base?: DeepPartial<ConsentSessionsRequest>): ConsentSessionsRequest {
-    return ConsentSessionsRequest.fromPartial(base ?? {});
+  create(base?: DeepPartial<RevokeConsentSessionsRequest>): RevokeConsentSessionsRequest {
+    return RevokeConsentSessionsRequest.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<ConsentSessionsRequest>): ConsentSessionsRequest {
-    const message = createBaseConsentSessionsRequest();
+  fromPartial(object: DeepPartial<RevokeConsentSessionsRequest>): RevokeConsentSessionsRequest {
+    const message = createBaseRevokeConsentSessionsRequest();
     message.subject = object.subject ?? "";
     message.client_id = object.client_id ?? "";
     message.all = object.all ?? false;
-    message.login_session_id = object.login_session_id ?? "";
-    message.page_size = object.page_size ?? 0;
-    message.page_token = object.page_token ?? "";
     message.consent_request_id = object.consent_request_id ?? "";
     return message;
   },
@@ -869,85 +3152,111 @@ export const RevokeSessionsResponse: MessageFns<RevokeSessionsResponse> = {
 
 /**
  * FlowService is the login, consent and logout app's side of the browser flow (Hydra's
- * `/admin/oauth2/auth/requests/*` and `/admin/oauth2/auth/sessions/*`). Requests and bodies are
- * carried as Hydra's JSON documents so that every field Hydra defines passes through unchanged.
- * A challenge that is unknown is NOT_FOUND, one already used is FAILED_PRECONDITION (HTTP 409),
- * one expired is FAILED_PRECONDITION with status_code 410.
+ * `/admin/oauth2/auth/requests/*` and `/admin/oauth2/auth/sessions/*`). Messages carry Hydra's
+ * documents field by field, under Hydra's names (`oAuth2LoginRequest` is OAuth2LoginRequest, …);
+ * only free-form JSON (context, session claims, id_token_hint claims) is a google.protobuf.Struct
+ * or Value.
+ *
+ * Errors (the OAuthError trailer of errors.proto carries Hydra's error and HTTP status): a
+ * challenge that cannot be opened (forged, or sealed under a rotated secret) is NOT_FOUND (404);
+ * one accepted or rejected already is ALREADY_EXISTS (`conflict`, 409); one expired is
+ * UNAUTHENTICATED (`request_unauthorized`, 401, as Hydra's flow.decodeFlow); a body core refuses
+ * (empty subject, negative remember_for, scope or audience the client may not have) is
+ * INVALID_ARGUMENT (400).
  */
 export type FlowServiceService = typeof FlowServiceService;
 export const FlowServiceService = {
+  /** GetLoginRequest is Hydra's getOAuth2LoginRequest. */
   getLoginRequest: {
     path: "/tessera.v1.FlowService/GetLoginRequest" as const,
     requestStream: false as const,
     responseStream: false as const,
     requestSerialize: (value: ChallengeRequest): Buffer => Buffer.from(ChallengeRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): ChallengeRequest => ChallengeRequest.decode(value),
-    responseSerialize: (value: FlowDocument): Buffer => Buffer.from(FlowDocument.encode(value).finish()),
-    responseDeserialize: (value: Buffer): FlowDocument => FlowDocument.decode(value),
+    responseSerialize: (value: GetLoginRequestResponse): Buffer =>
+      Buffer.from(GetLoginRequestResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetLoginRequestResponse => GetLoginRequestResponse.decode(value),
   },
+  /** AcceptLoginRequest is Hydra's acceptOAuth2LoginRequest: the user authenticated as `subject`. */
   acceptLoginRequest: {
     path: "/tessera.v1.FlowService/AcceptLoginRequest" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: ChallengeBody): Buffer => Buffer.from(ChallengeBody.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ChallengeBody => ChallengeBody.decode(value),
-    responseSerialize: (value: RedirectResponse): Buffer => Buffer.from(RedirectResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): RedirectResponse => RedirectResponse.decode(value),
+    requestSerialize: (value: AcceptLoginRequestRequest): Buffer =>
+      Buffer.from(AcceptLoginRequestRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AcceptLoginRequestRequest => AcceptLoginRequestRequest.decode(value),
+    responseSerialize: (value: OAuth2RedirectTo): Buffer => Buffer.from(OAuth2RedirectTo.encode(value).finish()),
+    responseDeserialize: (value: Buffer): OAuth2RedirectTo => OAuth2RedirectTo.decode(value),
   },
+  /** RejectLoginRequest is Hydra's rejectOAuth2LoginRequest. */
   rejectLoginRequest: {
     path: "/tessera.v1.FlowService/RejectLoginRequest" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: ChallengeBody): Buffer => Buffer.from(ChallengeBody.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ChallengeBody => ChallengeBody.decode(value),
-    responseSerialize: (value: RedirectResponse): Buffer => Buffer.from(RedirectResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): RedirectResponse => RedirectResponse.decode(value),
+    requestSerialize: (value: RejectRequest): Buffer => Buffer.from(RejectRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RejectRequest => RejectRequest.decode(value),
+    responseSerialize: (value: OAuth2RedirectTo): Buffer => Buffer.from(OAuth2RedirectTo.encode(value).finish()),
+    responseDeserialize: (value: Buffer): OAuth2RedirectTo => OAuth2RedirectTo.decode(value),
   },
+  /** GetConsentRequest is Hydra's getOAuth2ConsentRequest. */
   getConsentRequest: {
     path: "/tessera.v1.FlowService/GetConsentRequest" as const,
     requestStream: false as const,
     responseStream: false as const,
     requestSerialize: (value: ChallengeRequest): Buffer => Buffer.from(ChallengeRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): ChallengeRequest => ChallengeRequest.decode(value),
-    responseSerialize: (value: FlowDocument): Buffer => Buffer.from(FlowDocument.encode(value).finish()),
-    responseDeserialize: (value: Buffer): FlowDocument => FlowDocument.decode(value),
+    responseSerialize: (value: GetConsentRequestResponse): Buffer =>
+      Buffer.from(GetConsentRequestResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetConsentRequestResponse => GetConsentRequestResponse.decode(value),
   },
+  /** AcceptConsentRequest is Hydra's acceptOAuth2ConsentRequest: the user granted scope and audience. */
   acceptConsentRequest: {
     path: "/tessera.v1.FlowService/AcceptConsentRequest" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: ChallengeBody): Buffer => Buffer.from(ChallengeBody.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ChallengeBody => ChallengeBody.decode(value),
-    responseSerialize: (value: RedirectResponse): Buffer => Buffer.from(RedirectResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): RedirectResponse => RedirectResponse.decode(value),
+    requestSerialize: (value: AcceptConsentRequestRequest): Buffer =>
+      Buffer.from(AcceptConsentRequestRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AcceptConsentRequestRequest => AcceptConsentRequestRequest.decode(value),
+    responseSerialize: (value: OAuth2RedirectTo): Buffer => Buffer.from(OAuth2RedirectTo.encode(value).finish()),
+    responseDeserialize: (value: Buffer): OAuth2RedirectTo => OAuth2RedirectTo.decode(value),
   },
+  /** RejectConsentRequest is Hydra's rejectOAuth2ConsentRequest. */
   rejectConsentRequest: {
     path: "/tessera.v1.FlowService/RejectConsentRequest" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: ChallengeBody): Buffer => Buffer.from(ChallengeBody.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ChallengeBody => ChallengeBody.decode(value),
-    responseSerialize: (value: RedirectResponse): Buffer => Buffer.from(RedirectResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): RedirectResponse => RedirectResponse.decode(value),
+    requestSerialize: (value: RejectRequest): Buffer => Buffer.from(RejectRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RejectRequest => RejectRequest.decode(value),
+    responseSerialize: (value: OAuth2RedirectTo): Buffer => Buffer.from(OAuth2RedirectTo.encode(value).finish()),
+    responseDeserialize: (value: Buffer): OAuth2RedirectTo => OAuth2RedirectTo.decode(value),
   },
+  /**
+   * GetLogoutRequest is Hydra's getOAuth2LogoutRequest; a handled request is FAILED_PRECONDITION
+   * with status_code 410.
+   */
   getLogoutRequest: {
     path: "/tessera.v1.FlowService/GetLogoutRequest" as const,
     requestStream: false as const,
     responseStream: false as const,
     requestSerialize: (value: ChallengeRequest): Buffer => Buffer.from(ChallengeRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): ChallengeRequest => ChallengeRequest.decode(value),
-    responseSerialize: (value: FlowDocument): Buffer => Buffer.from(FlowDocument.encode(value).finish()),
-    responseDeserialize: (value: Buffer): FlowDocument => FlowDocument.decode(value),
+    responseSerialize: (value: OAuth2LogoutRequest): Buffer => Buffer.from(OAuth2LogoutRequest.encode(value).finish()),
+    responseDeserialize: (value: Buffer): OAuth2LogoutRequest => OAuth2LogoutRequest.decode(value),
   },
+  /** AcceptLogoutRequest is Hydra's acceptOAuth2LogoutRequest. */
   acceptLogoutRequest: {
     path: "/tessera.v1.FlowService/AcceptLogoutRequest" as const,
     requestStream: false as const,
     responseStream: false as const,
     requestSerialize: (value: ChallengeRequest): Buffer => Buffer.from(ChallengeRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): ChallengeRequest => ChallengeRequest.decode(value),
-    responseSerialize: (value: RedirectResponse): Buffer => Buffer.from(RedirectResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): RedirectResponse => RedirectResponse.decode(value),
+    responseSerialize: (value: OAuth2RedirectTo): Buffer => Buffer.from(OAuth2RedirectTo.encode(value).finish()),
+    responseDeserialize: (value: Buffer): OAuth2RedirectTo => OAuth2RedirectTo.decode(value),
   },
+  /**
+   * RejectLogoutRequest is Hydra's rejectOAuth2LogoutRequest: the session stays, the logout app
+   * decides where the browser goes.
+   */
   rejectLogoutRequest: {
     path: "/tessera.v1.FlowService/RejectLogoutRequest" as const,
     requestStream: false as const,
@@ -958,25 +3267,31 @@ export const FlowServiceService = {
       Buffer.from(RejectLogoutResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RejectLogoutResponse => RejectLogoutResponse.decode(value),
   },
-  /** ListConsentSessions lists a subject's remembered consents (optionally for one client). */
+  /**
+   * ListConsentSessions lists a subject's remembered consents, newest first (Hydra's
+   * listOAuth2ConsentSessions, which has no client filter).
+   */
   listConsentSessions: {
     path: "/tessera.v1.FlowService/ListConsentSessions" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: ConsentSessionsRequest): Buffer =>
-      Buffer.from(ConsentSessionsRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ConsentSessionsRequest => ConsentSessionsRequest.decode(value),
+    requestSerialize: (value: ListConsentSessionsRequest): Buffer =>
+      Buffer.from(ListConsentSessionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListConsentSessionsRequest => ListConsentSessionsRequest.decode(value),
     responseSerialize: (value: ConsentSessionList): Buffer => Buffer.from(ConsentSessionList.encode(value).finish()),
     responseDeserialize: (value: Buffer): ConsentSessionList => ConsentSessionList.decode(value),
   },
-  /** RevokeConsentSessions forgets consents and revokes the tokens of those grants. */
+  /**
+   * RevokeConsentSessions forgets consents and revokes the tokens of those grants (Hydra's
+   * revokeOAuth2ConsentSessions).
+   */
   revokeConsentSessions: {
     path: "/tessera.v1.FlowService/RevokeConsentSessions" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: ConsentSessionsRequest): Buffer =>
-      Buffer.from(ConsentSessionsRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ConsentSessionsRequest => ConsentSessionsRequest.decode(value),
+    requestSerialize: (value: RevokeConsentSessionsRequest): Buffer =>
+      Buffer.from(RevokeConsentSessionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RevokeConsentSessionsRequest => RevokeConsentSessionsRequest.decode(value),
     responseSerialize: (value: RevokeSessionsResponse): Buffer =>
       Buffer.from(RevokeSessionsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RevokeSessionsResponse => RevokeSessionsResponse.decode(value),
@@ -995,144 +3310,180 @@ export const FlowServiceService = {
 } as const;
 
 export interface FlowServiceServer extends UntypedServiceImplementation {
-  getLoginRequest: handleUnaryCall<ChallengeRequest, FlowDocument>;
-  acceptLoginRequest: handleUnaryCall<ChallengeBody, RedirectResponse>;
-  rejectLoginRequest: handleUnaryCall<ChallengeBody, RedirectResponse>;
-  getConsentRequest: handleUnaryCall<ChallengeRequest, FlowDocument>;
-  acceptConsentRequest: handleUnaryCall<ChallengeBody, RedirectResponse>;
-  rejectConsentRequest: handleUnaryCall<ChallengeBody, RedirectResponse>;
-  getLogoutRequest: handleUnaryCall<ChallengeRequest, FlowDocument>;
-  acceptLogoutRequest: handleUnaryCall<ChallengeRequest, RedirectResponse>;
+  /** GetLoginRequest is Hydra's getOAuth2LoginRequest. */
+  getLoginRequest: handleUnaryCall<ChallengeRequest, GetLoginRequestResponse>;
+  /** AcceptLoginRequest is Hydra's acceptOAuth2LoginRequest: the user authenticated as `subject`. */
+  acceptLoginRequest: handleUnaryCall<AcceptLoginRequestRequest, OAuth2RedirectTo>;
+  /** RejectLoginRequest is Hydra's rejectOAuth2LoginRequest. */
+  rejectLoginRequest: handleUnaryCall<RejectRequest, OAuth2RedirectTo>;
+  /** GetConsentRequest is Hydra's getOAuth2ConsentRequest. */
+  getConsentRequest: handleUnaryCall<ChallengeRequest, GetConsentRequestResponse>;
+  /** AcceptConsentRequest is Hydra's acceptOAuth2ConsentRequest: the user granted scope and audience. */
+  acceptConsentRequest: handleUnaryCall<AcceptConsentRequestRequest, OAuth2RedirectTo>;
+  /** RejectConsentRequest is Hydra's rejectOAuth2ConsentRequest. */
+  rejectConsentRequest: handleUnaryCall<RejectRequest, OAuth2RedirectTo>;
+  /**
+   * GetLogoutRequest is Hydra's getOAuth2LogoutRequest; a handled request is FAILED_PRECONDITION
+   * with status_code 410.
+   */
+  getLogoutRequest: handleUnaryCall<ChallengeRequest, OAuth2LogoutRequest>;
+  /** AcceptLogoutRequest is Hydra's acceptOAuth2LogoutRequest. */
+  acceptLogoutRequest: handleUnaryCall<ChallengeRequest, OAuth2RedirectTo>;
+  /**
+   * RejectLogoutRequest is Hydra's rejectOAuth2LogoutRequest: the session stays, the logout app
+   * decides where the browser goes.
+   */
   rejectLogoutRequest: handleUnaryCall<ChallengeRequest, RejectLogoutResponse>;
-  /** ListConsentSessions lists a subject's remembered consents (optionally for one client). */
-  listConsentSessions: handleUnaryCall<ConsentSessionsRequest, ConsentSessionList>;
-  /** RevokeConsentSessions forgets consents and revokes the tokens of those grants. */
-  revokeConsentSessions: handleUnaryCall<ConsentSessionsRequest, RevokeSessionsResponse>;
+  /**
+   * ListConsentSessions lists a subject's remembered consents, newest first (Hydra's
+   * listOAuth2ConsentSessions, which has no client filter).
+   */
+  listConsentSessions: handleUnaryCall<ListConsentSessionsRequest, ConsentSessionList>;
+  /**
+   * RevokeConsentSessions forgets consents and revokes the tokens of those grants (Hydra's
+   * revokeOAuth2ConsentSessions).
+   */
+  revokeConsentSessions: handleUnaryCall<RevokeConsentSessionsRequest, RevokeSessionsResponse>;
   /** RevokeLoginSessions ends a subject's (or one sid's) authentication sessions. */
   revokeLoginSessions: handleUnaryCall<LoginSessionsRequest, RevokeSessionsResponse>;
 }
 
 export interface FlowServiceClient extends Client1 {
+  /** GetLoginRequest is Hydra's getOAuth2LoginRequest. */
   getLoginRequest(
     request: ChallengeRequest,
-    callback: (error: ServiceError | null, response: FlowDocument) => void,
-  ): ClientUnaryCall;
-  getLoginRequest(
-    request: ChallengeRequest,
-    metadata: Metadata,
-    callback: (error: ServiceError | null, response: FlowDocument) => void,
+    callback: (error: ServiceError | null, response: GetLoginRequestResponse) => void,
   ): ClientUnaryCall;
   getLoginRequest(
     request: ChallengeRequest,
     metadata: Metadata,
-    options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: FlowDocument) => void,
+    callback: (error: ServiceError | null, response: GetLoginRequestResponse) => void,
   ): ClientUnaryCall;
-  acceptLoginRequest(
-    request: ChallengeBody,
-    callback: (error: ServiceError | null, response: RedirectResponse) => void,
-  ): ClientUnaryCall;
-  acceptLoginRequest(
-    request: ChallengeBody,
-    metadata: Metadata,
-    callback: (error: ServiceError | null, response: RedirectResponse) => void,
-  ): ClientUnaryCall;
-  acceptLoginRequest(
-    request: ChallengeBody,
+  getLoginRequest(
+    request: ChallengeRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: RedirectResponse) => void,
+    callback: (error: ServiceError | null, response: GetLoginRequestResponse) => void,
   ): ClientUnaryCall;
-  rejectLoginRequest(
-    request: ChallengeBody,
-    callback: (error: ServiceError | null, response: RedirectResponse) => void,
+  /** AcceptLoginRequest is Hydra's acceptOAuth2LoginRequest: the user authenticated as `subject`. */
+  acceptLoginRequest(
+    request: AcceptLoginRequestRequest,
+    callback: (error: ServiceError | null, response: OAuth2RedirectTo) => void,
   ): ClientUnaryCall;
-  rejectLoginRequest(
-    request: ChallengeBody,
+  acceptLoginRequest(
+    request: AcceptLoginRequestRequest,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: RedirectResponse) => void,
+    callback: (error: ServiceError | null, response: OAuth2RedirectTo) => void,
   ): ClientUnaryCall;
-  rejectLoginRequest(
-    request: ChallengeBody,
+  acceptLoginRequest(
+    request: AcceptLoginRequestRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: RedirectResponse) => void,
+    callback: (error: ServiceError | null, response: OAuth2RedirectTo) => void,
+  ): ClientUnaryCall;
+  /** RejectLoginRequest is Hydra's rejectOAuth2LoginRequest. */
+  rejectLoginRequest(
+    request: RejectRequest,
+    callback: (error: ServiceError | null, response: OAuth2RedirectTo) => void,
+  ): ClientUnaryCall;
+  rejectLoginRequest(
+    request: RejectRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: OAuth2RedirectTo) => void,
+  ): ClientUnaryCall;
+  rejectLoginRequest(
+    request: RejectRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: OAuth2RedirectTo) => void,
+  ): ClientUnaryCall;
+  /** GetConsentRequest is Hydra's getOAuth2ConsentRequest. */
+  getConsentRequest(
+    request: ChallengeRequest,
+    callback: (error: ServiceError | null, response: GetConsentRequestResponse) => void,
   ): ClientUnaryCall;
   getConsentRequest(
     request: ChallengeRequest,
-    callback: (error: ServiceError | null, response: FlowDocument) => void,
-  ): ClientUnaryCall;
-  getConsentRequest(
-    request: ChallengeRequest,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: FlowDocument) => void,
+    callback: (error: ServiceError | null, response: GetConsentRequestResponse) => void,
   ): ClientUnaryCall;
   getConsentRequest(
     request: ChallengeRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: FlowDocument) => void,
+    callback: (error: ServiceError | null, response: GetConsentRequestResponse) => void,
+  ): ClientUnaryCall;
+  /** AcceptConsentRequest is Hydra's acceptOAuth2ConsentRequest: the user granted scope and audience. */
+  acceptConsentRequest(
+    request: AcceptConsentRequestRequest,
+    callback: (error: ServiceError | null, response: OAuth2RedirectTo) => void,
   ): ClientUnaryCall;
   acceptConsentRequest(
-    request: ChallengeBody,
-    callback: (error: ServiceError | null, response: RedirectResponse) => void,
-  ): ClientUnaryCall;
-  acceptConsentRequest(
-    request: ChallengeBody,
+    request: AcceptConsentRequestRequest,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: RedirectResponse) => void,
+    callback: (error: ServiceError | null, response: OAuth2RedirectTo) => void,
   ): ClientUnaryCall;
   acceptConsentRequest(
-    request: ChallengeBody,
+    request: AcceptConsentRequestRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: RedirectResponse) => void,
+    callback: (error: ServiceError | null, response: OAuth2RedirectTo) => void,
+  ): ClientUnaryCall;
+  /** RejectConsentRequest is Hydra's rejectOAuth2ConsentRequest. */
+  rejectConsentRequest(
+    request: RejectRequest,
+    callback: (error: ServiceError | null, response: OAuth2RedirectTo) => void,
   ): ClientUnaryCall;
   rejectConsentRequest(
-    request: ChallengeBody,
-    callback: (error: ServiceError | null, response: RedirectResponse) => void,
-  ): ClientUnaryCall;
-  rejectConsentRequest(
-    request: ChallengeBody,
+    request: RejectRequest,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: RedirectResponse) => void,
+    callback: (error: ServiceError | null, response: OAuth2RedirectTo) => void,
   ): ClientUnaryCall;
   rejectConsentRequest(
-    request: ChallengeBody,
+    request: RejectRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: RedirectResponse) => void,
+    callback: (error: ServiceError | null, response: OAuth2RedirectTo) => void,
+  ): ClientUnaryCall;
+  /**
+   * GetLogoutRequest is Hydra's getOAuth2LogoutRequest; a handled request is FAILED_PRECONDITION
+   * with status_code 410.
+   */
+  getLogoutRequest(
+    request: ChallengeRequest,
+    callback: (error: ServiceError | null, response: OAuth2LogoutRequest) => void,
   ): ClientUnaryCall;
   getLogoutRequest(
     request: ChallengeRequest,
-    callback: (error: ServiceError | null, response: FlowDocument) => void,
-  ): ClientUnaryCall;
-  getLogoutRequest(
-    request: ChallengeRequest,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: FlowDocument) => void,
+    callback: (error: ServiceError | null, response: OAuth2LogoutRequest) => void,
   ): ClientUnaryCall;
   getLogoutRequest(
     request: ChallengeRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: FlowDocument) => void,
+    callback: (error: ServiceError | null, response: OAuth2LogoutRequest) => void,
   ): ClientUnaryCall;
+  /** AcceptLogoutRequest is Hydra's acceptOAuth2LogoutRequest. */
   acceptLogoutRequest(
     request: ChallengeRequest,
-    callback: (error: ServiceError | null, response: RedirectResponse) => void,
+    callback: (error: ServiceError | null, response: OAuth2RedirectTo) => void,
   ): ClientUnaryCall;
   acceptLogoutRequest(
     request: ChallengeRequest,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: RedirectResponse) => void,
+    callback: (error: ServiceError | null, response: OAuth2RedirectTo) => void,
   ): ClientUnaryCall;
   acceptLogoutRequest(
     request: ChallengeRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: RedirectResponse) => void,
+    callback: (error: ServiceError | null, response: OAuth2RedirectTo) => void,
   ): ClientUnaryCall;
+  /**
+   * RejectLogoutRequest is Hydra's rejectOAuth2LogoutRequest: the session stays, the logout app
+   * decides where the browser goes.
+   */
   rejectLogoutRequest(
     request: ChallengeRequest,
     callback: (error: ServiceError | null, response: RejectLogoutResponse) => void,
@@ -1148,34 +3499,40 @@ export interface FlowServiceClient extends Client1 {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RejectLogoutResponse) => void,
   ): ClientUnaryCall;
-  /** ListConsentSessions lists a subject's remembered consents (optionally for one client). */
+  /**
+   * ListConsentSessions lists a subject's remembered consents, newest first (Hydra's
+   * listOAuth2ConsentSessions, which has no client filter).
+   */
   listConsentSessions(
-    request: ConsentSessionsRequest,
+    request: ListConsentSessionsRequest,
     callback: (error: ServiceError | null, response: ConsentSessionList) => void,
   ): ClientUnaryCall;
   listConsentSessions(
-    request: ConsentSessionsRequest,
+    request: ListConsentSessionsRequest,
     metadata: Metadata,
     callback: (error: ServiceError | null, response: ConsentSessionList) => void,
   ): ClientUnaryCall;
   listConsentSessions(
-    request: ConsentSessionsRequest,
+    request: ListConsentSessionsRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ConsentSessionList) => void,
   ): ClientUnaryCall;
-  /** RevokeConsentSessions forgets consents and revokes the tokens of those grants. */
+  /**
+   * RevokeConsentSessions forgets consents and revokes the tokens of those grants (Hydra's
+   * revokeOAuth2ConsentSessions).
+   */
   revokeConsentSessions(
-    request: ConsentSessionsRequest,
+    request: RevokeConsentSessionsRequest,
     callback: (error: ServiceError | null, response: RevokeSessionsResponse) => void,
   ): ClientUnaryCall;
   revokeConsentSessions(
-    request: ConsentSessionsRequest,
+    request: RevokeConsentSessionsRequest,
     metadata: Metadata,
     callback: (error: ServiceError | null, response: RevokeSessionsResponse) => void,
   ): ClientUnaryCall;
   revokeConsentSessions(
-    request: ConsentSessionsRequest,
+    request: RevokeConsentSessionsRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RevokeSessionsResponse) => void,
@@ -1214,6 +3571,43 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

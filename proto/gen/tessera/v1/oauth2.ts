@@ -47,8 +47,6 @@ export interface TokenRequest {
    * parameter sent twice is rejected by the gateway before it gets here (RFC 6749 §3.2).
    */
   form: { [key: string]: string };
-  /** The token endpoint's own URL, the audience of client assertions. */
-  token_endpoint_url: string;
 }
 
 export interface TokenRequest_FormEntry {
@@ -75,8 +73,6 @@ export interface TokenResponse {
 export interface RevokeRequest {
   credentials: ClientCredentials | undefined;
   token: string;
-  token_type_hint: string;
-  token_endpoint_url: string;
 }
 
 export interface RevokeClientTokensRequest {
@@ -91,9 +87,6 @@ export interface AuthorizeRequest {
   params: { [key: string]: string };
   /** Cookies the gateway received that belong to Tessera (session and CSRF cookies). */
   cookies: { [key: string]: string };
-  /** The login/consent verifier parameters when the browser comes back from the apps. */
-  login_verifier: string;
-  consent_verifier: string;
 }
 
 export interface AuthorizeRequest_ParamsEntry {
@@ -111,7 +104,7 @@ export interface AuthorizeRequest_CookiesEntry {
  * an error page, and which cookies to set or clear.
  */
 export interface BrowserResponse {
-  /** Where to send the browser (303/302); empty when `form_post_html` or `error` is set. */
+  /** Where to send the browser (303/302); empty when `form_post_action` or `error` is set. */
   redirect_to: string;
   /** An auto-submitting form for `response_mode=form_post`, as fields to render. */
   form_post_action: string;
@@ -368,7 +361,7 @@ export const ClientCredentials: MessageFns<ClientCredentials> = {
 };
 
 function createBaseTokenRequest(): TokenRequest {
-  return { credentials: undefined, form: {}, token_endpoint_url: "" };
+  return { credentials: undefined, form: {} };
 }
 
 export const TokenRequest: MessageFns<TokenRequest> = {
@@ -379,9 +372,6 @@ export const TokenRequest: MessageFns<TokenRequest> = {
     globalThis.Object.entries(message.form).forEach(([key, value]: [string, string]) => {
       TokenRequest_FormEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
     });
-    if (message.token_endpoint_url !== "") {
-      writer.uint32(26).string(message.token_endpoint_url);
-    }
     return writer;
   },
 
@@ -417,14 +407,6 @@ export const TokenRequest: MessageFns<TokenRequest> = {
             }
             continue;
           }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            message.token_endpoint_url = reader.string();
-            continue;
-          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -454,11 +436,6 @@ export const TokenRequest: MessageFns<TokenRequest> = {
           {},
         )
         : {},
-      token_endpoint_url: isSet(object.tokenEndpointUrl)
-        ? globalThis.String(object.tokenEndpointUrl)
-        : isSet(object.token_endpoint_url)
-        ? globalThis.String(object.token_endpoint_url)
-        : "",
     };
   },
 
@@ -475,9 +452,6 @@ export const TokenRequest: MessageFns<TokenRequest> = {
           obj.form[k] = v;
         });
       }
-    }
-    if (message.token_endpoint_url !== "") {
-      obj.tokenEndpointUrl = message.token_endpoint_url;
     }
     return obj;
   },
@@ -499,7 +473,6 @@ export const TokenRequest: MessageFns<TokenRequest> = {
       },
       {},
     );
-    message.token_endpoint_url = object.token_endpoint_url ?? "";
     return message;
   },
 };
@@ -808,7 +781,7 @@ export const TokenResponse: MessageFns<TokenResponse> = {
 };
 
 function createBaseRevokeRequest(): RevokeRequest {
-  return { credentials: undefined, token: "", token_type_hint: "", token_endpoint_url: "" };
+  return { credentials: undefined, token: "" };
 }
 
 export const RevokeRequest: MessageFns<RevokeRequest> = {
@@ -818,12 +791,6 @@ export const RevokeRequest: MessageFns<RevokeRequest> = {
     }
     if (message.token !== "") {
       writer.uint32(18).string(message.token);
-    }
-    if (message.token_type_hint !== "") {
-      writer.uint32(26).string(message.token_type_hint);
-    }
-    if (message.token_endpoint_url !== "") {
-      writer.uint32(34).string(message.token_endpoint_url);
     }
     return writer;
   },
@@ -857,22 +824,6 @@ export const RevokeRequest: MessageFns<RevokeRequest> = {
             message.token = reader.string();
             continue;
           }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            message.token_type_hint = reader.string();
-            continue;
-          }
-          case 4: {
-            if (tag !== 34) {
-              break;
-            }
-
-            message.token_endpoint_url = reader.string();
-            continue;
-          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -889,16 +840,6 @@ export const RevokeRequest: MessageFns<RevokeRequest> = {
     return {
       credentials: isSet(object.credentials) ? ClientCredentials.fromJSON(object.credentials) : undefined,
       token: isSet(object.token) ? globalThis.String(object.token) : "",
-      token_type_hint: isSet(object.tokenTypeHint)
-        ? globalThis.String(object.tokenTypeHint)
-        : isSet(object.token_type_hint)
-        ? globalThis.String(object.token_type_hint)
-        : "",
-      token_endpoint_url: isSet(object.tokenEndpointUrl)
-        ? globalThis.String(object.tokenEndpointUrl)
-        : isSet(object.token_endpoint_url)
-        ? globalThis.String(object.token_endpoint_url)
-        : "",
     };
   },
 
@@ -909,12 +850,6 @@ export const RevokeRequest: MessageFns<RevokeRequest> = {
     }
     if (message.token !== "") {
       obj.token = message.token;
-    }
-    if (message.token_type_hint !== "") {
-      obj.tokenTypeHint = message.token_type_hint;
-    }
-    if (message.token_endpoint_url !== "") {
-      obj.tokenEndpointUrl = message.token_endpoint_url;
     }
     return obj;
   },
@@ -928,8 +863,6 @@ export const RevokeRequest: MessageFns<RevokeRequest> = {
       ? ClientCredentials.fromPartial(object.credentials)
       : undefined;
     message.token = object.token ?? "";
-    message.token_type_hint = object.token_type_hint ?? "";
-    message.token_endpoint_url = object.token_endpoint_url ?? "";
     return message;
   },
 };
@@ -1060,7 +993,7 @@ export const RevokeResponse: MessageFns<RevokeResponse> = {
 };
 
 function createBaseAuthorizeRequest(): AuthorizeRequest {
-  return { params: {}, cookies: {}, login_verifier: "", consent_verifier: "" };
+  return { params: {}, cookies: {} };
 }
 
 export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
@@ -1071,12 +1004,6 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
     globalThis.Object.entries(message.cookies).forEach(([key, value]: [string, string]) => {
       AuthorizeRequest_CookiesEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
     });
-    if (message.login_verifier !== "") {
-      writer.uint32(26).string(message.login_verifier);
-    }
-    if (message.consent_verifier !== "") {
-      writer.uint32(34).string(message.consent_verifier);
-    }
     return writer;
   },
 
@@ -1113,22 +1040,6 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
             if (entry2.value !== undefined) {
               message.cookies[entry2.key] = entry2.value;
             }
-            continue;
-          }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            message.login_verifier = reader.string();
-            continue;
-          }
-          case 4: {
-            if (tag !== 34) {
-              break;
-            }
-
-            message.consent_verifier = reader.string();
             continue;
           }
         }
@@ -1173,16 +1084,6 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
           {},
         )
         : {},
-      login_verifier: isSet(object.loginVerifier)
-        ? globalThis.String(object.loginVerifier)
-        : isSet(object.login_verifier)
-        ? globalThis.String(object.login_verifier)
-        : "",
-      consent_verifier: isSet(object.consentVerifier)
-        ? globalThis.String(object.consentVerifier)
-        : isSet(object.consent_verifier)
-        ? globalThis.String(object.consent_verifier)
-        : "",
     };
   },
 
@@ -1205,12 +1106,6 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
           obj.cookies[k] = v;
         });
       }
-    }
-    if (message.login_verifier !== "") {
-      obj.loginVerifier = message.login_verifier;
-    }
-    if (message.consent_verifier !== "") {
-      obj.consentVerifier = message.consent_verifier;
     }
     return obj;
   },
@@ -1238,8 +1133,6 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
       },
       {},
     );
-    message.login_verifier = object.login_verifier ?? "";
-    message.consent_verifier = object.consent_verifier ?? "";
     return message;
   },
 };

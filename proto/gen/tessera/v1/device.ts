@@ -913,7 +913,7 @@ export const DeviceServiceService = {
    * AcceptUserCode is the operator's app accepting the user code a person typed for a device
    * challenge (Hydra's `PUT /admin/oauth2/auth/requests/device/accept`). An unknown, expired or
    * finished user code is INVALID_ARGUMENT (`invalid_request`); an unreadable challenge
-   * NOT_FOUND; a challenge used already FAILED_PRECONDITION (HTTP 409).
+   * NOT_FOUND; a challenge used already ALREADY_EXISTS (`conflict`, HTTP 409).
    */
   acceptUserCode: {
     path: "/tessera.v1.DeviceService/AcceptUserCode" as const,
@@ -945,7 +945,7 @@ export interface DeviceServiceServer extends UntypedServiceImplementation {
    * AcceptUserCode is the operator's app accepting the user code a person typed for a device
    * challenge (Hydra's `PUT /admin/oauth2/auth/requests/device/accept`). An unknown, expired or
    * finished user code is INVALID_ARGUMENT (`invalid_request`); an unreadable challenge
-   * NOT_FOUND; a challenge used already FAILED_PRECONDITION (HTTP 409).
+   * NOT_FOUND; a challenge used already ALREADY_EXISTS (`conflict`, HTTP 409).
    */
   acceptUserCode: handleUnaryCall<AcceptUserCodeRequest, OAuth2RedirectTo>;
 }
@@ -996,7 +996,7 @@ export interface DeviceServiceClient extends Client1 {
    * AcceptUserCode is the operator's app accepting the user code a person typed for a device
    * challenge (Hydra's `PUT /admin/oauth2/auth/requests/device/accept`). An unknown, expired or
    * finished user code is INVALID_ARGUMENT (`invalid_request`); an unreadable challenge
-   * NOT_FOUND; a challenge used already FAILED_PRECONDITION (HTTP 409).
+   * NOT_FOUND; a challenge used already ALREADY_EXISTS (`conflict`, HTTP 409).
    */
   acceptUserCode(
     request: AcceptUserCodeRequest,

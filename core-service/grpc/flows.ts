@@ -17,16 +17,8 @@ import type {
 } from '../../proto/gen/tessera/v1/flows.js';
 import type { StoredClient } from '../clients/client.js';
 import { publicClient } from '../clients/service.js';
-import type {
-  AcceptConsentBody,
-  AcceptLoginBody,
-  ConsentRequest,
-  ConsentSession,
-  FlowService,
-  LoginRequest,
-  OidcContext,
-  RejectBody,
-} from '../flows/service.js';
+import type { AcceptConsentBody, AcceptLoginBody, ConsentRequest, ConsentSession, LoginRequest, OidcContext, RejectBody } from '../flows/documents.js';
+import type { FlowService } from '../flows/service.js';
 import type { Logger } from '../shared/logger.js';
 import { clientToWire } from './clients.js';
 import { unary } from './unary.js';

@@ -22,6 +22,8 @@ const texts: Schema = { type: 'array', items: text };
 const flag: Schema = { type: 'boolean' };
 const seconds: Schema = { type: 'integer' };
 const claims: Schema = { type: 'object' };
+/** Hydra's JSONRawMessage (`context`): any JSON, handed on as it came. */
+const anyJson: Schema = {};
 
 /**
  * Request bodies as Hydra's Go structs type them (`acceptOAuth2LoginRequest`,
@@ -41,6 +43,7 @@ const BODY_SCHEMAS = {
         force_subject_identifier: text,
         extend_session_lifespan: flag,
         identity_provider_session_id: text,
+        context: anyJson,
       },
     },
   },
@@ -53,6 +56,7 @@ const BODY_SCHEMAS = {
         remember: flag,
         remember_for: seconds,
         session: { type: 'object', properties: { access_token: claims, id_token: claims } },
+        context: anyJson,
       },
     },
   },

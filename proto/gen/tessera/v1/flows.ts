@@ -241,7 +241,7 @@ export interface ListConsentSessionsRequest {
   subject: string;
   /** Only consents granted in this login session. */
   login_session_id: string;
-  /** 1 to 1000; 0: 250. */
+  /** Sessions per page: 0 (or less) is 250, more than 1000 is 1000. */
   page_size: number;
   /** The offset of the page, as the previous page's Link header gave it; empty: the first page. */
   page_token: string;

@@ -49,7 +49,12 @@ for (const db of testDatabases()) {
       database = await db.create();
       cluster = await startCluster({
         dsn: database.dsn,
-        env: { OIDC_DYNAMIC_CLIENT_REGISTRATION_ENABLED: 'true', OIDC_DYNAMIC_CLIENT_REGISTRATION_DEFAULT_SCOPE: 'openid,profile' },
+        env: {
+          OIDC_DYNAMIC_CLIENT_REGISTRATION_ENABLED: 'true',
+          OIDC_DYNAMIC_CLIENT_REGISTRATION_DEFAULT_SCOPE: 'openid,profile',
+          // Debug details in error bodies: none may tell a refused client id from a refused token.
+          OAUTH2_EXPOSE_INTERNAL_ERRORS: 'true',
+        },
       });
       pub = cluster.publicUrl;
       admin = cluster.adminUrl;
@@ -135,6 +140,28 @@ for (const db of testDatabases()) {
       const basicScheme = await request(new URL(`/oauth2/register/${id}`, pub), { headers: { authorization: `Basic ${token}` } });
       assert.equal(basicScheme.statusCode, 401);
       await basicScheme.body.text();
+    });
+
+    test('an unknown client id and a known one with a wrong token get the same answer, byte for byte', async () => {
+      const res = await register({ client_name: 'probed', redirect_uris: [REDIRECT] });
+      const id = String(res.body.client_id);
+      const other = String((await register({ client_name: 'prober', redirect_uris: [REDIRECT] })).body.registration_access_token);
+      /** What a caller sees of an answer, less what differs between any two requests. */
+      const seen = (answer: Answer) => {
+        const { date: _date, 'x-request-id': _requestId, ...headers } = answer.headers;
+        return { status: answer.status, headers, text: answer.text };
+      };
+      for (const [method, body] of [
+        ['GET', undefined],
+        ['PUT', { client_name: 'taken over', redirect_uris: [REDIRECT] }],
+        ['DELETE', undefined],
+      ] as const) {
+        const wrongToken = seen(await dcr(pub, method, `/oauth2/register/${id}`, { token: other, body }));
+        assert.equal(wrongToken.status, 401, wrongToken.text);
+        assert.deepEqual(JSON.parse(wrongToken.text), { ...INCORRECT_CREDENTIALS, status_code: 401 }, `${method}: no debug detail, even exposed`);
+        assert.deepEqual(seen(await dcr(pub, method, '/oauth2/register/no-such-client', { token: other, body })), wrongToken, `${method} of an unknown id`);
+      }
+      assert.equal((await dcr(pub, 'GET', `/oauth2/register/${id}`, { token: String(res.body.registration_access_token) })).body.client_name, 'probed');
     });
 
     test('PUT replaces the registration and rotates the token; the secret and the operator’s fields stay', async () => {

@@ -13,7 +13,7 @@
  *   `access_token_strategy`, `skip_consent`, `skip_logout_consent`.
  * - The endpoint faces the internet, so a registration document is bounded (REGISTRATION_LIMITS).
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { errors, OAuthError } from '../shared/errors.js';
 import type { Client, StoredClient } from './client.js';
 import type { ClientService } from './service.js';
@@ -86,6 +86,18 @@ const URI_FIELDS = new Set([
 
 const INCORRECT_CREDENTIALS = 'The requested OAuth 2.0 client does not exist or you provided incorrect credentials.';
 const OWN_SECRET = 'It is not allowed to choose your own OAuth2 Client secret.';
+
+/** Stands in for the stored signature of a client that has none, so that path compares too. */
+const NO_SIGNATURE = 'no registration access token';
+
+/**
+ * Constant-time equality of two strings of any length: both are hashed first, so neither the
+ * comparison nor a length check reveals how much of the stored value a guess matched.
+ */
+function sameDigest(a: string, b: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
 
 type Doc = Record<string, unknown>;
 
@@ -160,19 +172,21 @@ export function createClientRegistration(deps: ClientRegistrationDeps) {
 
   /**
    * Hydra's ValidDynamicAuth: the client exists, was registered dynamically, and the bearer
-   * token's hashed signature equals the stored one. Every failure reads the same, so the answer
-   * does not reveal which client ids exist.
+   * token's hashed signature equals the stored one. A caller must not learn which client ids
+   * exist, so every failure is one error with one body (no debug detail: Hydra's ErrorEnhancer
+   * drops it from these too, even with `oauth2.expose_internal_errors`), and every path does the
+   * same work: the presented token is hashed and compared in constant time whether or not
+   * there is a stored signature, against a dummy when there is none.
    */
   async function authenticate(clientId: string, authorization: string): Promise<StoredClient> {
-    const refuse = (debug: string) => new OAuthError('The request could not be authorized', { description: INCORRECT_CREDENTIALS, debug });
     const stored = clientId === '' ? undefined : await store.get(clientId);
-    if (!stored) throw refuse(`No client has the id "${clientId}".`);
-    if (stored.registration_access_token_signature === '') throw refuse('The OAuth2 Client does not have a registration access token.');
     const signature = tokens.signatureOf(bearerToken(authorization));
-    if (signature === undefined) throw refuse('The registration access token is missing or malformed.');
-    const presented = Buffer.from(tokens.storageKey(signature), 'utf8');
-    const expected = Buffer.from(stored.registration_access_token_signature, 'utf8');
-    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) throw refuse('Registration access tokens do not match.');
+    const presented = tokens.storageKey(signature ?? '');
+    const expected = stored?.registration_access_token_signature || NO_SIGNATURE;
+    const matches = sameDigest(presented, expected);
+    if (stored === undefined || stored.registration_access_token_signature === '' || signature === undefined || !matches) {
+      throw new OAuthError('The request could not be authorized', { description: INCORRECT_CREDENTIALS });
+    }
     return stored;
   }
 
@@ -232,9 +246,10 @@ export function createClientRegistration(deps: ClientRegistrationDeps) {
         const { client, secret } = await clients.update(stored.client_id, { ...doc, ...kept }, rotation);
         return answer(client, secret, token);
       } catch (err) {
-        // A concurrent update rotated the token first (or a delete won): the presented token is spent.
+        // A concurrent update rotated the token first (or a delete won): the presented token is
+        // spent, and the answer is authenticate's.
         if (err instanceof OAuthError && err.code === 'Unable to locate the resource') {
-          throw new OAuthError('The request could not be authorized', { description: INCORRECT_CREDENTIALS, debug: 'The registration access token was rotated meanwhile.' });
+          throw new OAuthError('The request could not be authorized', { description: INCORRECT_CREDENTIALS });
         }
         throw err;
       }

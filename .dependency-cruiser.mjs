@@ -12,8 +12,7 @@ export default {
         "Two folders of core-service/ import each other, directly or through others. Move the shared " +
         "concept into a folder below both (oauth2/ holds the vocabulary every domain builds on).",
       // A folder is the first path segment under core-service/. Only edges between two of them
-      // are judged; a cycle through another program's folder (storage/orm.ts reads
-      // migrator/migrations, which names storage's Dialect type) is not core's layering.
+      // are judged; cycles that cross into another program are program-cycle's.
       scope: "folder",
       from: { path: "^core-service/[^/]+$" },
       to: { path: "^core-service/[^/]+$", circular: true },
@@ -26,6 +25,39 @@ export default {
         "folder that imports them closes a cycle. Pass what the folder needs in as a dependency.",
       from: { path: "^core-service/[^/]+/" },
       to: { path: "^core-service/[^/]+\\.ts$" },
+    },
+    {
+      name: "program-cycle",
+      severity: "error",
+      comment:
+        "A folder of one program (core-service/, http-gateway/, migrator/) and a folder of another import " +
+        "each other, directly or through others. The gateway and the migrator build on core-service/; " +
+        "core reads only the migration list (migrator/migrations/), which imports nothing back.",
+      // Folder-scoped, as core-folder-cycle; $1 is the program of `from`, so only cycles that cross
+      // from one program into another are judged here.
+      scope: "folder",
+      from: { path: "^(core-service|http-gateway|migrator)(/|$)" },
+      to: { path: "^(core-service|http-gateway|migrator)(/|$)", pathNot: "^$1(/|$)", circular: true },
+    },
+    {
+      name: "core-is-below-programs",
+      severity: "error",
+      comment:
+        "core-service/ imports the gateway or the migrator's program code. Both build on core. The one " +
+        "thing core takes from migrator/ is the migration list (DESIGN.md: migrations live under " +
+        "migrator/; core refuses an outdated schema and, in dev mode, migrates itself).",
+      from: { path: "^core-service/" },
+      to: { path: "^(http-gateway/|migrator/)", pathNot: "^migrator/migrations/" },
+    },
+    {
+      name: "migrations-are-a-leaf",
+      severity: "error",
+      comment:
+        "A migration (or the list of them) imports a program's code. Migrations are plain SQL per dialect, " +
+        "applied by the migrator and read by core; importing either back ties the schema's history to code " +
+        "that changes after it.",
+      from: { path: "^migrator/migrations/" },
+      to: { path: "^(core-service|http-gateway)/|^migrator/(?!migrations/)" },
     },
   ],
   options: {

@@ -4,8 +4,9 @@
  * forged or mistyped token is rejected before any database lookup, and the database keys on a
  * hash of the signature only (DESIGN: tokens are never stored in the clear).
  */
-import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { ConfigError } from '../shared/config.js';
+import { randomBytesPooled } from '../shared/random.js';
 
 /** Hydra's prefixes: access token, refresh token, authorization code, device code (RFC 8628). */
 export type OpaqueTokenPrefix = 'ory_at' | 'ory_rt' | 'ory_ac' | 'ory_dc';
@@ -65,7 +66,7 @@ export function createOpaqueTokenCodec(systemSecrets: string[]): OpaqueTokenCode
 
   return {
     mint(prefix) {
-      const random = randomBytes(RANDOM_BYTES).toString('base64url');
+      const random = randomBytesPooled(RANDOM_BYTES).toString('base64url');
       const signature = sign(signing, prefix, random);
       return { token: `${prefix}_${random}.${signature}`, signature };
     },

@@ -257,6 +257,12 @@ export class Http2Channel {
     for (const waiter of state.waiters) waiter(error);
   }
 
+  /** Stops sending calls to `session` and closes it once its calls in flight are answered. */
+  retire(session: ClientHttp2Session): void {
+    this.forget(session);
+    if (!session.closed && !session.destroyed) session.close();
+  }
+
   /** A session that stops taking new calls (GOAWAY, closed, keepalive failed): the next call connects anew. */
   private forget(session: ClientHttp2Session): void {
     const state = this.state;
@@ -307,6 +313,7 @@ class UnaryCall<Res> {
   private chunks: Buffer[] = [];
   private received = 0;
   private streamError: Error | undefined;
+  private retried = false;
 
   constructor(
     private readonly channel: Http2Channel,
@@ -341,8 +348,15 @@ class UnaryCall<Res> {
     try {
       stream = session.request(this.headers);
     } catch (err) {
-      // The session closed or ran out of stream ids between acquire and now.
-      this.fail(serviceError(Status.UNAVAILABLE, (err as Error).message));
+      // A session that ran out of stream ids (2^31, about five days at 5,000 calls/s) or began
+      // closing takes no new calls: retire it, and try once more on a new one, as grpc-js does.
+      this.channel.retire(session);
+      if (this.retried) {
+        this.fail(serviceError(Status.UNAVAILABLE, (err as Error).message));
+        return;
+      }
+      this.retried = true;
+      this.channel.acquire((next) => this.send(next));
       return;
     }
     this.session = session;

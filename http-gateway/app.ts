@@ -125,9 +125,9 @@ function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: Cor
   // holding a kept-alive connection to a draining gateway opens a new one, which the load
   // balancer sends to a gateway still in rotation. Without it the connection would stay here
   // until the port closes and the next request on it would be reset.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (life.draining()) void reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
   const { names } = opts.config.serve.cookies;
   registerRoutes(app, name, {

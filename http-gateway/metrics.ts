@@ -35,15 +35,23 @@ export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
  * never by the raw URL, so ids and query strings neither explode the series nor leak.
  */
 export function instrumentListener(app: FastifyInstance, metrics: GatewayMetrics): void {
-  app.addHook('onResponse', async (request, reply) => {
-    const labels = {
-      method: request.method,
-      // Unmatched URLs (404s) share one series.
-      route: request.routeOptions.url ?? 'unmatched',
-      status_code: String(reply.statusCode),
-    };
-    metrics.requests.inc(labels);
-    metrics.duration.observe(labels, reply.elapsedTime / 1000);
+  // The labelled series, bound once per route, method and status: prom-client hashes a label
+  // object on every inc/observe, which the bound children skip (issue 11 profile).
+  const series = new Map<string, { requests: { inc(): void }; duration: { observe(value: number): void } }>();
+  // Callback style: an async hook costs a promise and a microtask on every request.
+  app.addHook('onResponse', (request, reply, done) => {
+    // Unmatched URLs (404s) share one series.
+    const route = request.routeOptions.url ?? 'unmatched';
+    const key = `${request.method} ${reply.statusCode} ${route}`;
+    let bound = series.get(key);
+    if (bound === undefined) {
+      const labels = { method: request.method, route, status_code: String(reply.statusCode) };
+      bound = { requests: metrics.requests.labels(labels), duration: metrics.duration.labels(labels) };
+      series.set(key, bound);
+    }
+    bound.requests.inc();
+    bound.duration.observe(reply.elapsedTime / 1000);
+    done();
   });
 }
 

@@ -123,8 +123,9 @@ export function createListener(opts: {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   for (const type of JSON_TYPES) app.addContentTypeParser(type, { parseAs: 'string' }, parseJson);
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    done();
   });
   exposeInternalErrors(app, opts.exposeInternalErrors ?? false);
   installGoJsonDecoding(app);

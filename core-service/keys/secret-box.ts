@@ -7,7 +7,8 @@
  * Sealed format: `v1.<kid>.<nonce>.<ciphertext+tag>`, all parts base64url. `kid` names the
  * derived key (not the secret) so `open` tries one key instead of all of them.
  */
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync } from 'node:crypto';
+import { randomBytesPooled } from '../shared/random.js';
 
 /** Why a seal or open failed; a `switch` over it is checked by the compiler. */
 export type SecretBoxErrorCode = 'no_secrets' | 'malformed' | 'no_matching_secret' | 'tampered';
@@ -72,7 +73,7 @@ export function createSecretBox(systemSecrets: string[], purpose: string): Secre
 
   return {
     seal(plaintext) {
-      const nonce = randomBytes(NONCE_BYTES);
+      const nonce = randomBytesPooled(NONCE_BYTES);
       const header = `${VERSION}.${sealing.kid}`;
       const cipher = createCipheriv('aes-256-gcm', sealing.key, nonce, { authTagLength: TAG_BYTES });
       // The header is authenticated data, so a value cannot be relabelled to another key or version.

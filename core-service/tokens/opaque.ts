@@ -4,8 +4,9 @@
  * forged or mistyped token is rejected before any database lookup, and the database keys on a
  * hash of the signature only (DESIGN: tokens are never stored in the clear).
  */
-import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, hkdfSync, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../shared/config.js';
+import { randomBytesPooled } from '../shared/random.js';
 
 /** Hydra's prefixes: access token, refresh token, authorization code, device code (RFC 8628). */
 export type OpaqueTokenPrefix = 'ory_at' | 'ory_rt' | 'ory_ac' | 'ory_dc';
@@ -42,7 +43,7 @@ function isPrefix(value: string | undefined): value is OpaqueTokenPrefix {
   return value !== undefined && (PREFIXES as readonly string[]).includes(value);
 }
 
-function sign(key: Buffer, prefix: OpaqueTokenPrefix, random: string): string {
+function sign(key: KeyObject, prefix: OpaqueTokenPrefix, random: string): string {
   // The prefix is signed too: an access token relabelled `ory_rt_` must not pass as a refresh token.
   return createHmac('sha256', key).update(`${prefix}_${random}`, 'utf8').digest('base64url');
 }
@@ -57,7 +58,8 @@ function sign(key: Buffer, prefix: OpaqueTokenPrefix, random: string): string {
  * const presented = codec.signatureOf(bearer, 'ory_at'); // undefined → invalid_token
  */
 export function createOpaqueTokenCodec(systemSecrets: string[]): OpaqueTokenCodec {
-  const keys = systemSecrets.map((secret) => Buffer.from(hkdfSync('sha256', secret, HKDF_SALT, HKDF_INFO, KEY_BYTES)));
+  // KeyObjects, made once: an HMAC keyed by a Buffer imports the key again on every call.
+  const keys = systemSecrets.map((secret) => createSecretKey(Buffer.from(hkdfSync('sha256', secret, HKDF_SALT, HKDF_INFO, KEY_BYTES))));
   const signing = keys[0];
   if (signing === undefined) {
     throw new ConfigError('cannot sign tokens: secrets.system (env SECRETS_SYSTEM) is empty; set at least one secret of 16 or more characters');
@@ -65,7 +67,7 @@ export function createOpaqueTokenCodec(systemSecrets: string[]): OpaqueTokenCode
 
   return {
     mint(prefix) {
-      const random = randomBytes(RANDOM_BYTES).toString('base64url');
+      const random = randomBytesPooled(RANDOM_BYTES).toString('base64url');
       const signature = sign(signing, prefix, random);
       return { token: `${prefix}_${random}.${signature}`, signature };
     },

@@ -3,7 +3,7 @@
  * hung core turns into a 503 instead of a hung browser, and the request id, so one request can
  * be followed across both services' logs.
  */
-import { Metadata, type CallOptions, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, type CallOptions, type ServiceError } from '@grpc/grpc-js';
 import { fromGrpcError } from '../errors/from-grpc.js';
 import { httpError, type HttpError } from '../errors/http-error.js';
 import { AUTHORIZATION_METADATA, CALLER_REFUSED_TRAILER } from './credentials.js';
@@ -23,12 +23,12 @@ export interface CallContext {
   apiKey?: string;
 }
 
-/** The 4-argument form every generated grpc-js client method has. */
+/** The 4-argument form every generated grpc-js client method has (what it returns is not used). */
 export type Invoke<Res> = (
   metadata: Metadata,
   options: Partial<CallOptions>,
   callback: (error: ServiceError | null, response?: Res) => void,
-) => ClientUnaryCall;
+) => unknown;
 
 /**
  * Runs `invoke` with metadata and deadline; a failure rejects with an HttpError already mapped.
@@ -65,7 +65,7 @@ export type UnaryMethod<Req, Res> = (
   metadata: Metadata,
   options: Partial<CallOptions>,
   callback: (error: ServiceError | null, response: Res) => void,
-) => ClientUnaryCall;
+) => unknown;
 
 /**
  * Calls a generated client method (bound to its client) with metadata and deadline.

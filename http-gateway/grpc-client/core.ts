@@ -1,22 +1,24 @@
 /**
- * The gateway's one connection to core: a single gRPC channel shared by every service client,
- * so all calls multiplex over one HTTP/2 connection and close together.
+ * The gateway's one connection to core: a single HTTP/2 session (http2-channel.ts) shared by
+ * every service client, so all calls multiplex over one connection and close together. The
+ * service clients are the generated grpc-js client types, so routes call them as they always
+ * did (`call(ctx, oauth2.token.bind(oauth2), request)`, call.ts).
  */
-import { Channel, Client } from '@grpc/grpc-js';
+import { Metadata, type CallOptions } from '@grpc/grpc-js';
 import type { CoreClientTls } from '../../core-service/shared/config.js';
-import { ClientServiceClient } from '../../proto/gen/tessera/v1/clients.js';
-import { CredentialServiceClient } from '../../proto/gen/tessera/v1/credentials.js';
-import { IntrospectionServiceClient } from '../../proto/gen/tessera/v1/introspection.js';
-import { JwkServiceClient } from '../../proto/gen/tessera/v1/keys.js';
-import { FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
-import { DeviceServiceClient } from '../../proto/gen/tessera/v1/device.js';
-import { OAuth2ServiceClient } from '../../proto/gen/tessera/v1/oauth2.js';
-import { RegistrationServiceClient } from '../../proto/gen/tessera/v1/registration.js';
-import { TrustServiceClient } from '../../proto/gen/tessera/v1/trust.js';
-import { apiKeyInterceptor, coreChannelSecurity } from './credentials.js';
+import { ClientServiceService, type ClientServiceClient } from '../../proto/gen/tessera/v1/clients.js';
+import { CredentialServiceService, type CredentialServiceClient } from '../../proto/gen/tessera/v1/credentials.js';
+import { IntrospectionServiceService, type IntrospectionServiceClient } from '../../proto/gen/tessera/v1/introspection.js';
+import { JwkServiceService, type JwkServiceClient } from '../../proto/gen/tessera/v1/keys.js';
+import { FlowServiceService, type FlowServiceClient } from '../../proto/gen/tessera/v1/flows.js';
+import { DeviceServiceService, type DeviceServiceClient } from '../../proto/gen/tessera/v1/device.js';
+import { OAuth2ServiceService, type OAuth2ServiceClient } from '../../proto/gen/tessera/v1/oauth2.js';
+import { RegistrationServiceService, type RegistrationServiceClient } from '../../proto/gen/tessera/v1/registration.js';
+import { TrustServiceService, type TrustServiceClient } from '../../proto/gen/tessera/v1/trust.js';
+import { coreChannelSecurity } from './credentials.js';
 import { checkHealth, type ServingStatus } from './health-check.js';
+import { Http2Channel, type Callback, type Deserialize, type Serialize } from './http2-channel.js';
 import type { CallContext } from './call.js';
-
 /** The service clients routes use, plus the channel's lifecycle. */
 export interface CoreConnection {
   clients: ClientServiceClient;
@@ -33,24 +35,42 @@ export interface CoreConnection {
   close(): void;
 }
 
-/** Exported for the tests that hold the gateway to these numbers. */
-export const CHANNEL_OPTIONS = {
-  // channelz keeps per-call counters and traces for a debugging service nobody queries.
-  'grpc.enable_channelz': 0,
-  // Reconnect within about half a second once core is back (grpc-js adds ±20% jitter): grpc-js
-  // otherwise backs off for up to two minutes, and /health/ready would keep answering 503
-  // long after core recovered. Core is one hop away on a private network; a failed attempt
-  // costs a refused SYN, so trying twice a second while it is away costs nothing.
-  'grpc.initial_reconnect_backoff_ms': 100,
-  'grpc.max_reconnect_backoff_ms': 400,
-  // A core that vanished without closing the connection (its node died, a partition) is noticed
-  // by a ping left unanswered, within keepalive_time + keepalive_timeout (15 s), instead of
-  // every call running into its deadline until TCP gives up (about 15 minutes). 10 s is the
-  // shortest interval gRPC recommends (gRFC A8); core's grpc-js server accepts it.
-  'grpc.keepalive_time_ms': 10_000,
-  'grpc.keepalive_timeout_ms': 5_000,
-  'grpc.keepalive_permit_without_calls': 1,
-};
+/** One method of a generated ts-proto ServiceDefinition (what a unary call needs of it). */
+interface MethodDefinition {
+  path: string;
+  requestStream: boolean;
+  responseStream: boolean;
+  requestSerialize: Serialize<never>;
+  responseDeserialize: Deserialize<unknown>;
+}
+
+/** A generated method's deadline option (grpc-js's Deadline: a Date or a Date.now() timestamp). */
+function deadlineOf(options: Partial<CallOptions> | undefined): number {
+  const deadline = options?.deadline;
+  return deadline === undefined ? Infinity : typeof deadline === 'number' ? deadline : deadline.getTime();
+}
+
+/**
+ * A service client of the generated type whose methods run over `channel`. Only the methods
+ * exist, in every form grpc-js generates (`(request, [metadata], [options], callback)`); the
+ * grpc-js Client's own members (getChannel, waitForReady, close) do not, and the gateway uses
+ * none of them: the channel's lifecycle is CoreConnection's. Every tessera.v1 RPC is unary.
+ */
+function serviceClient<Client>(channel: Http2Channel, service: Record<string, MethodDefinition>): Client {
+  const client: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(service)) {
+    if (method.requestStream || method.responseStream) throw new Error(`${method.path} streams; the gateway's channel to core carries unary calls only`);
+    client[name] = (request: never, a?: unknown, b?: unknown, c?: unknown): void => {
+      const metadata = a instanceof Metadata ? a : new Metadata();
+      const rest = a instanceof Metadata ? [b, c] : [a, b];
+      const callback = (typeof rest[0] === 'function' ? rest[0] : rest[1]) as Callback<unknown>;
+      const options = typeof rest[0] === 'function' ? undefined : (rest[0] as Partial<CallOptions> | undefined);
+      channel.unary(method.path, method.requestSerialize, method.responseDeserialize, request, metadata, deadlineOf(options), callback);
+    };
+  }
+  // The generated type describes these methods exactly (see above); its Client members are not used.
+  return client as Client;
+}
 
 /**
  * Opens the channel to core at `address` (host:port): TLS or mutual TLS per `core.tls`,
@@ -60,22 +80,23 @@ export const CHANNEL_OPTIONS = {
  */
 export function connectCore(address: string, tls: CoreClientTls = {}, apiKey = ''): CoreConnection {
   const security = coreChannelSecurity(tls);
-  const creds = security.credentials;
-  const channel = new Channel(address, creds, { ...CHANNEL_OPTIONS, ...security.options });
-  const shared = { channelOverride: channel, interceptors: apiKey ? [apiKeyInterceptor(apiKey)] : [] };
-  const clients = new ClientServiceClient(address, creds, shared);
-  const generic = new Client(address, creds, shared);
+  const channel = new Http2Channel({
+    address,
+    ...(security.tls ? { tls: security.tls } : {}),
+    ...(security.serverName ? { authority: security.serverName } : {}),
+    ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+  });
   return {
-    clients,
-    keys: new JwkServiceClient(address, creds, shared),
-    oauth2: new OAuth2ServiceClient(address, creds, shared),
-    flows: new FlowServiceClient(address, creds, shared),
-    device: new DeviceServiceClient(address, creds, shared),
-    introspection: new IntrospectionServiceClient(address, creds, shared),
-    registration: new RegistrationServiceClient(address, creds, shared),
-    credentials: new CredentialServiceClient(address, creds, shared),
-    trust: new TrustServiceClient(address, creds, shared),
-    health: (ctx) => checkHealth(generic, '', ctx),
+    clients: serviceClient<ClientServiceClient>(channel, ClientServiceService),
+    keys: serviceClient<JwkServiceClient>(channel, JwkServiceService),
+    oauth2: serviceClient<OAuth2ServiceClient>(channel, OAuth2ServiceService),
+    flows: serviceClient<FlowServiceClient>(channel, FlowServiceService),
+    device: serviceClient<DeviceServiceClient>(channel, DeviceServiceService),
+    introspection: serviceClient<IntrospectionServiceClient>(channel, IntrospectionServiceService),
+    registration: serviceClient<RegistrationServiceClient>(channel, RegistrationServiceService),
+    credentials: serviceClient<CredentialServiceClient>(channel, CredentialServiceService),
+    trust: serviceClient<TrustServiceClient>(channel, TrustServiceService),
+    health: (ctx) => checkHealth(channel, '', ctx),
     close: () => channel.close(),
   };
 }

@@ -7,16 +7,19 @@
  * in `core.api_key`, which every call carries as `authorization: Bearer` metadata.
  */
 import { readFileSync } from 'node:fs';
+import type { SecureClientSessionOptions } from 'node:http2';
 import { createSecureContext } from 'node:tls';
-import { credentials, InterceptingCall, type ChannelCredentials, type ChannelOptions, type Interceptor } from '@grpc/grpc-js';
 import type { CoreClientTls } from '../../core-service/shared/config.js';
 import { TlsConfigError } from '../tls.js';
 
 export interface CoreChannelSecurity {
-  credentials: ChannelCredentials;
-  /** Extra channel options (the server name override). */
-  options: ChannelOptions;
-  tls: boolean;
+  /** node:tls options for the session to core; undefined for plaintext. */
+  tls?: SecureClientSessionOptions;
+  /**
+   * core.tls.server_name: the name core's certificate is checked against (and sent as SNI and
+   * `:authority`), when it differs from the address dialled.
+   */
+  serverName?: string;
 }
 
 function readPem(path: string, key: string): Buffer {
@@ -30,7 +33,7 @@ function readPem(path: string, key: string): Buffer {
 /** Builds the channel credentials; throws TlsConfigError naming the `core.tls.*` key at fault. */
 export function coreChannelSecurity(tls: CoreClientTls): CoreChannelSecurity {
   if (!tls.caPath && !tls.certPath && !tls.keyPath) {
-    return { credentials: credentials.createInsecure(), options: {}, tls: false };
+    return {};
   }
   if (Boolean(tls.certPath) !== Boolean(tls.keyPath)) {
     throw new TlsConfigError('core.tls.cert.path and core.tls.key.path (env CORE_TLS_CERT_PATH, CORE_TLS_KEY_PATH) go together: the client certificate needs its key');
@@ -45,10 +48,9 @@ export function coreChannelSecurity(tls: CoreClientTls): CoreChannelSecurity {
   } catch (err) {
     throw new TlsConfigError(`core.tls: the CA, certificate or key is unusable: ${(err as Error).message}`);
   }
-  const options: ChannelOptions = tls.serverName
-    ? { 'grpc.ssl_target_name_override': tls.serverName, 'grpc.default_authority': tls.serverName }
-    : {};
-  return { credentials: credentials.createSsl(ca, key, cert), options, tls: true };
+  // node:tls checks the certificate against `servername` when one is given, else the host dialled.
+  const options: SecureClientSessionOptions = { ...(ca ? { ca } : {}), ...(cert && key ? { cert, key } : {}), ...(tls.serverName ? { servername: tls.serverName } : {}) };
+  return tls.serverName ? { tls: options, serverName: tls.serverName } : { tls: options };
 }
 
 /** Trailer core sets when its caller check refused the call (core-service/grpc/callers.ts). */
@@ -56,19 +58,3 @@ export const CALLER_REFUSED_TRAILER = 'tessera-caller-refused';
 
 /** The metadata key core reads a caller's API key from (`Bearer <key>`, as gRPC's own token credentials send it). */
 export const AUTHORIZATION_METADATA = 'authorization';
-
-/**
- * Adds `authorization: Bearer <apiKey>` to every call that does not carry one already (an admin
- * request forwards its own caller's key instead, admin/api-key.ts). A metadata interceptor
- * rather than call credentials, because grpc-js refuses call credentials on a plaintext channel
- * and core's default channel is plaintext loopback.
- */
-export function apiKeyInterceptor(apiKey: string): Interceptor {
-  return (options, nextCall) =>
-    new InterceptingCall(nextCall(options), {
-      start: (metadata, listener, next) => {
-        if (metadata.get(AUTHORIZATION_METADATA).length === 0) metadata.set(AUTHORIZATION_METADATA, `Bearer ${apiKey}`);
-        next(metadata, listener);
-      },
-    });
-}

@@ -5,8 +5,8 @@
  *   HealthCheckResponse { ServingStatus status = 1; }
  */
 import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
-import type { Client } from '@grpc/grpc-js';
 import { unary, type CallContext } from './call.js';
+import type { Http2Channel } from './http2-channel.js';
 
 /** grpc.health.v1.HealthCheckResponse.ServingStatus. */
 export type ServingStatus = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
@@ -32,8 +32,9 @@ function decodeResponse(bytes: Buffer): ServingStatus {
 }
 
 /** Asks core's health service about `service` ("" = the whole server). Rejects with an HttpError. */
-export function checkHealth(client: Client, service: string, ctx: CallContext): Promise<ServingStatus> {
-  return unary(ctx, (metadata, options, callback) =>
-    client.makeUnaryRequest(CHECK_PATH, encodeRequest, decodeResponse, service, metadata, options, callback),
-  );
+export function checkHealth(channel: Http2Channel, service: string, ctx: CallContext): Promise<ServingStatus> {
+  return unary<ServingStatus>(ctx, (metadata, options, callback) => {
+    const deadline = options.deadline;
+    channel.unary(CHECK_PATH, encodeRequest, decodeResponse, service, metadata, typeof deadline === 'number' ? deadline : (deadline?.getTime() ?? Infinity), callback);
+  });
 }

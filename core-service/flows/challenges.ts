@@ -42,6 +42,24 @@ const NAMES: Record<ChallengeKind, string> = {
   consent_verifier: 'consent verifier',
 };
 
+/**
+ * Flows up to this many bytes of JSON are sealed as they are. zlib cost more CPU than the whole
+ * seal of a usual flow (it showed in the full-login profile, issue 10) and saves little on a few
+ * hundred bytes; a large flow (many scopes, a long request URL) is still deflated, since the
+ * challenge travels in URLs.
+ */
+export const DEFLATE_ABOVE_BYTES = 2_048;
+
+/** The sealed text: the JSON itself (it starts with `{`), or its raw deflate in base64url (never `{`). */
+function pack(json: string): string {
+  if (json.length <= DEFLATE_ABOVE_BYTES) return json;
+  return deflateRawSync(Buffer.from(json, 'utf8')).toString('base64url');
+}
+
+function unpack(packed: string): string {
+  return packed.startsWith('{') ? packed : inflateRawSync(Buffer.from(packed, 'base64url')).toString('utf8');
+}
+
 /** Builds the codec from `secrets.system` (first seals, all open: secrets rotate). */
 export function createChallengeCodec(systemSecrets: string[]): ChallengeCodec {
   const boxes = new Map<ChallengeKind, SecretBox>(KINDS.map((kind) => [kind, createSecretBox(systemSecrets, kind)]));
@@ -52,15 +70,12 @@ export function createChallengeCodec(systemSecrets: string[]): ChallengeCodec {
   };
   return {
     seal(kind, id, flow) {
-      // Deflated first: the challenge travels in URLs, and the flow's JSON compresses well.
-      const packed = deflateRawSync(Buffer.from(JSON.stringify({ id, flow }), 'utf8')).toString('base64url');
-      return box(kind).seal(packed);
+      return box(kind).seal(pack(JSON.stringify({ id, flow })));
     },
     open(kind, sealed, now) {
       let opened: OpenedChallenge;
       try {
-        const packed = box(kind).open(sealed);
-        opened = JSON.parse(inflateRawSync(Buffer.from(packed, 'base64url')).toString('utf8')) as OpenedChallenge;
+        opened = JSON.parse(unpack(box(kind).open(sealed))) as OpenedChallenge;
       } catch {
         // Hydra's answer to a challenge it cannot decrypt (flow.decodeFlow: x.ErrNotFound).
         throw errors.resourceNotFound(`The ${NAMES[kind]} is unknown, malformed or was issued by another server.`);

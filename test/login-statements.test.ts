@@ -8,7 +8,8 @@
  * The counted login is the second one: the first loads what a running core keeps in memory
  * (the signing key, the client row). Statements no login causes are left out: the change feed's
  * poll of `tessera_changes` or `PRAGMA data_version` and the pool's `select 1` pings
- * (storage/change-feed.ts, storage/pool-watch.ts) run on their own timers.
+ * (storage/change-feed.ts, storage/pool-watch.ts) run on their own timers, and the `SET …` of
+ * a pooled connection opened meanwhile (storage/orm.ts) is once per connection, not per login.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -29,7 +30,7 @@ const sent: string[] = [];
 let recording = false;
 
 /** Background statements that run on their own timers, whatever the login does. */
-const BACKGROUND = [/tessera_changes/i, /data_version/i, /^\s*select 1\s*;?\s*$/i, /^\s*listen\b/i];
+const BACKGROUND = [/tessera_changes/i, /data_version/i, /^\s*select 1\s*;?\s*$/i, /^\s*listen\b/i, /^\s*set\s+(session\s+)?[a-z_]+\s*=/i];
 
 function record(sql: unknown): void {
   if (!recording) return;

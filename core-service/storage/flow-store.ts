@@ -4,12 +4,13 @@
  * through the ORM's connection (storage/rows.ts): a login runs several of them, and the unit of
  * work's entities cost more than the statements (issue 10).
  */
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
 import type { ConsentFilter, ConsentGrant, ConsentStore, LoginSession, LoginSessionStore, UsedChallengeStore } from '../flows/store.js';
 import { deletedClientError } from './deleted-client.js';
 import type { Orm } from './orm.js';
 import { ConsentSessionSchema, LoginSessionSchema, UsedChallengeSchema } from './flow-entities.js';
+import { GroupCommit } from './group-commit.js';
 import { converted, dbDate, jsonText, rowMapper } from './rows.js';
 
 const USED = UsedChallengeSchema.meta.tableName;
@@ -20,9 +21,39 @@ export class SqlFlowStore implements UsedChallengeStore, LoginSessionStore, Cons
   private readonly toSession: (row: Record<string, unknown>) => LoginSession;
   private readonly toConsent: (row: Record<string, unknown>) => ConsentGrant;
 
+  /**
+   * Concurrent marks share one multi-row INSERT (storage/group-commit.ts): four of a login's
+   * eight statements are marks, and under load they are most of what the flow sends. A batch
+   * with an id used before (or twice in it) is refused whole and each mark is then written
+   * alone, so single use is decided by the primary key exactly as with one insert per mark.
+   */
+  private readonly marks: GroupCommit<{ id: string; expires_at: Date | number | null }>;
+  /** Concurrent consents share one INSERT too; a row refused (its client deleted) is written alone for its own answer. */
+  private readonly consents: GroupCommit<Record<string, unknown>>;
+
   constructor(private readonly orm: Orm) {
     this.toSession = rowMapper(orm, LoginSessionSchema);
     this.toConsent = rowMapper(orm, ConsentSessionSchema);
+    this.marks = new GroupCommit(
+      async (rows) => {
+        try {
+          await this.knex()(USED).insert(rows);
+        } catch (err) {
+          throw converted(orm, err);
+        }
+      },
+      (err) => err instanceof UniqueConstraintViolationException,
+    );
+    this.consents = new GroupCommit(
+      async (rows) => {
+        try {
+          await this.knex()(CONSENTS).insert(rows);
+        } catch (err) {
+          throw converted(orm, err);
+        }
+      },
+      (err) => err instanceof ConstraintViolationException,
+    );
   }
 
   private knex(): Knex {
@@ -32,11 +63,11 @@ export class SqlFlowStore implements UsedChallengeStore, LoginSessionStore, Cons
   async markUsed(id: string, expiresAt: Date): Promise<boolean> {
     try {
       // The primary key decides: of two concurrent uses exactly one insert succeeds.
-      await this.knex()(USED).insert({ id, expires_at: dbDate(this.orm, expiresAt) });
+      await this.marks.add([{ id, expires_at: dbDate(this.orm, expiresAt) }]);
       return true;
     } catch (err) {
-      if (converted(this.orm, err) instanceof UniqueConstraintViolationException) return false;
-      throw converted(this.orm, err);
+      if (err instanceof UniqueConstraintViolationException) return false;
+      throw err;
     }
   }
 
@@ -80,32 +111,33 @@ export class SqlFlowStore implements UsedChallengeStore, LoginSessionStore, Cons
   }
 
   async insertConsent(grant: ConsentGrant): Promise<void> {
+    const row = {
+      id: grant.id,
+      request_id: grant.request_id,
+      subject: grant.subject,
+      client_id: grant.client_id,
+      login_session_id: grant.login_session_id,
+      login_challenge: grant.login_challenge,
+      requested_scope: jsonText(grant.requested_scope),
+      requested_audience: jsonText(grant.requested_audience),
+      granted_scope: jsonText(grant.granted_scope),
+      granted_audience: jsonText(grant.granted_audience),
+      session_access_token: jsonText(grant.session_access_token),
+      session_id_token: jsonText(grant.session_id_token),
+      context: jsonText(grant.context),
+      acr: grant.acr,
+      amr: jsonText(grant.amr),
+      remember: grant.remember,
+      remember_for: grant.remember_for,
+      skipped: grant.skipped,
+      request_url: grant.request_url,
+      handled_at: dbDate(this.orm, grant.handled_at),
+      requested_at: dbDate(this.orm, grant.requested_at),
+    };
     try {
-      await this.knex()(CONSENTS).insert({
-        id: grant.id,
-        request_id: grant.request_id,
-        subject: grant.subject,
-        client_id: grant.client_id,
-        login_session_id: grant.login_session_id,
-        login_challenge: grant.login_challenge,
-        requested_scope: jsonText(grant.requested_scope),
-        requested_audience: jsonText(grant.requested_audience),
-        granted_scope: jsonText(grant.granted_scope),
-        granted_audience: jsonText(grant.granted_audience),
-        session_access_token: jsonText(grant.session_access_token),
-        session_id_token: jsonText(grant.session_id_token),
-        context: jsonText(grant.context),
-        acr: grant.acr,
-        amr: jsonText(grant.amr),
-        remember: grant.remember,
-        remember_for: grant.remember_for,
-        skipped: grant.skipped,
-        request_url: grant.request_url,
-        handled_at: dbDate(this.orm, grant.handled_at),
-        requested_at: dbDate(this.orm, grant.requested_at),
-      });
+      await this.consents.add([row]);
     } catch (err) {
-      throw deletedClientError(converted(this.orm, err));
+      throw deletedClientError(err);
     }
   }
 

@@ -2,8 +2,9 @@
  * `npm run bench`: throughput and latency of the hot paths on PostgreSQL, against the floors
  * of the performance issues. Creates a fresh database, migrates it with the migrator, starts
  * core and gateway as their own processes (as an operator runs them), creates an opaque and a
- * JWT client_credentials client, then drives each scenario from a separate load process
- * (http-load.ts, grpc-load.ts) and prints a table. A peer, panva's oidc-provider with its
+ * JWT client_credentials client and a public PKCE client, then drives each scenario from a
+ * separate load process (http-load.ts, grpc-load.ts, login-load.ts: the full login of issue 10,
+ * 16 browsers playing the login app against the admin API) and prints a table. A peer, panva's oidc-provider with its
  * in-memory adapter (peer.ts), is measured with the same load generator and settings right after
  * the Tessera scenario it compares with, and the Tessera/peer ratios are printed: on a shared
  * machine absolute numbers drift, the ratio holds. Everything is torn down at the end, also on

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { OAuthError } from '../shared/errors.js';
-import { createChallengeCodec } from './challenges.js';
+import { createChallengeCodec, randomId } from './challenges.js';
 import type { Flow } from './flow.js';
 
 const SECRET = 'challenge-test-secret-0123456789';
@@ -49,4 +49,14 @@ test('a small flow is sealed without deflate, a large one deflated; both open to
   assert.deepEqual(codec.open('login_challenge', sealed, 1_000), { id: 'id-5', flow: large });
   // Deflated: far shorter than the flow's JSON (18 KB of a repeated scope).
   assert.ok(sealed.length < JSON.stringify(large).length / 4, `sealed ${sealed.length} characters`);
+});
+
+test('random ids are 128 bits in base64url and do not repeat across pages of the pool', () => {
+  const ids = new Set<string>();
+  for (let i = 0; i < 2_000; i++) {
+    const id = randomId();
+    assert.match(id, /^[A-Za-z0-9_-]{22}$/);
+    ids.add(id);
+  }
+  assert.equal(ids.size, 2_000);
 });

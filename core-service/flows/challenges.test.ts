@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { OAuthError } from '../shared/errors.js';
-import { createChallengeCodec } from './challenges.js';
+import { createChallengeCodec, randomId } from './challenges.js';
 import type { Flow } from './flow.js';
 
 const SECRET = 'challenge-test-secret-0123456789';
@@ -38,4 +38,25 @@ test("past the flow expiry it is 401 (Hydra's request_unauthorized); tampered or
 test('rotated secrets still open challenges sealed before the rotation', () => {
   const sealed = createChallengeCodec([SECRET]).seal('login_verifier', 'id-3', flow);
   assert.equal(createChallengeCodec(['new-secret-0123456789abcdef', SECRET]).open('login_verifier', sealed, 1_000).id, 'id-3');
+});
+
+test('a small flow is sealed without deflate, a large one deflated; both open to the same flow', () => {
+  const codec = createChallengeCodec([SECRET]);
+  const small = codec.seal('login_challenge', 'id-4', flow);
+  assert.deepEqual(codec.open('login_challenge', small, 1_000), { id: 'id-4', flow });
+  const large = { ...flow, request_url: `https://x/oauth2/auth?scope=${'openid%20profile%20'.repeat(1_000)}` } as unknown as Flow;
+  const sealed = codec.seal('login_challenge', 'id-5', large);
+  assert.deepEqual(codec.open('login_challenge', sealed, 1_000), { id: 'id-5', flow: large });
+  // Deflated: far shorter than the flow's JSON (18 KB of a repeated scope).
+  assert.ok(sealed.length < JSON.stringify(large).length / 4, `sealed ${sealed.length} characters`);
+});
+
+test('random ids are 128 bits in base64url and do not repeat across pages of the pool', () => {
+  const ids = new Set<string>();
+  for (let i = 0; i < 2_000; i++) {
+    const id = randomId();
+    assert.match(id, /^[A-Za-z0-9_-]{22}$/);
+    ids.add(id);
+  }
+  assert.equal(ids.size, 2_000);
 });

@@ -6,7 +6,8 @@
  * `backchannel_logout_uri`, with undici.
  */
 import { randomUUID } from 'node:crypto';
-import { SignJWT, importJWK, type JWK, type JWTPayload } from 'jose';
+import { SignJWT, type JWK, type JWTPayload } from 'jose';
+import { importedKey } from '../keys/imported-key.js';
 import { request } from 'undici';
 import type { OutboundHttp } from '../clients/outbound-http.js';
 import type { Logger } from '../shared/logger.js';
@@ -59,7 +60,7 @@ export async function signLogoutToken(privateJwk: JWK, input: LogoutTokenInput):
   }
   return new SignJWT(logoutTokenClaims(input))
     .setProtectedHeader({ alg: privateJwk.alg, kid: privateJwk.kid, typ: LOGOUT_TOKEN_TYPE })
-    .sign(await importJWK(privateJwk, privateJwk.alg));
+    .sign(await importedKey(privateJwk));
 }
 
 /** One Logout Token for one client's back-channel logout URI. */

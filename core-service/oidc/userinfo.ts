@@ -4,7 +4,8 @@
  * registered `userinfo_signed_response_alg`, as a signed JWT (§5.3.2).
  */
 import { randomUUID } from 'node:crypto';
-import { SignJWT, importJWK, type JWK } from 'jose';
+import { SignJWT, type JWK } from 'jose';
+import { importedKey } from '../keys/imported-key.js';
 import type { Client } from '../clients/client.js';
 import { ID_TOKEN_KEY_SET } from '../keys/service.js';
 import { OAuthError } from '../shared/errors.js';
@@ -95,7 +96,7 @@ export function createUserinfo(deps: UserinfoDeps) {
       if (key.alg === undefined || key.kid === undefined) throw new OAuthError('server_error', { hint: 'The ID token signing key has no alg or kid.' });
       const signedJwt = await new SignJWT({ ...claims, iat: Math.floor(deps.now().getTime() / 1000), jti: randomUUID() })
         .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-        .sign(await importJWK(key, key.alg));
+        .sign(await importedKey(key));
       return { signedJwt };
     },
   };

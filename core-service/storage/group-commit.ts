@@ -1,6 +1,7 @@
 /**
- * Group commit for token inserts (issue 11). Every token request ends in an insert, and under
- * load one committed statement per request is what the database spends its time on. Inserts
+ * Group commit for token inserts (issue 11) and used-challenge marks (issue 10). Every token
+ * request ends in an insert, and under load one committed statement per request is what the
+ * database spends its time on. Inserts
  * that arrive in the same turn of the event loop (while earlier batches were being written,
  * typically a few hundred microseconds' worth), at most MAX_BATCH of them, are written as one
  * multi-row INSERT, itself one transaction. Each caller's promise settles only after that

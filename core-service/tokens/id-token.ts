@@ -4,7 +4,8 @@
  * and the clock.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { SignJWT, importJWK, type JWK, type JWTPayload } from 'jose';
+import { SignJWT, type JWK, type JWTPayload } from 'jose';
+import { importedKey } from '../keys/imported-key.js';
 
 /** What an ID token says; times are NumericDate (seconds since the epoch). */
 export interface IdTokenInput {
@@ -100,5 +101,5 @@ export async function signIdToken(privateJwk: JWK, input: IdTokenInput): Promise
   }
   return new SignJWT(idTokenClaims(input, privateJwk.alg))
     .setProtectedHeader({ alg: privateJwk.alg, kid: privateJwk.kid, typ: 'JWT' })
-    .sign(await importJWK(privateJwk, privateJwk.alg));
+    .sign(await importedKey(privateJwk));
 }

@@ -3,7 +3,8 @@
  * Hydra's shape so resource servers written for Hydra keep working: scope as the `scp` array,
  * the session's extra claims under `ext`, `aud` always an array.
  */
-import { SignJWT, createLocalJWKSet, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { SignJWT, createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { importedKey } from '../keys/imported-key.js';
 import type { JwtScopeClaim } from '../shared/config.js';
 
 /** RFC 9068 §2.1: the `typ` header that tells access tokens apart from ID tokens signed by the same keys. */
@@ -102,7 +103,7 @@ export async function signAccessToken(input: AccessTokenInput): Promise<string> 
   }
   return new SignJWT(claims)
     .setProtectedHeader({ alg: privateJwk.alg, kid: privateJwk.kid, typ: ACCESS_TOKEN_TYP })
-    .sign(await importJWK(privateJwk, privateJwk.alg));
+    .sign(await importedKey(privateJwk));
 }
 
 // jose caches imported keys per JWK set object; reusing the set for the same array keeps that cache.

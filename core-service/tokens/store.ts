@@ -88,9 +88,11 @@ export interface TokenStore {
    */
   exchangeRefreshToken(exchange: RefreshExchange): Promise<RotationOutcome>;
   /**
-   * Redeems authorization code `signature` of grant `requestId` in one transaction: deactivates
-   * it if still active (a conditional update: of concurrent redemptions exactly one gets true)
-   * and inserts `issued`. False, storing nothing, when the code was used or its grant revoked.
+   * Redeems authorization code `signature` of grant `requestId`: deactivates it if still active
+   * (a conditional update: of concurrent redemptions exactly one gets true) and stores `issued`.
+   * False when the code was used or its grant revoked; `issued` is then not kept (rows of it
+   * may exist for a moment, unknown to anyone, and the caller revokes the grant). A failure
+   * leaves the code usable.
    */
   redeemCode(signature: string, requestId: string, issued: TokenRecord[]): Promise<boolean>;
 }

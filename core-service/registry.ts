@@ -8,7 +8,7 @@ import { createOutboundHttp } from './clients/outbound-http.js';
 import { createSecretHasher, createVerificationCache } from './clients/secret-hasher.js';
 import { createClientRegistration } from './clients/registration.js';
 import { createClientService } from './clients/service.js';
-import { SUPPORTED_RESPONSE_TYPES } from './authorization/checks.js';
+import { SUPPORTED_RESPONSE_TYPES } from './oauth2/response-type.js';
 import { createAuthorizationEndpoint } from './authorization/endpoint.js';
 import { createIdTokenHintVerifier } from './authorization/id-token-hint.js';
 import { authorizationCodeGrant, createAuthorizationCodeIssuer } from './grants/authorization-code.js';

@@ -8,7 +8,10 @@
 import type { StoredClient } from '../clients/client.js';
 import { redirectUriProblem, type UriPolicyOptions } from '../clients/uri-policy.js';
 import type { AuthorizationParams } from '../flows/flow.js';
+import { foreignAudiences } from '../oauth2/audience.js';
+import { isPkceValue } from '../oauth2/pkce.js';
 import type { RedirectTarget, ResponseMode } from '../oauth2/response.js';
+import { defaultResponseMode, responseTypeValues, SUPPORTED_RESPONSE_TYPES } from '../oauth2/response-type.js';
 import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { OAuthError } from '../shared/errors.js';
 import { matchRedirectUri } from './redirect-uri.js';
@@ -55,16 +58,6 @@ const RESPONSE_MODES: readonly ResponseMode[] = ['query', 'fragment', 'form_post
 const PROMPTS = ['none', 'login', 'consent', 'select_account'];
 // Hydra's minimum for state and nonce: shorter values do not carry enough entropy to stop CSRF/replay.
 const MIN_ENTROPY_LENGTH = 8;
-// RFC 7636 §4.1: code_verifier/code_challenge alphabet and length.
-const PKCE_CHALLENGE = /^[A-Za-z0-9\-._~]{43,128}$/;
-
-const sortedSet = (value: string) => [...new Set(splitScope(value))].sort();
-
-/** OAuth 2.0 Multiple Response Types §5: `code` answers in the query, anything else in the fragment. */
-function defaultMode(responseType: string): ResponseMode {
-  const types = sortedSet(responseType);
-  return types.length === 1 && types[0] === 'code' ? 'query' : 'fragment';
-}
 
 /** fosite looks the client up by whatever client_id says, so a missing one is an unknown client too. */
 const UNKNOWN_CLIENT = 'The requested OAuth 2.0 Client does not exist.';
@@ -108,7 +101,7 @@ function checkRedirectUri(ctx: Context): void {
   ctx.params.redirect_uri = uri;
   ctx.params.redirect_uri_given = given !== undefined && given !== '';
   const requestedMode = ctx.raw.get('response_mode') as ResponseMode | undefined;
-  const fallbackMode = defaultMode(ctx.raw.get('response_type') ?? '');
+  const fallbackMode = defaultResponseMode(ctx.raw.get('response_type') ?? '');
   // Errors of token-bearing requests never go to the query, whatever response_mode says.
   const usable = requestedMode !== undefined && RESPONSE_MODES.includes(requestedMode) && !(requestedMode === 'query' && fallbackMode === 'fragment');
   ctx.redirect = { uri, mode: usable ? requestedMode : fallbackMode, state: ctx.raw.get('state') ?? '' };
@@ -121,24 +114,17 @@ function checkUnsupportedParameters(ctx: Context): void {
   if (ctx.raw.has('registration')) throw new OAuthError('registration_not_supported', { hint: 'The "registration" parameter is not supported.' });
 }
 
-/**
- * The response types served, each as its values sorted and space-joined: the code flow, the
- * implicit flow (RFC 6749 §4.2; OIDC Core §3.2, including `id_token` alone) and every hybrid
- * flow (OIDC Core §3.3). Discovery advertises exactly this list.
- */
-export const SUPPORTED_RESPONSE_TYPES = ['code', 'code id_token', 'code id_token token', 'code token', 'id_token', 'id_token token', 'token'];
-
 /** RFC 6749 §3.1.1: a served response type the client registered, with the grants it implies. */
 function checkResponseType(ctx: Context): void {
   const client = clientOf(ctx);
   const raw = ctx.raw.get('response_type') ?? '';
   if (raw === '') throw new OAuthError('unsupported_response_type', { hint: "The request is missing the 'response_type' parameter." });
-  const types = sortedSet(raw);
+  const types = responseTypeValues(raw);
   const key = types.join(' ');
   if (!SUPPORTED_RESPONSE_TYPES.includes(key)) {
     throw new OAuthError('unsupported_response_type', { hint: `The response_type "${raw}" is not supported; use one of: ${SUPPORTED_RESPONSE_TYPES.join(', ')}.` });
   }
-  if (!client.response_types.some((registered) => sortedSet(registered).join(' ') === key)) {
+  if (!client.response_types.some((registered) => responseTypeValues(registered).join(' ') === key)) {
     throw new OAuthError('unsupported_response_type', { hint: `The client is not allowed to request response_type '${raw}'.` });
   }
   // fosite's authorize handlers (handler/openid/flow_hybrid.go, handler/oauth2/flow_authorize_implicit.go): invalid_grant.
@@ -170,7 +156,7 @@ function checkResponseMode(ctx: Context): void {
   if (raw !== undefined && !(RESPONSE_MODES as readonly string[]).includes(raw)) {
     throw new OAuthError('unsupported_response_mode', { hint: `Request with unsupported response_mode '${raw}'.` });
   }
-  const mode = (raw as ResponseMode | undefined) ?? defaultMode(ctx.raw.get('response_type') ?? '');
+  const mode = (raw as ResponseMode | undefined) ?? defaultResponseMode(ctx.raw.get('response_type') ?? '');
   // OAuth 2.0 Multiple Response Types §2: tokens must not travel in the query (logs, Referer).
   const types = ctx.params.response_type ?? [];
   if (mode === 'query' && (types.includes('token') || types.includes('id_token'))) {
@@ -208,7 +194,7 @@ function checkScope(ctx: Context): void {
 function checkAudience(ctx: Context): void {
   const client = clientOf(ctx);
   const audience = splitScope(ctx.raw.get('audience'));
-  const foreign = audience.filter((a) => !client.audience.includes(a));
+  const foreign = foreignAudiences(client.audience, audience);
   if (foreign.length > 0) {
     throw invalid(`Requested audience "${foreign.join(' ')}" has not been whitelisted by the OAuth 2.0 Client.`);
   }
@@ -255,7 +241,7 @@ function checkPkce(ctx: Context): void {
     });
   }
   if (effective !== 'S256') throw invalid('The code_challenge_method is not supported, use S256 instead.');
-  if (!PKCE_CHALLENGE.test(challenge)) throw invalid('The "code_challenge" must be 43 to 128 characters of [A-Za-z0-9-._~].');
+  if (!isPkceValue(challenge)) throw invalid('The "code_challenge" must be 43 to 128 characters of [A-Za-z0-9-._~].');
   ctx.params.code_challenge = challenge;
   ctx.params.code_challenge_method = 'S256';
 }

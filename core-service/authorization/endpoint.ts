@@ -24,6 +24,7 @@ import { consentOf, initiateConsent, initiateFlow, loginOf, type AuthorizationPa
 import type { ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from '../flows/store.js';
 import type { DeviceCodeStore } from '../device/store.js';
 import type { SecretBox } from '../keys/secret-box.js';
+import { foreignAudiences } from '../oauth2/audience.js';
 import type { GrantSession } from '../oauth2/grant-session.js';
 import {
   flowErrorOf,
@@ -311,7 +312,7 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
     if (notAllowed.length > 0) {
       return fail(flow, flowErrorOf(new OAuthError('invalid_scope', { hint: `The consent granted scope "${notAllowed.join(' ')}" the client may not request.` })), cookies);
     }
-    const foreign = consent.grant_access_token_audience.filter((a) => !client.audience.includes(a));
+    const foreign = foreignAudiences(client.audience, consent.grant_access_token_audience);
     if (foreign.length > 0) {
       return fail(flow, flowErrorOf(new OAuthError('invalid_request', { hint: `The consent granted audience "${foreign.join(' ')}" the client may not request.` })), cookies);
     }

@@ -3,9 +3,9 @@
  * its row in oauth2_tokens carries the GrantSession, the redirect URI and the PKCE challenge.
  * The code is single use and bound to its client, redirect URI and verifier.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { StoredClient } from '../clients/client.js';
 import type { GrantSession } from '../oauth2/grant-session.js';
+import { isPkceValue, pkceMatches } from '../oauth2/pkce.js';
 import { OAuthError } from '../shared/errors.js';
 import type { GrantTokenIssuer } from '../tokens/grant-issuer.js';
 import { hookedSession, type TokenHooks } from '../tokens/token-hooks.js';
@@ -73,16 +73,6 @@ export function createAuthorizationCodeIssuer(deps: {
   };
 }
 
-// RFC 7636 §4.1: code_verifier = 43*128unreserved.
-const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
-
-/** RFC 7636 §4.6: BASE64URL(SHA256(verifier)) == challenge, compared in constant time. */
-function pkceMatches(verifier: string, challenge: string): boolean {
-  const computed = Buffer.from(createHash('sha256').update(verifier, 'ascii').digest('base64url'), 'utf8');
-  const expected = Buffer.from(challenge, 'utf8');
-  return computed.length === expected.length && timingSafeEqual(computed, expected);
-}
-
 export interface AuthorizationCodeDeps {
   codec: OpaqueTokenCodec;
   tokens: Pick<TokenStore, 'get' | 'redeemCode' | 'revokeRequest'>;
@@ -127,7 +117,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeDeps): Grant {
       const verifier = params.get('code_verifier') ?? '';
       if (session.code_challenge !== '') {
         if (verifier === '') throw invalidGrant('The PKCE code_verifier is missing.');
-        if (!VERIFIER.test(verifier)) throw invalidGrant('The PKCE code_verifier must be 43 to 128 characters of [A-Za-z0-9-._~].');
+        if (!isPkceValue(verifier)) throw invalidGrant('The PKCE code_verifier must be 43 to 128 characters of [A-Za-z0-9-._~].');
         if (!pkceMatches(verifier, session.code_challenge)) throw invalidGrant('The PKCE code_verifier does not match the code_challenge.');
       } else if (verifier !== '') {
         // RFC 9700 §4.8.2: a verifier without a challenge is a PKCE downgrade attempt.

@@ -3,6 +3,7 @@
  * be within the client's `scope`, audiences within its `audience`; no refresh token (§4.4.3).
  */
 import { randomUUID } from 'node:crypto';
+import { foreignAudiences } from '../oauth2/audience.js';
 import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { parseGoDuration } from '../shared/durations.js';
 import { OAuthError } from '../shared/errors.js';
@@ -41,7 +42,7 @@ export function clientCredentialsGrant(deps: ClientCredentialsDeps): Grant {
         throw new OAuthError('invalid_scope', { hint: `The client is not allowed to request scope "${missingScopes.join(' ')}".` });
       }
       const audience = splitScope(params.get('audience'));
-      const foreign = audience.filter((a) => !client.audience.includes(a));
+      const foreign = foreignAudiences(client.audience, audience);
       if (foreign.length > 0) {
         throw new OAuthError('invalid_request', {
           description: 'Requested audience is not allowed.',

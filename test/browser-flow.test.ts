@@ -126,10 +126,10 @@ for (const db of testDatabases()) {
       assert.equal(param(hop.location, 'code'), null);
     }
 
-    /** Asserts an error page: no redirect anywhere, escaped HTML, no stack trace. */
-    function errorPage(hop: Hop, error: string): void {
+    /** Asserts an error page with the error's own status (never a 5xx): no redirect anywhere, escaped HTML, no stack trace. */
+    function errorPage(hop: Hop, error: 'invalid_request' | 'invalid_client'): void {
       assert.equal(hop.location, '', 'an unverified redirect URI never receives a redirect');
-      assert.ok(hop.status >= 400, String(hop.status));
+      assert.equal(hop.status, error === 'invalid_client' ? 401 : 400, hop.body.slice(0, 300));
       assert.match(hop.contentType, /^text\/html/);
       assert.match(hop.body, new RegExp(error));
       assert.doesNotMatch(hop.body, /at .*\.(ts|js):\d+/);

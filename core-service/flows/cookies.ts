@@ -1,7 +1,9 @@
 /**
  * The cookies of the browser flow, named as Hydra names them so operators' proxies and docs
  * still apply: per-client CSRF cookies for the login and consent legs, and the authentication
- * session cookie. Core decides names and values; the gateway only sets what it is told.
+ * session cookie. Core decides names, values, lifetimes and the attributes of serve.cookies.*
+ * (Secure, SameSite, Domain, Path; cookiePolicy below); the gRPC edge marks every one HttpOnly
+ * (grpc/authorize.ts toSetCookie) and the gateway writes the Set-Cookie header from that.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SecretBox } from '../keys/secret-box.js';
@@ -78,8 +80,6 @@ export interface CookieNames {
   session: string;
   /** RFC 8628 device verification: the CSRF cookie of the user-code step (Hydra's `device_csrf`, one per browser). */
   deviceCsrf: string;
-  /** Whether a cookie name is one of ours (the gateway forwards only these). */
-  isOurs(name: string): boolean;
 }
 
 /** Hydra's base names (`serve.cookies.names.*` defaults). */
@@ -97,13 +97,11 @@ export const DEFAULT_COOKIE_NAMES = {
 export function cookieNames(dev: boolean, base: { loginCsrf: string; consentCsrf: string; session: string; deviceCsrf: string } = DEFAULT_COOKIE_NAMES): CookieNames {
   const suffix = dev ? '_dev' : '';
   const hash = (clientId: string) => createHash('sha256').update(clientId, 'utf8').digest('hex').slice(0, 8);
-  const bases = [base.loginCsrf, base.consentCsrf, base.session, base.deviceCsrf].map((name) => `${name}${suffix}`);
   return {
     loginCsrf: (clientId) => `${base.loginCsrf}${suffix}_${hash(clientId)}`,
     consentCsrf: (clientId) => `${base.consentCsrf}${suffix}_${hash(clientId)}`,
     session: `${base.session}${suffix}`,
     deviceCsrf: `${base.deviceCsrf}${suffix}`,
-    isOurs: (name) => bases.some((b) => name.startsWith(b)),
   };
 }
 

@@ -8,7 +8,7 @@ import { foreignAudiences } from '../oauth2/audience.js';
 import { DEVICE_CODE_GRANT_TYPE } from '../oauth2/grant-session.js';
 import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { OAuthError } from '../shared/errors.js';
-import { randomId } from '../flows/challenges.js';
+import { randomId } from '../shared/random-id.js';
 import { storageKey, type OpaqueTokenCodec } from '../tokens/opaque.js';
 import type { DeviceCodeStore } from './store.js';
 import { generateUserCode, type UserCodeHasher } from './user-code.js';

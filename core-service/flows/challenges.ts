@@ -4,7 +4,6 @@
  * verifier (DESIGN.md, Flow state; Hydra 2.x does the same). Each carries its own id, which the
  * used-challenge table turns into single use, and the flow's expiry.
  */
-import { randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { createSecretBox, type SecretBox } from '../keys/secret-box.js';
 import { OAuthError, errors } from '../shared/errors.js';
@@ -30,10 +29,8 @@ export interface ChallengeCodec {
   open(kind: ChallengeKind, sealed: string, now: number): OpenedChallenge;
 }
 
-/** 128 random bits, base64url: ids of challenges and flows, and CSRF values. */
-export function randomId(): string {
-  return randomBytes(16).toString('base64url');
-}
+// Flows, challenges and CSRF values take their ids from here (shared/random-id.ts).
+export { randomId } from '../shared/random-id.js';
 
 const NAMES: Record<ChallengeKind, string> = {
   login_challenge: 'login challenge',

@@ -5,6 +5,9 @@
  */
 import type { ResponseMode } from './response.js';
 
+/** OAuth 2.0 Multiple Response Types §2 and Form Post Response Mode: the response modes served. */
+export const RESPONSE_MODES: readonly ResponseMode[] = ['query', 'fragment', 'form_post'];
+
 /** The values a response type is built from (`none` alone: OAuth 2.0 Multiple Response Types §4). */
 export const RESPONSE_TYPE_VALUES: ReadonlySet<string> = new Set(['code', 'token', 'id_token', 'none']);
 

@@ -12,15 +12,15 @@
  * Device challenge and verifier are sealed like the login ones (their own keys), single use,
  * bound to the browser by the device CSRF cookie, and expire after `ttl.login_consent_request`.
  */
-import { browserCookie, csrfMatches, presentedCsrf, type CookieNames, type CookiePolicy } from '../flows/cookies.js';
-import { randomId } from '../flows/challenges.js';
-import type { UsedChallengeStore } from '../flows/store.js';
 import type { DeviceCodeStore } from '../device/store.js';
 import type { UserCodeHasher } from '../device/user-code.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { flowErrorOf, showError, type BrowserOutcome } from '../oauth2/response.js';
 import { OAuthError, errors } from '../shared/errors.js';
-import type { AuthorizationEndpoint } from './endpoint.js';
+import type { AuthorizationEndpoint } from './authorize.js';
+import { randomId } from './challenges.js';
+import { browserCookie, csrfMatches, presentedCsrf, type CookieNames, type CookiePolicy } from './cookies.js';
+import type { UsedChallengeStore } from './store.js';
 
 /** What a device challenge carries (Hydra's flow in state DeviceFlowStateUnused). */
 interface DeviceChallenge {

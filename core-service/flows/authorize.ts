@@ -1,15 +1,16 @@
 /**
  * The authorization endpoint (RFC 6749 §3.1, OIDC Core §3.1.2): one request runs one leg of the
- * flow (flows/flow.ts). Without a verifier it checks the request and hands the browser to the
- * login app; with a login verifier it hands it to the consent app; with a consent verifier it
- * persists the consent, issues the code and sends the browser back to the client.
- * A device flow (RFC 8628, authorization/device-verification.ts) runs the same login and consent
+ * flow (flow.ts). Without a verifier it has the request checked (authorization/checks.ts, passed
+ * in as `checkRequest`) and hands the browser to the login app; with a login verifier it hands it
+ * to the consent app; with a consent verifier it persists the consent, issues the code and sends
+ * the browser back to the client.
+ * A device flow (RFC 8628, device-verification.ts) runs the same login and consent
  * legs from /oauth2/device/verify; it has no redirect URI, so it ends at `urls.device.success`
  * (the device code accepted) and its errors go to `urls.error`.
  */
 import type { StoredClient } from '../clients/client.js';
 import type { AuthorizationCodeIssuer } from '../grants/authorization-code.js';
-import { randomId, type ChallengeCodec, type ChallengeKind, type OpenedChallenge } from '../flows/challenges.js';
+import { randomId, type ChallengeCodec, type ChallengeKind, type OpenedChallenge } from './challenges.js';
 import {
   sessionCookie,
   csrfCookies,
@@ -19,11 +20,10 @@ import {
   sessionIdFromCookie,
   type CookieNames,
   type CookiePolicy,
-} from '../flows/cookies.js';
-import { consentOf, initiateConsent, initiateFlow, loginOf, type AuthorizationParams, type ExistingSession, type Flow } from '../flows/flow.js';
-import type { ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from '../flows/store.js';
+} from './cookies.js';
 import type { DeviceCodeStore } from '../device/store.js';
 import type { SecretBox } from '../keys/secret-box.js';
+import { AUTHORIZATION_PARAMETERS, AuthorizationRequestError, type AuthorizationParams } from '../oauth2/authorization-request.js';
 import { foreignAudiences } from '../oauth2/audience.js';
 import type { GrantSession } from '../oauth2/grant-session.js';
 import {
@@ -40,9 +40,9 @@ import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope
 import { OAuthError } from '../shared/errors.js';
 import { withParameters } from '../shared/uris.js';
 import type { GrantTokenIssuer } from '../tokens/grant-issuer.js';
-import { AuthorizationRequestError, checkAuthorizationRequest, type CheckDeps } from './checks.js';
 import { clientIdentityAssured } from './client-identity.js';
-import { AUTHORIZATION_PARAMETERS } from './parameters.js';
+import { consentOf, initiateConsent, initiateFlow, loginOf, type ExistingSession, type Flow } from './flow.js';
+import type { ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from './store.js';
 
 export interface AuthorizationEndpointDeps {
   getClient(clientId: string): Promise<StoredClient | undefined>;
@@ -57,10 +57,13 @@ export interface AuthorizationEndpointDeps {
   /** Mints the tokens the implicit and hybrid flows return from the authorization endpoint. */
   tokens: GrantTokenIssuer;
   subjectFor(client: StoredClient, subject: string): string;
+  /**
+   * Leg 1's checks of the authorization request (authorization/checks.ts): the validated request,
+   * its client and where its response goes, or an AuthorizationRequestError.
+   */
+  checkRequest(raw: ReadonlyMap<string, string>): Promise<{ client: StoredClient; params: AuthorizationParams; redirect: RedirectTarget }>;
+  /** Which scopes a consent may grant the client (`strategies.scope`). */
   scopeStrategy: ScopeStrategy;
-  pkce: CheckDeps['pkce'];
-  verifyIdTokenHint: CheckDeps['verifyIdTokenHint'];
-  uriPolicy: CheckDeps['uriPolicy'];
   urls: { login: string; consent: string; error: string; publicBase: string; deviceSuccess: string };
   /** RFC 8628: where a device flow's consent lands (the device code's state). */
   devices: Pick<DeviceCodeStore, 'accept' | 'reject'>;
@@ -78,7 +81,7 @@ export interface AuthorizeInput {
   cookies: ReadonlyMap<string, string>;
 }
 
-/** A device authorization whose user code was accepted, about to be logged in (authorization/device-verification.ts). */
+/** A device authorization whose user code was accepted, about to be logged in (device-verification.ts). */
 export interface DeviceLoginInput {
   /** The device authorization's request id: the flow's id and its tokens' grant id. */
   requestId: string;
@@ -127,13 +130,7 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
   async function start(input: AuthorizeInput): Promise<BrowserOutcome> {
     let checked;
     try {
-      checked = await checkAuthorizationRequest(input.params, {
-        getClient: deps.getClient,
-        scopeStrategy: deps.scopeStrategy,
-        pkce: deps.pkce,
-        verifyIdTokenHint: deps.verifyIdTokenHint,
-        uriPolicy: deps.uriPolicy,
-      });
+      checked = await deps.checkRequest(input.params);
     } catch (err) {
       if (!(err instanceof AuthorizationRequestError)) throw err;
       const error = flowErrorOf(err.oauth);
@@ -283,7 +280,7 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
     if (!client) return fail(flow, flowErrorOf(new OAuthError('invalid_client', { hint: 'The client no longer exists.' })), cookies);
     let skip = client.skip_consent;
     // RFC 6749 §10.2, RFC 8252 §8.6: a remembered consent applies only when the redirect proves
-    // which application receives the code (authorization/client-identity.ts).
+    // which application receives the code (client-identity.ts).
     if (!skip && !flow.params.prompt.includes('consent') && clientIdentityAssured(client, flow.params.redirect_uri)) {
       const remembered = await deps.consents.rememberedConsents(login.subject, client.client_id);
       skip = remembered.some((grant) => coveredBy(grant, flow, now));

@@ -10,7 +10,7 @@
  */
 import type { StoredClient } from '../clients/client.js';
 import type { AuthorizationCodeIssuer } from '../grants/authorization-code.js';
-import { randomId, type ChallengeCodec, type ChallengeKind, type OpenedChallenge } from './challenges.js';
+import { randomId, type ChallengeCodec, type ChallengeKind } from './challenges.js';
 import {
   sessionCookie,
   csrfCookies,
@@ -41,6 +41,7 @@ import { OAuthError } from '../shared/errors.js';
 import { withParameters } from '../shared/uris.js';
 import type { GrantTokenIssuer } from '../tokens/grant-issuer.js';
 import { clientIdentityAssured } from './client-identity.js';
+import { openAndInvalidate } from './single-use.js';
 import { consentOf, initiateConsent, initiateFlow, loginOf, type ExistingSession, type Flow } from './flow.js';
 import type { ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from './store.js';
 
@@ -222,23 +223,37 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
   }
 
   /**
-   * Admits a verifier that came back through the browser (already opened: readable, not
-   * expired): the CSRF cookie minted for this flow must come with it, and it must be unused.
+   * Opens a verifier that came back through the browser and marks it used (single-use.ts): it must
+   * be readable, not expired, back where its flow started, come with the CSRF cookie minted for
+   * this flow, and be unused. `onOpened` learns the flow as soon as the verifier opened, so a later
+   * refusal can go to the flow's client.
    */
-  async function admitVerifier(kind: ChallengeKind, opened: OpenedChallenge, cookies: ReadonlyMap<string, string>): Promise<void> {
-    const { flow } = opened;
+  async function redeemVerifier(kind: ChallengeKind, verifier: string, cookies: ReadonlyMap<string, string>, device: boolean, onOpened: (flow: Flow) => void): Promise<Flow> {
     const login = kind === 'login_verifier';
-    const name = login ? deps.cookies.loginCsrf(flow.params.client_id) : deps.cookies.consentCsrf(flow.params.client_id);
-    if (!csrfMatches(presentedCsrf(cookies, name, deps.cookiePolicy), login ? flow.login_csrf : flow.consent_csrf)) {
-      throw new OAuthError('request_forbidden', {
-        description: 'The request is not allowed.',
-        hint: `No CSRF value available in the session cookie, or it does not match the ${login ? 'login' : 'consent'} request; the browser must complete the flow it started (and accept cookies).`,
-      });
-    }
-    if (!(await deps.used.markUsed(opened.id, new Date(flow.expires_at)))) {
+    const { opened } = await openAndInvalidate(deps.used, {
+      open: () => {
+        const opened = deps.codec.open(kind, verifier, nowMs());
+        // A verifier comes back where its flow started: a device flow's to /oauth2/device/verify only.
+        if ((opened.flow.device_challenge_id !== undefined) !== device) {
+          throw new OAuthError('access_denied', { hint: `The ${login ? 'login' : 'consent'} verifier belongs to another endpoint.` });
+        }
+        return opened;
+      },
+      key: (opened) => ({ id: opened.id, expiresAt: opened.flow.expires_at }),
+      admit: ({ flow }) => {
+        onOpened(flow);
+        const name = login ? deps.cookies.loginCsrf(flow.params.client_id) : deps.cookies.consentCsrf(flow.params.client_id);
+        if (!csrfMatches(presentedCsrf(cookies, name, deps.cookiePolicy), login ? flow.login_csrf : flow.consent_csrf)) {
+          throw new OAuthError('request_forbidden', {
+            description: 'The request is not allowed.',
+            hint: `No CSRF value available in the session cookie, or it does not match the ${login ? 'login' : 'consent'} request; the browser must complete the flow it started (and accept cookies).`,
+          });
+        }
+      },
       // Hydra's consent strategy: a replayed verifier is access_denied.
-      throw new OAuthError('access_denied', { hint: `The ${login ? 'login' : 'consent'} verifier has already been used.` });
-    }
+      replayed: () => new OAuthError('access_denied', { hint: `The ${login ? 'login' : 'consent'} verifier has already been used.` }),
+    });
+    return opened.flow;
   }
 
   /**
@@ -403,11 +418,17 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
 
   /** Errors of legs 2 and 3: the flow's redirect URI was verified in leg 1, so they go to the client. */
   async function continueFlow(kind: 'login_verifier' | 'consent_verifier', verifier: string, cookies: ReadonlyMap<string, string>, device: boolean): Promise<BrowserOutcome> {
-    let opened: OpenedChallenge;
+    // Known once the verifier opened and belongs here; until then an error is only shown.
+    let opened: Flow | undefined;
+    let flow: Flow;
     try {
-      opened = deps.codec.open(kind, verifier, nowMs());
+      flow = await redeemVerifier(kind, verifier, cookies, device, (f) => (opened = f));
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
+      if (opened !== undefined) {
+        if (err.status < 500) return fail(opened, flowErrorOf(err));
+        throw err;
+      }
       // Hydra's decodeVerifier: a verifier it cannot read is access_denied, not a missing resource.
       const shown =
         err.code === 'Not Found'
@@ -415,15 +436,10 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
           : err;
       return showError(flowErrorOf(shown), deps.urls.error);
     }
-    // A verifier comes back where its flow started: a device flow's to /oauth2/device/verify only.
-    if ((opened.flow.device_challenge_id !== undefined) !== device) {
-      return showError(flowErrorOf(new OAuthError('access_denied', { hint: `The ${kind === 'login_verifier' ? 'login' : 'consent'} verifier belongs to another endpoint.` })), deps.urls.error);
-    }
     try {
-      await admitVerifier(kind, opened, cookies);
-      return kind === 'login_verifier' ? await afterLogin(opened.flow, cookies) : await afterConsent(opened.flow);
+      return kind === 'login_verifier' ? await afterLogin(flow, cookies) : await afterConsent(flow);
     } catch (err) {
-      if (err instanceof OAuthError && err.status < 500) return fail(opened.flow, flowErrorOf(err));
+      if (err instanceof OAuthError && err.status < 500) return fail(flow, flowErrorOf(err));
       throw err;
     }
   }

@@ -10,14 +10,14 @@ import type { BrowserCookie, BrowserOutcome } from '../oauth2/response.js';
 import type { Logger } from '../shared/logger.js';
 import { unary } from './unary.js';
 
-/** HttpOnly (no script reads flow cookies); Secure and SameSite as core's cookie policy decided (flows/cookies.ts). */
+/** The cookie as core's cookie policy decided it (flows/cookies.ts), every attribute copied. */
 export function toSetCookie(cookie: BrowserCookie): SetCookie {
   return {
     name: cookie.name,
     value: cookie.value,
     max_age: cookie.max_age,
     path: cookie.path,
-    http_only: true,
+    http_only: cookie.http_only,
     same_site: cookie.same_site,
     secure: cookie.secure,
     domain: cookie.domain,

@@ -33,6 +33,8 @@ export interface BrowserCookie {
   path: string;
   /** '' sends no Domain attribute (a host-only cookie). */
   domain: string;
+  /** RFC 6265 §4.1.2.6: no script reads the cookie. */
+  http_only: boolean;
 }
 
 /** A rejection (Hydra's rejectOAuth2Request), sent on to the client. */

@@ -88,7 +88,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeDeps): Grant {
   return {
     grantType: 'authorization_code',
     parameters: ['code', 'redirect_uri', 'code_verifier'],
-    async handle({ client, params }) {
+    async handle({ client, params, form }) {
       const code = params.get('code') ?? '';
       if (code === '') throw new OAuthError('invalid_request', { hint: 'The "code" parameter is missing.' });
       const signature = deps.codec.signatureOf(code, 'ory_ac');
@@ -125,7 +125,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeDeps): Grant {
       }
 
       // Hydra runs its token hooks on the valid request before consuming the code: a refusal leaves it usable.
-      const grant = await hookedSession(deps.hooks, { grantType: 'authorization_code', client, form: params, session: session.grant });
+      const grant = await hookedSession(deps.hooks, { grantType: 'authorization_code', client, form, session: session.grant });
       const granted = session.grant.granted_scope;
       const minted = await deps.issuer.mint({
         client,

@@ -28,7 +28,7 @@ export function clientCredentialsGrant(deps: ClientCredentialsDeps): Grant {
   return {
     grantType: 'client_credentials',
     parameters: ['scope', 'audience'],
-    async handle({ client, params }) {
+    async handle({ client, params, form }) {
       // RFC 6749 §4.4: only confidential clients may use this grant. invalid_grant (400) as
       // Hydra (fosite) answers, not invalid_client: the client did authenticate as registered.
       if (client.token_endpoint_auth_method === 'none') {
@@ -51,7 +51,7 @@ export function clientCredentialsGrant(deps: ClientCredentialsDeps): Grant {
       }
       const claims = deps.hooks
         ? await deps.hooks.run(
-            { grantType: 'client_credentials', client, form: params, requestedScope: requested, grantedScope: scope, grantedAudience: audience },
+            { grantType: 'client_credentials', client, form, requestedScope: requested, grantedScope: scope, grantedAudience: audience },
             { accessToken: {}, idToken: {} },
           )
         : undefined;

@@ -453,6 +453,8 @@ for (const db of testDatabases()) {
       const browser = browserFor();
       const hop = await browser.go(authUrl());
       const c = challengeIn(hop, 'login_challenge');
+      // An answer that does not fit is refused before the challenge is used: the app may answer again.
+      valid(await app.acceptLogin(c, { subject: '' }), 400, 'errorOAuth2');
       const verifierUrl = redirectTo(await app.acceptLogin(c, { subject: 'frank' }));
       valid(await app.acceptLogin(c, { subject: 'frank' }), 409, 'errorOAuth2');
       valid(await app.rejectLogin(c, {}), 409, 'errorOAuth2');
@@ -488,6 +490,8 @@ for (const db of testDatabases()) {
       const attacker = browserFor();
       const refused = await attacker.go(verifierUrl);
       errorAtClient(refused, 'request_forbidden');
+      // The refusal did not use the verifier up: the browser that started the flow goes on to consent.
+      challengeIn(await victim.go(verifierUrl), 'consent_challenge');
     });
 
     test('consent sessions: listed per subject, revoking them revokes the tokens and forgets the consent', async () => {

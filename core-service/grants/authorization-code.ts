@@ -10,17 +10,8 @@ import { OAuthError } from '../shared/errors.js';
 import type { GrantTokenIssuer } from '../tokens/grant-issuer.js';
 import { hookedSession, type TokenHooks } from '../tokens/token-hooks.js';
 import { storageKey, type OpaqueTokenCodec } from '../tokens/opaque.js';
-import type { TokenRecord, TokenStore } from '../tokens/store.js';
+import type { AuthorizationCodeRecord, CodeSession, TokenStore } from '../tokens/store.js';
 import type { Grant } from './grant.js';
-
-/** What the code row's `session` holds besides the grant. */
-interface CodeSession {
-  grant: GrantSession;
-  /** The redirect_uri the authorization request named, '' when it named none. */
-  redirect_uri: string;
-  code_challenge: string;
-  code_challenge_method: string;
-}
 
 export interface CodeRequest {
   client: StoredClient;
@@ -54,7 +45,7 @@ export function createAuthorizationCodeIssuer(deps: {
         code_challenge: request.codeChallenge,
         code_challenge_method: request.codeChallengeMethod,
       };
-      const record: TokenRecord = {
+      const record: AuthorizationCodeRecord = {
         signature: storageKey(signature),
         kind: 'authorization_code',
         request_id: request.requestId,
@@ -106,7 +97,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeDeps): Grant {
       }
       // RFC 6749 §4.1.3: the code must have been issued to the authenticated client.
       if (record.client_id !== client.client_id) throw invalidGrant('The authorization code was issued to another client.');
-      const session = record.session as unknown as CodeSession;
+      const { session } = record;
 
       // RFC 6749 §4.1.3: when the authorization request named redirect_uri, the token request must repeat it.
       const redirectUri = params.get('redirect_uri') ?? '';

@@ -18,6 +18,16 @@ export default {
       to: { path: "^core-service/[^/]+$", circular: true },
     },
     {
+      name: "authorization-and-flows-apart",
+      severity: "error",
+      comment:
+        "authorization/ only checks the authorization request; flows/ owns every transition of login, " +
+        "consent and logout and receives the checks as a dependency (registry.ts wires them). Neither " +
+        "imports the other; what both speak (the validated request, its error) lives in oauth2/.",
+      from: { path: "^core-service/(authorization|flows)/" },
+      to: { path: "^core-service/(authorization|flows)/", pathNot: "^core-service/$1/" },
+    },
+    {
       name: "core-root-is-top",
       severity: "error",
       comment:

@@ -8,8 +8,9 @@ import { createOutboundHttp } from './clients/outbound-http.js';
 import { createSecretHasher, createVerificationCache } from './clients/secret-hasher.js';
 import { createClientRegistration } from './clients/registration.js';
 import { createClientService } from './clients/service.js';
-import { SUPPORTED_RESPONSE_TYPES } from './authorization/checks.js';
-import { createAuthorizationEndpoint } from './authorization/endpoint.js';
+import { SUPPORTED_RESPONSE_TYPES } from './oauth2/response-type.js';
+import { checkAuthorizationRequest } from './authorization/checks.js';
+import { createAuthorizationEndpoint } from './flows/authorize.js';
 import { createIdTokenHintVerifier } from './authorization/id-token-hint.js';
 import { authorizationCodeGrant, createAuthorizationCodeIssuer } from './grants/authorization-code.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
@@ -50,7 +51,7 @@ import { createClientOriginCheck } from './cors/client-origins.js';
 import { CREDENTIALS_SUPPORTED, createCredentialIssuance } from './credentials/issuance.js';
 import { createCredentialNonces } from './credentials/nonce.js';
 import { withCredentialNonce } from './credentials/token-response.js';
-import { createDeviceVerification } from './authorization/device-verification.js';
+import { createDeviceVerification } from './flows/device-verification.js';
 import { createDeviceAuthorization } from './device/authorization.js';
 import { createUserCodeHasher } from './device/user-code.js';
 import { deviceCodeGrant } from './grants/device-code.js';
@@ -284,6 +285,14 @@ export function buildRegistry(deps: RegistryDeps) {
   const challengeCodec = createChallengeCodec(config.secrets.system);
   const getClient = (clientId: string) => clientStore.get(clientId);
   const flows = createFlowService({ codec: challengeCodec, used: flowStore, sessions: flowStore, consents: flowStore, tokens: tokenStore, getClient, now });
+  // The authorization request's checks (authorization/), run by the flow's first leg (flows/).
+  const authorizationChecks = {
+    getClient,
+    scopeStrategy: config.strategies.scope,
+    pkce: config.oauth2.pkce,
+    uriPolicy,
+    verifyIdTokenHint: createIdTokenHintVerifier({ issuer, verificationKeys: () => keys.verificationKeys(ID_TOKEN_KEY_SET) }),
+  };
   const authorization = createAuthorizationEndpoint({
     getClient,
     codec: challengeCodec,
@@ -295,10 +304,8 @@ export function buildRegistry(deps: RegistryDeps) {
     codes: createAuthorizationCodeIssuer({ codec, tokens: tokenStore, ttlMs: config.ttl.authCode, now }),
     tokens: grantTokenIssuer,
     subjectFor: (client, subject) => subjectFor(client, subject, config.oidc.subjectIdentifiers.pairwiseSalt),
+    checkRequest: (raw) => checkAuthorizationRequest(raw, authorizationChecks),
     scopeStrategy: config.strategies.scope,
-    pkce: config.oauth2.pkce,
-    uriPolicy,
-    verifyIdTokenHint: createIdTokenHintVerifier({ issuer, verificationKeys: () => keys.verificationKeys(ID_TOKEN_KEY_SET) }),
     urls: { login: config.urls.login, consent: config.urls.consent, error: config.urls.error, publicBase: config.urls.self.public, deviceSuccess: config.urls.device.success },
     devices: deviceStore,
     exposeInternalErrors: config.oauth2.exposeInternalErrors,

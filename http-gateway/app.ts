@@ -73,6 +73,12 @@ async function closeWithin(app: FastifyInstance, timeoutMs: number): Promise<voi
 }
 
 /** `host:port` for gRPC and URLs; an IPv6 literal needs brackets. */
+/** `serve.cookies.names`: the base names of the cookies core sets; only those are forwarded to it. */
+function cookieBaseNames(config: Config): string[] {
+  const { names } = config.serve.cookies;
+  return [names.loginCsrf, names.consentCsrf, names.session, names.deviceCsrf];
+}
+
 function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
@@ -129,14 +135,13 @@ function buildListener(name: 'public' | 'admin', opts: GatewayOptions, core: Cor
     if (life.draining()) void reply.header('connection', 'close');
     done(null, payload);
   });
-  const { names } = opts.config.serve.cookies;
   registerRoutes(app, name, {
     core,
     metrics: life.metrics,
     draining: life.draining,
     document: life.document,
     adminAuthRequired: opts.config.serve.admin.authRequired,
-    cookieNames: [names.loginCsrf, names.consentCsrf, names.session, names.deviceCsrf],
+    cookieNames: cookieBaseNames(opts.config),
     quietHealth: opts.config.serve[name].requestLog.disableForHealth,
   });
   return app;
@@ -178,7 +183,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const listeners: FastifyInstance[] = [];
   let draining = false;
   const metrics = createGatewayMetrics();
-  const document: ApiDocument = apiDocument((app, name) => registerRoutes(app, name, { core, metrics, draining: () => false, document }));
+  const document: ApiDocument = apiDocument((app, name) => registerRoutes(app, name, { core, metrics, draining: () => false, document, cookieNames: cookieBaseNames(config) }));
   const life: ListenerLife = { metrics, draining: () => draining, document };
   const certificates: CertificateReloader[] = [];
   const close = async (options: { drainDelayMs?: number } = {}): Promise<void> => {

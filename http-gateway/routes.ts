@@ -21,9 +21,6 @@ import { registerRegistrationRoutes } from './public/registration.js';
 import { registerTokenRoutes } from './public/token.js';
 import { withFormBodies } from './server.js';
 
-/** Hydra's cookie base names (`serve.cookies.names` defaults). */
-const DEFAULT_COOKIE_BASES = ['ory_hydra_login_csrf', 'ory_hydra_consent_csrf', 'ory_hydra_session', 'ory_hydra_device_csrf'];
-
 export type ListenerName = 'public' | 'admin';
 
 export interface RouteDeps {
@@ -34,8 +31,8 @@ export interface RouteDeps {
   document: ApiDocument;
   /** `serve.admin.auth.enabled`: admin routes demand a caller's bearer key (admin/api-key.ts). */
   adminAuthRequired?: boolean;
-  /** `serve.cookies.names`: the base names of the cookies forwarded to core (Hydra's by default). */
-  cookieNames?: readonly string[];
+  /** `serve.cookies.names`: the base names of the cookies forwarded to core (the configuration holds Hydra's defaults). */
+  cookieNames: readonly string[];
   /** `serve.<listener>.request_log.disable_for_health`: no request log lines for the health checks. */
   quietHealth?: boolean;
 }
@@ -54,10 +51,9 @@ export function registerRoutes(app: FastifyInstance, name: ListenerName, deps: R
     registerJwksRoute(app, core.keys);
     registerFallbackRoutes(app);
     withFormBodies(app, (scope) => registerTokenRoutes(scope, core.oauth2));
-    const cookieNames = deps.cookieNames ?? DEFAULT_COOKIE_BASES;
-    withFormBodies(app, (scope) => registerAuthorizeRoutes(scope, core.oauth2, cookieNames));
-    withFormBodies(app, (scope) => registerLogoutRoutes(scope, core.oauth2, cookieNames));
-    withFormBodies(app, (scope) => registerDeviceRoutes(scope, core.device, cookieNames));
+    withFormBodies(app, (scope) => registerAuthorizeRoutes(scope, core.oauth2, deps.cookieNames));
+    withFormBodies(app, (scope) => registerLogoutRoutes(scope, core.oauth2, deps.cookieNames));
+    withFormBodies(app, (scope) => registerDeviceRoutes(scope, core.device, deps.cookieNames));
     withFormBodies(app, (scope) => registerOidcRoutes(scope, core.oauth2));
     registerRegistrationRoutes(app, core.registration);
     registerCredentialRoutes(app, core.credentials);

@@ -126,10 +126,10 @@ for (const db of testDatabases()) {
       assert.equal(param(hop.location, 'code'), null);
     }
 
-    /** Asserts an error page: no redirect anywhere, escaped HTML, no stack trace. */
-    function errorPage(hop: Hop, error: string): void {
+    /** Asserts an error page with the error's own status (never a 5xx): no redirect anywhere, escaped HTML, no stack trace. */
+    function errorPage(hop: Hop, error: 'invalid_request' | 'invalid_client'): void {
       assert.equal(hop.location, '', 'an unverified redirect URI never receives a redirect');
-      assert.ok(hop.status >= 400, String(hop.status));
+      assert.equal(hop.status, error === 'invalid_client' ? 401 : 400, hop.body.slice(0, 300));
       assert.match(hop.contentType, /^text\/html/);
       assert.match(hop.body, new RegExp(error));
       assert.doesNotMatch(hop.body, /at .*\.(ts|js):\d+/);
@@ -453,6 +453,8 @@ for (const db of testDatabases()) {
       const browser = browserFor();
       const hop = await browser.go(authUrl());
       const c = challengeIn(hop, 'login_challenge');
+      // An answer that does not fit is refused before the challenge is used: the app may answer again.
+      valid(await app.acceptLogin(c, { subject: '' }), 400, 'errorOAuth2');
       const verifierUrl = redirectTo(await app.acceptLogin(c, { subject: 'frank' }));
       valid(await app.acceptLogin(c, { subject: 'frank' }), 409, 'errorOAuth2');
       valid(await app.rejectLogin(c, {}), 409, 'errorOAuth2');
@@ -488,6 +490,8 @@ for (const db of testDatabases()) {
       const attacker = browserFor();
       const refused = await attacker.go(verifierUrl);
       errorAtClient(refused, 'request_forbidden');
+      // The refusal did not use the verifier up: the browser that started the flow goes on to consent.
+      challengeIn(await victim.go(verifierUrl), 'consent_challenge');
     });
 
     test('consent sessions: listed per subject, revoking them revokes the tokens and forgets the consent', async () => {

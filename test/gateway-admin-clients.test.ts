@@ -147,7 +147,9 @@ for (const db of testDatabases()) {
     test('a client without client_id gets a generated one', async () => {
       const created = await api('POST', '/admin/clients', 'client', { client_name: 'no id' });
       assert.equal(created.status, 201);
-      assert.match(String(asClient(created.body).client_id), /.{8,}/);
+      const clientId = asClient(created.body).client_id;
+      assert.equal(typeof clientId, 'string');
+      assert.match(String(clientId), /^[0-9a-f-]{36}$/, 'a generated UUID, as Hydra generates');
     });
 
     test('JSON Patch under both media types, and a failing test op', async () => {

@@ -16,7 +16,7 @@ import type { Orm } from '../core-service/storage/orm.js';
 import { JtiSchema, TokenSchema } from '../core-service/storage/token-entities.js';
 import { SqlTokenStore } from '../core-service/storage/token-store.js';
 import { SqlTrustStore } from '../core-service/storage/trust-store.js';
-import type { TokenRecord } from '../core-service/tokens/store.js';
+import type { CodeSession, TokenRecord } from '../core-service/tokens/store.js';
 import { gatewayMetadata, startCluster } from './support/cluster.js';
 import { migratedDatabase, testDatabases } from './support/databases.js';
 import { grantSession, inProcessRegistry, issueGrant } from './support/grants.js';
@@ -42,6 +42,27 @@ function token(signature: string, requestedAt: Date, expiresAt: Date | null, act
     session: {},
   };
 }
+
+/** What a code row keeps (the janitor never reads it; the row only has to be a code's). */
+const codeSession: CodeSession = {
+  grant: {
+    subject: 'janitor-user',
+    obfuscated_subject: '',
+    granted_scope: [],
+    granted_audience: [],
+    access_token_claims: {},
+    id_token_claims: {},
+    auth_time: 0,
+    acr: '',
+    amr: [],
+    nonce: '',
+    sid: '',
+    consent_challenge_id: '',
+  },
+  redirect_uri: '',
+  code_challenge: '',
+  code_challenge_method: '',
+};
 
 function consent(id: string, handledAt: Date, rememberFor: number, requestId: string, loginSessionId: string): ConsentGrant {
   return {
@@ -81,7 +102,7 @@ async function seed(orm: Orm): Promise<void> {
     token('revoked-forever', hours(-720), null, false), // no expiry, revoked before the cutoff: goes
     { ...token('rotated-forever', hours(-720), null, false), kind: 'refresh_token', used_at: hours(-700) }, // no expiry, rotated out: stays for reuse detection
     { ...token('rotated-old', hours(-72), hours(48), false), kind: 'refresh_token', used_at: hours(-71) }, // rotated out, not expired: stays
-    { ...token('used-code', hours(-72), hours(1), false), kind: 'authorization_code' }, // used code, not expired: stays
+    { ...token('used-code', hours(-72), hours(1), false), kind: 'authorization_code', session: codeSession }, // used code, not expired: stays
   ]);
   const devices = new SqlDeviceCodeStore(orm, new SqlTokenStore(orm));
   for (const [id, expiresAt] of [['device-old', hours(-30)], ['device-recent', hours(-1)], ['device-live', hours(1)]] as const) {

@@ -171,7 +171,8 @@ for (const db of testDatabases()) {
       const jwt = await assertion(key, client.client_id);
       const first = await postForm(pub, '/oauth2/token', withAssertion(jwt));
       assert.equal(first.status, 200, first.text);
-      assert.ok(String(first.body.access_token).length > 0);
+      assert.equal(typeof first.body.access_token, 'string');
+      assert.match(String(first.body.access_token), /^[\w-]+\.[\w-]+\.[\w-]+$/, 'a JWT access token (this suite\'s default strategy)');
 
       // RFC 7523 §3 item 7: the same assertion (same jti) is not accepted twice.
       assertOAuthError(await postForm(pub, '/oauth2/token', withAssertion(jwt)), 401, 'invalid_client');

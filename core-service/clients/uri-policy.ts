@@ -1,6 +1,6 @@
 /**
  * Which URIs a client may hold. Checked when a client is written (clients/validation.ts) and
- * again where a stored URI is used (authorization/checks.ts, flows/logout.ts), so a client
+ * again where a stored URI is used (authorization/check-redirect-uri.ts, flows/logout.ts), so a client
  * stored before these rules existed cannot send a browser anywhere they forbid.
  *
  * A browser runs `javascript:` (and reads `data:`) URIs on the page that follows them, so on

@@ -2,6 +2,7 @@
  * Reading a client document (Hydra's JSON shape) into a validated client, with Hydra's
  * defaults. Every refusal names the field, so the admin API answers 400 with it.
  */
+import { RESPONSE_TYPE_VALUES } from '../oauth2/response-type.js';
 import { parseGoDuration } from '../shared/durations.js';
 import { errors } from '../shared/errors.js';
 import { parseUri } from '../shared/uris.js';
@@ -20,7 +21,6 @@ export const GRANT_TYPES = [
   'urn:ietf:params:oauth:grant-type:device_code',
 ] as const;
 
-const RESPONSE_TYPES = new Set(['code', 'token', 'id_token', 'none']);
 const AUTH_METHODS: TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
 const SIGNING_ALGS = ['', 'none', 'RS256', 'ES256', 'ES512', 'EdDSA', 'PS256'];
 
@@ -138,7 +138,7 @@ export function readClientDocument(input: unknown, opts: UriPolicyOptions, defau
   const responseTypes = strList(doc, 'response_types');
   for (const responseType of responseTypes) {
     // Hybrid types are space-separated combinations, e.g. "code id_token".
-    if (responseType.split(' ').some((part) => !RESPONSE_TYPES.has(part))) {
+    if (responseType.split(' ').some((part) => !RESPONSE_TYPE_VALUES.has(part))) {
       throw invalid('response_types', `contains "${responseType}"; allowed are combinations of code, token, id_token, or none`);
     }
   }

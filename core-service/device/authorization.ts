@@ -4,10 +4,11 @@
  * and audience, and gets a device code to poll with and a user code for the person.
  */
 import type { ClientAuthenticator, PresentedCredentials } from '../clients/authenticate.js';
+import { foreignAudiences } from '../oauth2/audience.js';
 import { DEVICE_CODE_GRANT_TYPE } from '../oauth2/grant-session.js';
 import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { OAuthError } from '../shared/errors.js';
-import { randomId } from '../flows/challenges.js';
+import { randomId } from '../shared/random-id.js';
 import { storageKey, type OpaqueTokenCodec } from '../tokens/opaque.js';
 import type { DeviceCodeStore } from './store.js';
 import { generateUserCode, type UserCodeHasher } from './user-code.js';
@@ -60,7 +61,7 @@ export function createDeviceAuthorization(deps: DeviceAuthorizationDeps) {
       const [notAllowed] = uncoveredScopes(deps.scopeStrategy, splitScope(client.scope), scope);
       if (notAllowed !== undefined) throw new OAuthError('invalid_scope', { hint: `The OAuth 2.0 Client is not allowed to request scope '${notAllowed}'.` });
       const audience = splitScope(form.get('audience'));
-      const foreign = audience.filter((a) => !client.audience.includes(a));
+      const foreign = foreignAudiences(client.audience, audience);
       if (foreign.length > 0) throw new OAuthError('invalid_request', { hint: `Requested audience "${foreign.join(' ')}" has not been whitelisted by the OAuth 2.0 Client.` });
 
       const now = deps.now();

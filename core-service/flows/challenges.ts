@@ -4,7 +4,6 @@
  * verifier (DESIGN.md, Flow state; Hydra 2.x does the same). Each carries its own id, which the
  * used-challenge table turns into single use, and the flow's expiry.
  */
-import { randomFillSync } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { createSecretBox, type SecretBox } from '../keys/secret-box.js';
 import { OAuthError, errors } from '../shared/errors.js';
@@ -30,25 +29,8 @@ export interface ChallengeCodec {
   open(kind: ChallengeKind, sealed: string, now: number): OpenedChallenge;
 }
 
-/**
- * Random bytes drawn from the CSPRNG a page at a time: a login takes about seven ids, and one
- * randomBytes call per id cost ~17 µs each on the bench machine against well under 1 µs for a
- * slice of a page filled at once (issue 10). Each byte is handed out once.
- */
-const ID_BYTES = 16;
-const page = Buffer.alloc(ID_BYTES * 256);
-let taken = page.length;
-
-/** 128 random bits, base64url: ids of challenges and flows, and CSRF values. */
-export function randomId(): string {
-  if (taken + ID_BYTES > page.length) {
-    randomFillSync(page);
-    taken = 0;
-  }
-  const id = page.toString('base64url', taken, taken + ID_BYTES);
-  taken += ID_BYTES;
-  return id;
-}
+// Flows, challenges and CSRF values take their ids from here (shared/random-id.ts).
+export { randomId } from '../shared/random-id.js';
 
 const NAMES: Record<ChallengeKind, string> = {
   login_challenge: 'login challenge',

@@ -1,7 +1,9 @@
 /**
  * The cookies of the browser flow, named as Hydra names them so operators' proxies and docs
  * still apply: per-client CSRF cookies for the login and consent legs, and the authentication
- * session cookie. Core decides names and values; the gateway only sets what it is told.
+ * session cookie. Core decides names, values, lifetimes and every attribute (Secure, SameSite,
+ * Domain and Path from serve.cookies.*, see cookiePolicy below; HttpOnly always); the gRPC edge
+ * copies them and the gateway only writes the Set-Cookie header from them.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SecretBox } from '../keys/secret-box.js';
@@ -48,7 +50,8 @@ export function cookiePolicy(input: {
 
 /** A cookie set (or, with maxAge 0, deleted) under the policy, at Path `path`. */
 export function browserCookie(policy: CookiePolicy, name: string, value: string, maxAge: number, path = '/'): BrowserCookie {
-  return { name, value, max_age: maxAge, secure: policy.secure, same_site: policy.sameSite, path, domain: policy.domain };
+  // HttpOnly always: no script of ours, or injected into a page of ours, reads a flow cookie (Hydra sets it on every one).
+  return { name, value, max_age: maxAge, secure: policy.secure, same_site: policy.sameSite, path, domain: policy.domain, http_only: true };
 }
 
 /** The authentication session cookie (or, with maxAge 0, its deletion), at `serve.cookies.paths.session`. */
@@ -80,19 +83,12 @@ export interface CookieNames {
   deviceCsrf: string;
 }
 
-/** Hydra's base names (`serve.cookies.names.*` defaults). */
-export const DEFAULT_COOKIE_NAMES = {
-  loginCsrf: 'ory_hydra_login_csrf',
-  consentCsrf: 'ory_hydra_consent_csrf',
-  session: 'ory_hydra_session',
-  deviceCsrf: 'ory_hydra_device_csrf',
-} as const;
-
 /**
- * Hydra's names from the base names of `serve.cookies.names`: `<login_csrf>[_dev]_<hash of
- * client_id>`, `<consent_csrf>[_dev]_<hash>`, `<session>[_dev]`.
+ * Hydra's names from the base names of `serve.cookies.names` (the configuration holds Hydra's
+ * defaults, `ory_hydra_…`): `<login_csrf>[_dev]_<hash of client_id>`, `<consent_csrf>[_dev]_<hash>`,
+ * `<session>[_dev]`, `<device_csrf>[_dev]`.
  */
-export function cookieNames(dev: boolean, base: { loginCsrf: string; consentCsrf: string; session: string; deviceCsrf: string } = DEFAULT_COOKIE_NAMES): CookieNames {
+export function cookieNames(dev: boolean, base: { loginCsrf: string; consentCsrf: string; session: string; deviceCsrf: string }): CookieNames {
   const suffix = dev ? '_dev' : '';
   const hash = (clientId: string) => createHash('sha256').update(clientId, 'utf8').digest('hex').slice(0, 8);
   return {

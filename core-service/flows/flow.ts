@@ -24,8 +24,11 @@
  * Every transition checks the state it starts from; a challenge opened in the wrong state is a
  * forged or replayed one and fails.
  */
-import type { FlowError, ResponseMode } from '../oauth2/response.js';
+import type { AuthorizationParams } from '../oauth2/authorization-request.js';
+import type { FlowError } from '../oauth2/response.js';
 import { OAuthError } from '../shared/errors.js';
+
+export type { AuthorizationParams };
 
 export type FlowState =
   | 'login_initialized'
@@ -34,33 +37,6 @@ export type FlowState =
   | 'consent_initialized'
   | 'consent_accepted'
   | 'consent_rejected';
-
-/** The validated authorization request (the output of the authorization checks). */
-export interface AuthorizationParams {
-  client_id: string;
-  /** The redirect URI the response goes to (verified against the client's registered list). */
-  redirect_uri: string;
-  /** Whether the request named redirect_uri itself (RFC 6749 §4.1.3: then the token request must repeat it). */
-  redirect_uri_given: boolean;
-  response_type: string[];
-  response_mode: ResponseMode;
-  state: string;
-  nonce: string;
-  scope: string[];
-  audience: string[];
-  code_challenge: string;
-  code_challenge_method: string;
-  prompt: string[];
-  /** OIDC Core §3.1.2.1 max_age in seconds; null when absent. */
-  max_age: number | null;
-  ui_locales: string[];
-  login_hint: string;
-  id_token_hint: string;
-  /** The verified claims of id_token_hint (Hydra's oidc_context.id_token_hint_claims), null without one. */
-  id_token_hint_claims: Record<string, unknown> | null;
-  acr_values: string[];
-  display: string;
-}
 
 /** What the login app said when accepting (Hydra's acceptOAuth2LoginRequest). */
 export interface LoginResult {

@@ -26,6 +26,7 @@ import type { Logger } from '../shared/logger.js';
 import { withParameters } from '../shared/uris.js';
 import { randomId } from './challenges.js';
 import { sessionCookie, sessionFromCookie, type CookieNames, type CookiePolicy } from './cookies.js';
+import { openAndInvalidate } from './single-use.js';
 import type { LoginSessionStore, UsedChallengeStore } from './store.js';
 
 export type LogoutState = 'logout_initialized' | 'logout_accepted';
@@ -283,16 +284,22 @@ export function createLogout(deps: LogoutDeps) {
 
   /** The verifier came back: end the session, notify the clients, send the browser on. */
   async function complete(verifier: string, cookies: ReadonlyMap<string, string>): Promise<LogoutOutcome> {
-    let opened: Opened;
+    let request: LogoutRequest;
     try {
-      opened = open(deps.verifierBox, verifier, 'logout verifier');
+      ({
+        opened: { request },
+      } = await openAndInvalidate(deps.used, {
+        open: () => open(deps.verifierBox, verifier, 'logout verifier'),
+        key: (opened) => ({ id: opened.id, expiresAt: opened.request.expires_at }),
+        admit: (opened) => {
+          if (opened.request.state !== 'logout_accepted') throw errors.badRequest('The logout verifier is not in the expected state.');
+        },
+        replayed: () => errors.badRequest('The logout verifier has been used already.'),
+      }));
     } catch (err) {
       if (err instanceof OAuthError) return fail(err);
       throw err;
     }
-    const { request } = opened;
-    if (request.state !== 'logout_accepted') return fail(errors.badRequest('The logout verifier is not in the expected state.'));
-    if (!(await deps.used.markUsed(opened.id, new Date(request.expires_at)))) return fail(errors.badRequest('The logout verifier has been used already.'));
     if (!request.rp_initiated) {
       // Hydra: the session cookie changed meanwhile (gone, or another user signed in): end nothing.
       const session = await currentSession(cookies);
@@ -305,15 +312,21 @@ export function createLogout(deps: LogoutDeps) {
     return { redirect_to: request.post_logout_redirect_uri, frontchannel_logout_uris: frontchannel, cookies: [clearCookie] };
   }
 
-  async function openChallenge(challenge: string): Promise<Opened> {
+  function openChallenge(challenge: string): Opened {
     const opened = open(deps.challengeBox, challenge, 'logout challenge');
     if (opened.request.state !== 'logout_initialized') throw errors.badRequest('The logout challenge is not in the expected state.');
     return opened;
   }
 
-  /** Single use: of two accepts/rejects exactly one wins; the other gets 409. */
-  async function consume(opened: Opened): Promise<void> {
-    if (!(await deps.used.markUsed(opened.id, new Date(opened.request.expires_at)))) throw errors.conflict('The logout challenge has been used already.');
+  /** Opens the challenge and marks it used (single-use.ts): of two accepts/rejects exactly one wins; the other gets 409. */
+  async function answer(challenge: string): Promise<Opened> {
+    const { opened } = await openAndInvalidate(deps.used, {
+      open: () => openChallenge(challenge),
+      key: (opened) => ({ id: opened.id, expiresAt: opened.request.expires_at }),
+      admit: () => undefined,
+      replayed: () => errors.conflict('The logout challenge has been used already.'),
+    });
+    return opened;
   }
 
   return {
@@ -325,7 +338,7 @@ export function createLogout(deps: LogoutDeps) {
 
     /** Hydra's getOAuth2LogoutRequest; a handled request is gone (410). */
     async getLogoutRequest(challenge: string): Promise<LogoutDocument> {
-      const { id, request } = await openChallenge(challenge);
+      const { id, request } = openChallenge(challenge);
       if (await deps.used.isUsed(id)) {
         throw new OAuthError('invalid_request', { status: 410, description: 'The logout request has been handled already.', hint: 'Start a new logout.' });
       }
@@ -343,14 +356,13 @@ export function createLogout(deps: LogoutDeps) {
 
     /** Hydra's acceptOAuth2LogoutRequest: where the logout app sends the browser next. */
     async acceptLogoutRequest(challenge: string): Promise<string> {
-      const opened = await openChallenge(challenge);
-      await consume(opened);
+      const opened = await answer(challenge);
       return verifierUrl(opened.request);
     },
 
     /** Hydra's rejectOAuth2LogoutRequest: the session stays; the logout app decides where the browser goes. */
     async rejectLogoutRequest(challenge: string): Promise<void> {
-      await consume(await openChallenge(challenge));
+      await answer(challenge);
     },
   };
 }

@@ -23,7 +23,8 @@ import {
   type LoginRequest,
   type RejectBody,
 } from './documents.js';
-import { acceptConsent, acceptLogin, rejectConsent, rejectLogin } from './flow.js';
+import { acceptConsent, acceptLogin, rejectConsent, rejectLogin, type Flow } from './flow.js';
+import { openAndInvalidate } from './single-use.js';
 import type { ConsentFilter, ConsentStore, LoginSessionStore, UsedChallengeStore } from './store.js';
 
 export interface FlowServiceDeps {
@@ -51,11 +52,19 @@ export function createFlowService(deps: FlowServiceDeps) {
     return deps.codec.open(kind, challenge, now().getTime());
   }
 
-  /** Single use: the primary key of the used-challenge table decides (409 for the loser). */
-  async function consume(opened: OpenedChallenge, what: string): Promise<void> {
-    if (!(await deps.used.markUsed(opened.id, new Date(opened.flow.expires_at)))) {
-      throw errors.conflict(`The ${what} has been used already.`);
-    }
+  /**
+   * Opens a challenge, runs the app's answer on its flow and marks the challenge used, in one step
+   * (single-use.ts): an answer that does not fit the flow leaves the challenge usable; of two
+   * answers to one challenge exactly one wins, the other gets 409.
+   */
+  async function answer(kind: ChallengeKind, challenge: string, transition: (flow: Flow) => Flow): Promise<Flow> {
+    const { admitted } = await openAndInvalidate(deps.used, {
+      open: () => open(kind, challenge),
+      key: (opened) => ({ id: opened.id, expiresAt: opened.flow.expires_at }),
+      admit: (opened) => transition(opened.flow),
+      replayed: () => errors.conflict(`The ${kind.replace('_', ' ')} has been used already.`),
+    });
+    return admitted;
   }
 
   /** Hydra answers a read of a handled request with 410 and where the browser may start over. */
@@ -71,16 +80,12 @@ export function createFlowService(deps: FlowServiceDeps) {
     },
 
     async acceptLoginRequest(challenge: string, body: AcceptLoginBody): Promise<string> {
-      const opened = open('login_challenge', challenge);
-      const next = acceptLogin(opened.flow, readLogin(body, now()));
-      await consume(opened, 'login challenge');
+      const next = await answer('login_challenge', challenge, (flow) => acceptLogin(flow, readLogin(body, now())));
       return withVerifier(next.request_url, 'login_verifier', deps.codec.seal('login_verifier', randomId(), next));
     },
 
     async rejectLoginRequest(challenge: string, body: RejectBody): Promise<string> {
-      const opened = open('login_challenge', challenge);
-      const next = rejectLogin(opened.flow, readReject(body));
-      await consume(opened, 'login challenge');
+      const next = await answer('login_challenge', challenge, (flow) => rejectLogin(flow, readReject(body)));
       return withVerifier(next.request_url, 'login_verifier', deps.codec.seal('login_verifier', randomId(), next));
     },
 
@@ -91,16 +96,12 @@ export function createFlowService(deps: FlowServiceDeps) {
     },
 
     async acceptConsentRequest(challenge: string, body: AcceptConsentBody): Promise<string> {
-      const opened = open('consent_challenge', challenge);
-      const next = acceptConsent(opened.flow, readConsent(body, now()));
-      await consume(opened, 'consent challenge');
+      const next = await answer('consent_challenge', challenge, (flow) => acceptConsent(flow, readConsent(body, now())));
       return withVerifier(next.request_url, 'consent_verifier', deps.codec.seal('consent_verifier', randomId(), next));
     },
 
     async rejectConsentRequest(challenge: string, body: RejectBody): Promise<string> {
-      const opened = open('consent_challenge', challenge);
-      const next = rejectConsent(opened.flow, readReject(body));
-      await consume(opened, 'consent challenge');
+      const next = await answer('consent_challenge', challenge, (flow) => rejectConsent(flow, readReject(body)));
       return withVerifier(next.request_url, 'consent_verifier', deps.codec.seal('consent_verifier', randomId(), next));
     },
 

@@ -3,24 +3,15 @@
  * its row in oauth2_tokens carries the GrantSession, the redirect URI and the PKCE challenge.
  * The code is single use and bound to its client, redirect URI and verifier.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { StoredClient } from '../clients/client.js';
 import type { GrantSession } from '../oauth2/grant-session.js';
+import { isPkceValue, pkceMatches } from '../oauth2/pkce.js';
 import { OAuthError } from '../shared/errors.js';
 import type { GrantTokenIssuer } from '../tokens/grant-issuer.js';
 import { hookedSession, type TokenHooks } from '../tokens/token-hooks.js';
 import { storageKey, type OpaqueTokenCodec } from '../tokens/opaque.js';
-import type { TokenRecord, TokenStore } from '../tokens/store.js';
+import type { AuthorizationCodeRecord, CodeSession, TokenStore } from '../tokens/store.js';
 import type { Grant } from './grant.js';
-
-/** What the code row's `session` holds besides the grant. */
-interface CodeSession {
-  grant: GrantSession;
-  /** The redirect_uri the authorization request named, '' when it named none. */
-  redirect_uri: string;
-  code_challenge: string;
-  code_challenge_method: string;
-}
 
 export interface CodeRequest {
   client: StoredClient;
@@ -54,7 +45,7 @@ export function createAuthorizationCodeIssuer(deps: {
         code_challenge: request.codeChallenge,
         code_challenge_method: request.codeChallengeMethod,
       };
-      const record: TokenRecord = {
+      const record: AuthorizationCodeRecord = {
         signature: storageKey(signature),
         kind: 'authorization_code',
         request_id: request.requestId,
@@ -73,16 +64,6 @@ export function createAuthorizationCodeIssuer(deps: {
   };
 }
 
-// RFC 7636 §4.1: code_verifier = 43*128unreserved.
-const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
-
-/** RFC 7636 §4.6: BASE64URL(SHA256(verifier)) == challenge, compared in constant time. */
-function pkceMatches(verifier: string, challenge: string): boolean {
-  const computed = Buffer.from(createHash('sha256').update(verifier, 'ascii').digest('base64url'), 'utf8');
-  const expected = Buffer.from(challenge, 'utf8');
-  return computed.length === expected.length && timingSafeEqual(computed, expected);
-}
-
 export interface AuthorizationCodeDeps {
   codec: OpaqueTokenCodec;
   tokens: Pick<TokenStore, 'get' | 'redeemCode' | 'revokeRequest'>;
@@ -98,7 +79,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeDeps): Grant {
   return {
     grantType: 'authorization_code',
     parameters: ['code', 'redirect_uri', 'code_verifier'],
-    async handle({ client, params }) {
+    async handle({ client, params, form }) {
       const code = params.get('code') ?? '';
       if (code === '') throw new OAuthError('invalid_request', { hint: 'The "code" parameter is missing.' });
       const signature = deps.codec.signatureOf(code, 'ory_ac');
@@ -116,7 +97,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeDeps): Grant {
       }
       // RFC 6749 §4.1.3: the code must have been issued to the authenticated client.
       if (record.client_id !== client.client_id) throw invalidGrant('The authorization code was issued to another client.');
-      const session = record.session as unknown as CodeSession;
+      const { session } = record;
 
       // RFC 6749 §4.1.3: when the authorization request named redirect_uri, the token request must repeat it.
       const redirectUri = params.get('redirect_uri') ?? '';
@@ -127,7 +108,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeDeps): Grant {
       const verifier = params.get('code_verifier') ?? '';
       if (session.code_challenge !== '') {
         if (verifier === '') throw invalidGrant('The PKCE code_verifier is missing.');
-        if (!VERIFIER.test(verifier)) throw invalidGrant('The PKCE code_verifier must be 43 to 128 characters of [A-Za-z0-9-._~].');
+        if (!isPkceValue(verifier)) throw invalidGrant('The PKCE code_verifier must be 43 to 128 characters of [A-Za-z0-9-._~].');
         if (!pkceMatches(verifier, session.code_challenge)) throw invalidGrant('The PKCE code_verifier does not match the code_challenge.');
       } else if (verifier !== '') {
         // RFC 9700 §4.8.2: a verifier without a challenge is a PKCE downgrade attempt.
@@ -135,7 +116,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeDeps): Grant {
       }
 
       // Hydra runs its token hooks on the valid request before consuming the code: a refusal leaves it usable.
-      const grant = await hookedSession(deps.hooks, { grantType: 'authorization_code', client, form: params, session: session.grant });
+      const grant = await hookedSession(deps.hooks, { grantType: 'authorization_code', client, form, session: session.grant });
       const granted = session.grant.granted_scope;
       const minted = await deps.issuer.mint({
         client,

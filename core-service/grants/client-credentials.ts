@@ -3,6 +3,7 @@
  * be within the client's `scope`, audiences within its `audience`; no refresh token (§4.4.3).
  */
 import { randomUUID } from 'node:crypto';
+import { foreignAudiences } from '../oauth2/audience.js';
 import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { parseGoDuration } from '../shared/durations.js';
 import { OAuthError } from '../shared/errors.js';
@@ -27,7 +28,7 @@ export function clientCredentialsGrant(deps: ClientCredentialsDeps): Grant {
   return {
     grantType: 'client_credentials',
     parameters: ['scope', 'audience'],
-    async handle({ client, params }) {
+    async handle({ client, params, form }) {
       // RFC 6749 §4.4: only confidential clients may use this grant. invalid_grant (400) as
       // Hydra (fosite) answers, not invalid_client: the client did authenticate as registered.
       if (client.token_endpoint_auth_method === 'none') {
@@ -41,7 +42,7 @@ export function clientCredentialsGrant(deps: ClientCredentialsDeps): Grant {
         throw new OAuthError('invalid_scope', { hint: `The client is not allowed to request scope "${missingScopes.join(' ')}".` });
       }
       const audience = splitScope(params.get('audience'));
-      const foreign = audience.filter((a) => !client.audience.includes(a));
+      const foreign = foreignAudiences(client.audience, audience);
       if (foreign.length > 0) {
         throw new OAuthError('invalid_request', {
           description: 'Requested audience is not allowed.',
@@ -50,7 +51,7 @@ export function clientCredentialsGrant(deps: ClientCredentialsDeps): Grant {
       }
       const claims = deps.hooks
         ? await deps.hooks.run(
-            { grantType: 'client_credentials', client, form: params, requestedScope: requested, grantedScope: scope, grantedAudience: audience },
+            { grantType: 'client_credentials', client, form, requestedScope: requested, grantedScope: scope, grantedAudience: audience },
             { accessToken: {}, idToken: {} },
           )
         : undefined;

@@ -6,6 +6,7 @@
  * The refresh token is left as it was, so nothing is rotated by a refused request.
  */
 import type { StoredClient } from '../clients/client.js';
+import { foreignAudiences } from '../oauth2/audience.js';
 import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { OAuthError } from '../shared/errors.js';
 
@@ -15,7 +16,7 @@ export function checkRefreshAllowed(client: StoredClient, granted: { scope: read
   if (scopes.length > 0) {
     throw new OAuthError('invalid_scope', { hint: `The OAuth 2.0 Client is no longer allowed to request scope "${scopes.join(' ')}", which this grant holds.` });
   }
-  const audiences = granted.audience.filter((audience) => !client.audience.includes(audience));
+  const audiences = foreignAudiences(client.audience, granted.audience);
   if (audiences.length > 0) {
     throw new OAuthError('invalid_request', { hint: `The OAuth 2.0 Client is no longer allowed to request audience "${audiences.join(' ')}", which this grant holds.` });
   }

@@ -36,7 +36,7 @@ export function deviceCodeGrant(deps: DeviceCodeGrantDeps): Grant {
   return {
     grantType: DEVICE_CODE_GRANT_TYPE,
     parameters: ['device_code'],
-    async handle({ client, params }) {
+    async handle({ client, params, form }) {
       const code = params.get('device_code') ?? '';
       if (code === '') throw new OAuthError('invalid_request', { hint: 'The "device_code" parameter is missing.' });
       const signature = deps.codec.signatureOf(code, 'ory_dc');
@@ -70,7 +70,7 @@ export function deviceCodeGrant(deps: DeviceCodeGrantDeps): Grant {
       if (record.state === 'rejected') throw new OAuthError('access_denied', { hint: 'The user rejected the device authorization request.' });
       if (record.session === null) throw new OAuthError('server_error', { debug: 'An accepted device code carries no grant session.' });
 
-      const session = await hookedSession(deps.hooks, { grantType: DEVICE_CODE_GRANT_TYPE, client, form: params, session: record.session });
+      const session = await hookedSession(deps.hooks, { grantType: DEVICE_CODE_GRANT_TYPE, client, form, session: record.session });
       const granted = session.granted_scope;
       const minted = await deps.issuer.mint({
         client,

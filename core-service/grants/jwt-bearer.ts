@@ -122,7 +122,7 @@ export function jwtBearerGrant(deps: JwtBearerDeps): Grant {
   return {
     grantType: JWT_BEARER_GRANT_TYPE,
     parameters: ['assertion', 'scope', 'audience'],
-    async handle({ client, params }) {
+    async handle({ client, params, form }) {
       const assertion = params.get('assertion') ?? '';
       if (assertion === '') {
         throw new OAuthError('invalid_request', { hint: `The assertion request parameter must be set when using grant_type of '${JWT_BEARER_GRANT_TYPE}'.` });
@@ -195,7 +195,7 @@ export function jwtBearerGrant(deps: JwtBearerDeps): Grant {
       }
       const hooked = deps.hooks
         ? await deps.hooks.run(
-            { grantType: JWT_BEARER_GRANT_TYPE, client, subject, form: params, requestedScope: requested, grantedScope: requested, grantedAudience: audience },
+            { grantType: JWT_BEARER_GRANT_TYPE, client, subject, form, requestedScope: requested, grantedScope: requested, grantedAudience: audience },
             { accessToken: {}, idToken: {} },
           )
         : undefined;

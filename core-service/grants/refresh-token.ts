@@ -39,7 +39,7 @@ export function refreshTokenGrant(deps: RefreshTokenDeps): Grant {
   return {
     grantType: 'refresh_token',
     parameters: ['refresh_token', 'scope'],
-    async handle({ client, params }) {
+    async handle({ client, params, form }) {
       const presented = params.get('refresh_token') ?? '';
       if (presented === '') throw new OAuthError('invalid_request', { hint: 'The "refresh_token" parameter is missing.' });
       const signature = deps.codec.signatureOf(presented, 'ory_rt');
@@ -62,7 +62,7 @@ export function refreshTokenGrant(deps: RefreshTokenDeps): Grant {
 
       const scope = requested.length > 0 ? requested : record.scope;
       // Hydra runs its hooks on the valid request before rotating: a refusal leaves the refresh token usable.
-      const hooked = await hookedSession(deps.hooks, { grantType: 'refresh_token', client, form: params, session, scope });
+      const hooked = await hookedSession(deps.hooks, { grantType: 'refresh_token', client, form, session, scope });
       // fosite's order: mint first, then rotate and store in one transaction, so a failure
       // leaves the refresh token usable (issue 15 §3).
       const minted = await deps.issuer.mint({

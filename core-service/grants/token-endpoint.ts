@@ -20,6 +20,19 @@ export interface TokenEndpointDeps {
   onIssued?: (grantType: string) => void;
 }
 
+/**
+ * The form's parameters the grant declared: a grant reads nothing it did not list in `parameters`.
+ * @example declaredParameters({ parameters: ['code'], … }, new Map([['code', 'x'], ['scope', 'y']])) // Map { code → x }
+ */
+export function declaredParameters(grant: Pick<Grant, 'parameters'>, form: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
+  const params = new Map<string, string>();
+  for (const name of grant.parameters) {
+    const value = form.get(name);
+    if (value !== undefined) params.set(name, value);
+  }
+  return params;
+}
+
 export function createTokenEndpoint(deps: TokenEndpointDeps) {
   const byType = new Map(deps.grants.map((grant) => [grant.grantType, grant]));
   return {
@@ -38,7 +51,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       if (!client.grant_types.includes(grantType)) {
         throw new OAuthError('unauthorized_client', { hint: `The client is not allowed to use the grant_type "${grantType}".` });
       }
-      let issued = await grant.handle({ client, params: form });
+      let issued = await grant.handle({ client, params: declaredParameters(grant, form), form });
       for (const populate of deps.populate ?? []) issued = populate(issued);
       deps.onIssued?.(grantType);
       return issued;

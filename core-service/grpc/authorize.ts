@@ -1,23 +1,23 @@
 /**
  * The Authorize RPC of tessera.v1.OAuth2Service: the gateway forwards the request's parameters
- * and Tessera's cookies; authorization/endpoint.ts decides; this maps its outcome to the
+ * and Tessera's cookies; flows/authorize.ts decides; this maps its outcome to the
  * BrowserResponse the gateway renders.
  */
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import type { AuthorizeRequest, BrowserResponse, SetCookie } from '../../proto/gen/tessera/v1/oauth2.js';
-import type { AuthorizationEndpoint } from '../authorization/endpoint.js';
+import type { AuthorizationEndpoint } from '../flows/authorize.js';
 import type { BrowserCookie, BrowserOutcome } from '../oauth2/response.js';
 import type { Logger } from '../shared/logger.js';
 import { unary } from './unary.js';
 
-/** HttpOnly (no script reads flow cookies); Secure and SameSite as core's cookie policy decided (flows/cookies.ts). */
+/** The cookie as core's cookie policy decided it (flows/cookies.ts), every attribute copied. */
 export function toSetCookie(cookie: BrowserCookie): SetCookie {
   return {
     name: cookie.name,
     value: cookie.value,
     max_age: cookie.max_age,
     path: cookie.path,
-    http_only: true,
+    http_only: cookie.http_only,
     same_site: cookie.same_site,
     secure: cookie.secure,
     domain: cookie.domain,

@@ -1,9 +1,9 @@
 /**
  * tessera.v1.DeviceService (RFC 8628): parse → call device/authorization.ts or
- * authorization/device-verification.ts → map.
+ * flows/device-verification.ts → map.
  */
 import type { DeviceServiceServer } from '../../proto/gen/tessera/v1/device.js';
-import type { DeviceVerification } from '../authorization/device-verification.js';
+import type { DeviceVerification } from '../flows/device-verification.js';
 import type { DeviceAuthorization } from '../device/authorization.js';
 import type { Logger } from '../shared/logger.js';
 import { browserResponse } from './authorize.js';

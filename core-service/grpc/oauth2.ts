@@ -6,7 +6,7 @@
  */
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { ClientCredentials, OAuth2ServiceServer } from '../../proto/gen/tessera/v1/oauth2.js';
-import type { AuthorizationEndpoint } from '../authorization/endpoint.js';
+import type { AuthorizationEndpoint } from '../flows/authorize.js';
 import type { ClientAuthenticator, PresentedCredentials } from '../clients/authenticate.js';
 import type { ClientOriginCheck } from '../cors/client-origins.js';
 import type { TokenEndpoint } from '../grants/token-endpoint.js';

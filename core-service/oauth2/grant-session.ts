@@ -1,9 +1,10 @@
 /**
  * What an authorization grant remembers between the consent and later token requests: who
  * the subject is, what was granted, and the claims the consent app attached. It is stored on
- * the authorization code row and on every refresh token row (TokenRecord.session), so the code
- * exchange and each refresh can mint the same tokens without reading the flow again. The
- * consent (authorization/), the device code (device/), the grants and the token issuer
+ * the authorization code row and on every access and refresh token row (CodeSession.grant,
+ * TokenSession.grant in tokens/store.ts), so the code exchange and each refresh can mint the same
+ * tokens without reading the flow again. The consent (flows/), the device code (device/), the
+ * grants and the token issuer
  * (tokens/grant-issuer.ts) all speak it, so it lives below them.
  */
 

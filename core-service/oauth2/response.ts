@@ -2,7 +2,8 @@
  * Delivering an authorization response or error to the browser: a redirect with the fields in
  * the query or the fragment, or an auto-submitting form (OAuth 2.0 Form Post Response Mode);
  * or, when no redirect URI is verified, an error to show (or a redirect to `urls.error`).
- * authorization/ (the request's checks) and flows/ (login, consent, logout) both answer the
+ * authorization/ (the request's checks) decides where a response may go (RedirectTarget, a
+ * verified redirect URI) and flows/ (login, consent, logout, device verification) answers the
  * browser this way, so it lives below both.
  */
 import type { OAuthError } from '../shared/errors.js';
@@ -33,6 +34,8 @@ export interface BrowserCookie {
   path: string;
   /** '' sends no Domain attribute (a host-only cookie). */
   domain: string;
+  /** RFC 6265 §4.1.2.6: no script reads the cookie. */
+  http_only: boolean;
 }
 
 /** A rejection (Hydra's rejectOAuth2Request), sent on to the client. */

@@ -12,7 +12,7 @@ import type { Config } from '../shared/config.js';
 export interface DiscoveryDeps {
   config: Config;
   signingKey: (set: string) => Promise<JWK>;
-  /** The response types the authorization endpoint accepts (authorization/checks.ts). */
+  /** The response types the authorization endpoint accepts (oauth2/response-type.ts). */
   responseTypes: readonly string[];
   /** The grant types the token endpoint accepts (the grant modules' `grantType`). */
   tokenGrantTypes: readonly string[];

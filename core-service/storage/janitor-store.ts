@@ -131,7 +131,7 @@ function dialectOf(orm: Orm): Dialect {
 
 /**
  * A granted consent is read (1) as remembered consent, until `handled_at + remember_for`
- * (authorization/endpoint.ts coveredBy; remember_for 0 = until revoked), (2) by the admin list,
+ * (flows/authorize.ts coveredBy; remember_for 0 = until revoked), (2) by the admin list,
  * which Hydra filters by the same expiry (persister_consent.go filterExpiredConsentRequests),
  * (3) by consent revocation, to find its tokens by request_id, and (4) by logout, to find the
  * clients of a login session (logout-store.ts). So it goes only when its memory ran out before

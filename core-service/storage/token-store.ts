@@ -165,7 +165,7 @@ export class SqlTokenStore implements TokenStore, JtiStore {
     return revoked ? { ...record, active: false } : record;
   }
 
-  private sealSession(session: Record<string, unknown>): string | null {
+  private sealSession(session: TokenRecord['session']): string | null {
     const json = jsonText(session);
     return json !== null && this.sessions?.encrypt ? this.sessions.box.seal(json) : json;
   }
@@ -330,9 +330,8 @@ const JSON_TEXT = new JsonTextType();
 const jsonText = (value: unknown): string | null => JSON_TEXT.convertToDatabaseValue(value);
 
 function toRecord(row: TokenRecord): TokenRecord {
-  return {
+  const columns = {
     signature: row.signature,
-    kind: row.kind,
     request_id: row.request_id,
     client_id: row.client_id,
     subject: row.subject,
@@ -341,9 +340,16 @@ function toRecord(row: TokenRecord): TokenRecord {
     requested_at: row.requested_at,
     expires_at: row.expires_at,
     active: row.active,
-    session: row.session ?? {},
     used_at: row.used_at ?? null,
     reuse_count: row.reuse_count ?? 0,
     access_token_signature: row.access_token_signature ?? null,
   };
+  // The kind column says which session the JSON column holds (tokens/store.ts TokenRecord).
+  switch (row.kind) {
+    case 'authorization_code':
+      return { ...columns, kind: row.kind, session: row.session };
+    case 'access_token':
+    case 'refresh_token':
+      return { ...columns, kind: row.kind, session: row.session ?? {} };
+  }
 }

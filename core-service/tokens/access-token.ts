@@ -10,7 +10,7 @@ import { ACCESS_TOKEN_KEY_SET } from '../keys/service.js';
 import type { AccessTokenStrategy } from '../shared/config.js';
 import { signAccessToken, type JwtClaimsLayout } from './jwt-access-token.js';
 import { storageKey, type OpaqueTokenCodec } from './opaque.js';
-import type { TokenRecord } from './store.js';
+import type { AccessTokenRecord, TokenSession } from './store.js';
 
 
 export interface AccessTokenGrant {
@@ -22,13 +22,13 @@ export interface AccessTokenGrant {
   lifespanMs: number;
   /** Extra claims from the consent session (`session.access_token`). */
   ext?: Record<string, unknown>;
-  /** Extra session data kept on the row (not in the token). */
-  session?: Record<string, unknown>;
+  /** The grant the token continues, kept on the row (not in the token). */
+  session?: Pick<TokenSession, 'grant'>;
 }
 
 export interface MintedAccessToken {
   token: string;
-  record: TokenRecord;
+  record: AccessTokenRecord;
   expiresIn: number;
 }
 

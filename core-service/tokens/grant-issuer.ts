@@ -14,7 +14,7 @@ import { parseGoDuration } from '../shared/durations.js';
 import type { AccessTokenMinter } from './access-token.js';
 import { signIdToken } from './id-token.js';
 import { storageKey, type OpaqueTokenCodec } from './opaque.js';
-import type { TokenRecord, TokenStore } from './store.js';
+import type { TokenRecord, TokenSession, TokenStore } from './store.js';
 
 export interface IssueForGrant {
   client: StoredClient;
@@ -109,15 +109,13 @@ function clientLifespan(client: StoredClient, field: LifespanField | undefined):
   return value ? parseGoDuration(value) : undefined;
 }
 
-/** Where the GrantSession sits on access and refresh token rows (TokenRecord.session.grant). */
-const SESSION_KEY = 'grant';
-
 /**
- * The GrantSession stored on an access or refresh token row by the grant issuer; undefined for
- * rows of other origin (client_credentials tokens).
+ * The GrantSession stored on a token row by the grant issuer (TokenSession.grant; a code's
+ * CodeSession.grant); undefined for rows of other origin (client_credentials tokens) or a session
+ * that does not have its shape.
  */
 export function grantSessionOf(record: TokenRecord): GrantSession | undefined {
-  const value = record.session[SESSION_KEY];
+  const value: unknown = record.session.grant;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const session = value as Partial<GrantSession>;
   return typeof session.subject === 'string' && Array.isArray(session.granted_scope) ? (session as GrantSession) : undefined;
@@ -167,7 +165,7 @@ export function createGrantTokenIssuer(deps: GrantTokenIssuerDeps): GrantTokenIs
       const scope = request.scope ?? session.granted_scope;
       // Both token rows carry the whole GrantSession: the refresh grant mints the next pair from
       // it, userinfo reads the subject and the consented ID token claims from the access token's row.
-      const rowSession = { [SESSION_KEY]: session };
+      const rowSession: TokenSession = { grant: session };
 
       const access = await deps.minter.mint({
         client,

@@ -5,7 +5,7 @@
 import type { JWK } from 'jose';
 import { verifyAccessToken, type AccessTokenClaims } from './jwt-access-token.js';
 import { storageKey, type OpaqueTokenCodec } from './opaque.js';
-import type { TokenRecord, TokenStore } from './store.js';
+import type { AccessTokenRecord, RefreshTokenRecord, TokenRecord, TokenStore } from './store.js';
 import { ACCESS_TOKEN_KEY_SET } from '../keys/service.js';
 
 export interface TokenLookupDeps {
@@ -18,7 +18,7 @@ export interface TokenLookupDeps {
 }
 
 export interface FoundToken {
-  record: TokenRecord;
+  record: AccessTokenRecord | RefreshTokenRecord;
   /** Present when the token is a JWT access token. */
   claims?: AccessTokenClaims;
 }

@@ -3,13 +3,12 @@
  * (opaque) or of its `jti` (JWT): tokens are never stored in the clear. Every row carries the
  * grant's request id, so a whole family is revoked in one statement.
  */
+import type { GrantSession } from '../oauth2/grant-session.js';
 
-export type TokenKind = 'access_token' | 'refresh_token' | 'authorization_code';
-
-export interface TokenRecord {
+/** The columns every token row has, whatever its kind. */
+interface TokenRow {
   /** storageKey() of the opaque signature or of the JWT's jti. */
   signature: string;
-  kind: TokenKind;
   /** The grant (request) id shared by every token one authorization produced. */
   request_id: string;
   client_id: string;
@@ -21,8 +20,6 @@ export interface TokenRecord {
   /** null: never expires (`ttl.refresh_token: -1`). */
   expires_at: Date | null;
   active: boolean;
-  /** Session data: `ext` claims, id-token claims, PKCE and redirect data for codes. */
-  session: Record<string, unknown>;
   /** Refresh tokens: when the token was first exchanged (rotated out); null while unused. */
   used_at?: Date | null;
   /** Refresh tokens: reuses accepted within the rotation grace period. */
@@ -34,6 +31,36 @@ export interface TokenRecord {
    */
   access_token_signature?: string | null;
 }
+
+/** What an access or refresh token row keeps besides its columns. */
+export interface TokenSession {
+  /**
+   * The grant the token continues (tokens/grant-issuer.ts): the refresh grant mints the next pair
+   * from it, userinfo reads the subject and the consented ID token claims. Absent on tokens no
+   * consent stands behind (client_credentials, jwt-bearer).
+   */
+  grant?: GrantSession;
+  /** Claims under `ext` of the token and of its introspection. */
+  ext?: Record<string, unknown>;
+}
+
+/** What an authorization code row keeps: the grant, and what the code exchange must match (RFC 6749 §4.1.3, RFC 7636 §4.6). */
+export interface CodeSession {
+  grant: GrantSession;
+  /** The redirect_uri the authorization request named, '' when it named none. */
+  redirect_uri: string;
+  code_challenge: string;
+  code_challenge_method: string;
+}
+
+export type AccessTokenRecord = TokenRow & { kind: 'access_token'; session: TokenSession };
+export type RefreshTokenRecord = TokenRow & { kind: 'refresh_token'; session: TokenSession };
+export type AuthorizationCodeRecord = TokenRow & { kind: 'authorization_code'; session: CodeSession };
+
+/** One row of the token table, by kind: each kind's session has its own shape. */
+export type TokenRecord = AccessTokenRecord | RefreshTokenRecord | AuthorizationCodeRecord;
+
+export type TokenKind = TokenRecord['kind'];
 
 /** The rotation grace period (DESIGN.md, Storage), as Hydra's `rotation_grace_period` and `rotation_grace_reuse_count`. */
 export interface RotationGrace {

@@ -1,7 +1,8 @@
 /**
  * The gateway's side of Tessera's browser cookies: forward the ones core minted (names
- * starting with a base name of `serve.cookies.names`, `ory_hydra_…` as Hydra names them) and
- * write the Set-Cookie headers core decides. The gateway never reads or invents a value.
+ * starting with a base name of `serve.cookies.names`) and write the Set-Cookie headers exactly
+ * as core decided them, every attribute included (core-service/flows/cookies.ts). The gateway
+ * never reads, invents or adds anything.
  */
 import { parseCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';

@@ -1,15 +1,16 @@
 /**
  * The authorization endpoint (RFC 6749 §3.1, OIDC Core §3.1.2): one request runs one leg of the
- * flow (flows/flow.ts). Without a verifier it checks the request and hands the browser to the
- * login app; with a login verifier it hands it to the consent app; with a consent verifier it
- * persists the consent, issues the code and sends the browser back to the client.
- * A device flow (RFC 8628, authorization/device-verification.ts) runs the same login and consent
+ * flow (flow.ts). Without a verifier it has the request checked (authorization/checks.ts, passed
+ * in as `checkRequest`) and hands the browser to the login app; with a login verifier it hands it
+ * to the consent app; with a consent verifier it persists the consent, issues the code and sends
+ * the browser back to the client.
+ * A device flow (RFC 8628, device-verification.ts) runs the same login and consent
  * legs from /oauth2/device/verify; it has no redirect URI, so it ends at `urls.device.success`
  * (the device code accepted) and its errors go to `urls.error`.
  */
 import type { StoredClient } from '../clients/client.js';
 import type { AuthorizationCodeIssuer } from '../grants/authorization-code.js';
-import { randomId, type ChallengeCodec, type ChallengeKind, type OpenedChallenge } from '../flows/challenges.js';
+import { randomId, type ChallengeCodec, type ChallengeKind } from './challenges.js';
 import {
   sessionCookie,
   csrfCookies,
@@ -19,11 +20,11 @@ import {
   sessionIdFromCookie,
   type CookieNames,
   type CookiePolicy,
-} from '../flows/cookies.js';
-import { consentOf, initiateConsent, initiateFlow, loginOf, type AuthorizationParams, type ExistingSession, type Flow } from '../flows/flow.js';
-import type { ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from '../flows/store.js';
+} from './cookies.js';
 import type { DeviceCodeStore } from '../device/store.js';
 import type { SecretBox } from '../keys/secret-box.js';
+import { AUTHORIZATION_PARAMETERS, AuthorizationRequestError, type AuthorizationParams } from '../oauth2/authorization-request.js';
+import { foreignAudiences } from '../oauth2/audience.js';
 import type { GrantSession } from '../oauth2/grant-session.js';
 import {
   flowErrorOf,
@@ -39,9 +40,10 @@ import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope
 import { OAuthError } from '../shared/errors.js';
 import { withParameters } from '../shared/uris.js';
 import type { GrantTokenIssuer } from '../tokens/grant-issuer.js';
-import { AuthorizationRequestError, checkAuthorizationRequest, type CheckDeps } from './checks.js';
 import { clientIdentityAssured } from './client-identity.js';
-import { AUTHORIZATION_PARAMETERS } from './parameters.js';
+import { openAndInvalidate } from './single-use.js';
+import { consentOf, initiateConsent, initiateFlow, loginOf, type ExistingSession, type Flow } from './flow.js';
+import type { ConsentGrant, ConsentStore, LoginSessionStore, UsedChallengeStore } from './store.js';
 
 export interface AuthorizationEndpointDeps {
   getClient(clientId: string): Promise<StoredClient | undefined>;
@@ -56,10 +58,13 @@ export interface AuthorizationEndpointDeps {
   /** Mints the tokens the implicit and hybrid flows return from the authorization endpoint. */
   tokens: GrantTokenIssuer;
   subjectFor(client: StoredClient, subject: string): string;
+  /**
+   * Leg 1's checks of the authorization request (authorization/checks.ts): the validated request,
+   * its client and where its response goes, or an AuthorizationRequestError.
+   */
+  checkRequest(raw: ReadonlyMap<string, string>): Promise<{ client: StoredClient; params: AuthorizationParams; redirect: RedirectTarget }>;
+  /** Which scopes a consent may grant the client (`strategies.scope`). */
   scopeStrategy: ScopeStrategy;
-  pkce: CheckDeps['pkce'];
-  verifyIdTokenHint: CheckDeps['verifyIdTokenHint'];
-  uriPolicy: CheckDeps['uriPolicy'];
   urls: { login: string; consent: string; error: string; publicBase: string; deviceSuccess: string };
   /** RFC 8628: where a device flow's consent lands (the device code's state). */
   devices: Pick<DeviceCodeStore, 'accept' | 'reject'>;
@@ -77,7 +82,7 @@ export interface AuthorizeInput {
   cookies: ReadonlyMap<string, string>;
 }
 
-/** A device authorization whose user code was accepted, about to be logged in (authorization/device-verification.ts). */
+/** A device authorization whose user code was accepted, about to be logged in (device-verification.ts). */
 export interface DeviceLoginInput {
   /** The device authorization's request id: the flow's id and its tokens' grant id. */
   requestId: string;
@@ -126,13 +131,7 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
   async function start(input: AuthorizeInput): Promise<BrowserOutcome> {
     let checked;
     try {
-      checked = await checkAuthorizationRequest(input.params, {
-        getClient: deps.getClient,
-        scopeStrategy: deps.scopeStrategy,
-        pkce: deps.pkce,
-        verifyIdTokenHint: deps.verifyIdTokenHint,
-        uriPolicy: deps.uriPolicy,
-      });
+      checked = await deps.checkRequest(input.params);
     } catch (err) {
       if (!(err instanceof AuthorizationRequestError)) throw err;
       const error = flowErrorOf(err.oauth);
@@ -224,23 +223,37 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
   }
 
   /**
-   * Admits a verifier that came back through the browser (already opened: readable, not
-   * expired): the CSRF cookie minted for this flow must come with it, and it must be unused.
+   * Opens a verifier that came back through the browser and marks it used (single-use.ts): it must
+   * be readable, not expired, back where its flow started, come with the CSRF cookie minted for
+   * this flow, and be unused. `onOpened` learns the flow as soon as the verifier opened, so a later
+   * refusal can go to the flow's client.
    */
-  async function admitVerifier(kind: ChallengeKind, opened: OpenedChallenge, cookies: ReadonlyMap<string, string>): Promise<void> {
-    const { flow } = opened;
+  async function redeemVerifier(kind: ChallengeKind, verifier: string, cookies: ReadonlyMap<string, string>, device: boolean, onOpened: (flow: Flow) => void): Promise<Flow> {
     const login = kind === 'login_verifier';
-    const name = login ? deps.cookies.loginCsrf(flow.params.client_id) : deps.cookies.consentCsrf(flow.params.client_id);
-    if (!csrfMatches(presentedCsrf(cookies, name, deps.cookiePolicy), login ? flow.login_csrf : flow.consent_csrf)) {
-      throw new OAuthError('request_forbidden', {
-        description: 'The request is not allowed.',
-        hint: `No CSRF value available in the session cookie, or it does not match the ${login ? 'login' : 'consent'} request; the browser must complete the flow it started (and accept cookies).`,
-      });
-    }
-    if (!(await deps.used.markUsed(opened.id, new Date(flow.expires_at)))) {
+    const { opened } = await openAndInvalidate(deps.used, {
+      open: () => {
+        const opened = deps.codec.open(kind, verifier, nowMs());
+        // A verifier comes back where its flow started: a device flow's to /oauth2/device/verify only.
+        if ((opened.flow.device_challenge_id !== undefined) !== device) {
+          throw new OAuthError('access_denied', { hint: `The ${login ? 'login' : 'consent'} verifier belongs to another endpoint.` });
+        }
+        return opened;
+      },
+      key: (opened) => ({ id: opened.id, expiresAt: opened.flow.expires_at }),
+      admit: ({ flow }) => {
+        onOpened(flow);
+        const name = login ? deps.cookies.loginCsrf(flow.params.client_id) : deps.cookies.consentCsrf(flow.params.client_id);
+        if (!csrfMatches(presentedCsrf(cookies, name, deps.cookiePolicy), login ? flow.login_csrf : flow.consent_csrf)) {
+          throw new OAuthError('request_forbidden', {
+            description: 'The request is not allowed.',
+            hint: `No CSRF value available in the session cookie, or it does not match the ${login ? 'login' : 'consent'} request; the browser must complete the flow it started (and accept cookies).`,
+          });
+        }
+      },
       // Hydra's consent strategy: a replayed verifier is access_denied.
-      throw new OAuthError('access_denied', { hint: `The ${login ? 'login' : 'consent'} verifier has already been used.` });
-    }
+      replayed: () => new OAuthError('access_denied', { hint: `The ${login ? 'login' : 'consent'} verifier has already been used.` }),
+    });
+    return opened.flow;
   }
 
   /**
@@ -282,7 +295,7 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
     if (!client) return fail(flow, flowErrorOf(new OAuthError('invalid_client', { hint: 'The client no longer exists.' })), cookies);
     let skip = client.skip_consent;
     // RFC 6749 §10.2, RFC 8252 §8.6: a remembered consent applies only when the redirect proves
-    // which application receives the code (authorization/client-identity.ts).
+    // which application receives the code (client-identity.ts).
     if (!skip && !flow.params.prompt.includes('consent') && clientIdentityAssured(client, flow.params.redirect_uri)) {
       const remembered = await deps.consents.rememberedConsents(login.subject, client.client_id);
       skip = remembered.some((grant) => coveredBy(grant, flow, now));
@@ -311,7 +324,7 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
     if (notAllowed.length > 0) {
       return fail(flow, flowErrorOf(new OAuthError('invalid_scope', { hint: `The consent granted scope "${notAllowed.join(' ')}" the client may not request.` })), cookies);
     }
-    const foreign = consent.grant_access_token_audience.filter((a) => !client.audience.includes(a));
+    const foreign = foreignAudiences(client.audience, consent.grant_access_token_audience);
     if (foreign.length > 0) {
       return fail(flow, flowErrorOf(new OAuthError('invalid_request', { hint: `The consent granted audience "${foreign.join(' ')}" the client may not request.` })), cookies);
     }
@@ -405,11 +418,17 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
 
   /** Errors of legs 2 and 3: the flow's redirect URI was verified in leg 1, so they go to the client. */
   async function continueFlow(kind: 'login_verifier' | 'consent_verifier', verifier: string, cookies: ReadonlyMap<string, string>, device: boolean): Promise<BrowserOutcome> {
-    let opened: OpenedChallenge;
+    // Known once the verifier opened and belongs here; until then an error is only shown.
+    let opened: Flow | undefined;
+    let flow: Flow;
     try {
-      opened = deps.codec.open(kind, verifier, nowMs());
+      flow = await redeemVerifier(kind, verifier, cookies, device, (f) => (opened = f));
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
+      if (opened !== undefined) {
+        if (err.status < 500) return fail(opened, flowErrorOf(err));
+        throw err;
+      }
       // Hydra's decodeVerifier: a verifier it cannot read is access_denied, not a missing resource.
       const shown =
         err.code === 'Not Found'
@@ -417,15 +436,10 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
           : err;
       return showError(flowErrorOf(shown), deps.urls.error);
     }
-    // A verifier comes back where its flow started: a device flow's to /oauth2/device/verify only.
-    if ((opened.flow.device_challenge_id !== undefined) !== device) {
-      return showError(flowErrorOf(new OAuthError('access_denied', { hint: `The ${kind === 'login_verifier' ? 'login' : 'consent'} verifier belongs to another endpoint.` })), deps.urls.error);
-    }
     try {
-      await admitVerifier(kind, opened, cookies);
-      return kind === 'login_verifier' ? await afterLogin(opened.flow, cookies) : await afterConsent(opened.flow);
+      return kind === 'login_verifier' ? await afterLogin(flow, cookies) : await afterConsent(flow);
     } catch (err) {
-      if (err instanceof OAuthError && err.status < 500) return fail(opened.flow, flowErrorOf(err));
+      if (err instanceof OAuthError && err.status < 500) return fail(flow, flowErrorOf(err));
       throw err;
     }
   }

@@ -12,15 +12,16 @@
  * Device challenge and verifier are sealed like the login ones (their own keys), single use,
  * bound to the browser by the device CSRF cookie, and expire after `ttl.login_consent_request`.
  */
-import { browserCookie, csrfMatches, presentedCsrf, type CookieNames, type CookiePolicy } from '../flows/cookies.js';
-import { randomId } from '../flows/challenges.js';
-import type { UsedChallengeStore } from '../flows/store.js';
 import type { DeviceCodeStore } from '../device/store.js';
 import type { UserCodeHasher } from '../device/user-code.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { flowErrorOf, showError, type BrowserOutcome } from '../oauth2/response.js';
 import { OAuthError, errors } from '../shared/errors.js';
-import type { AuthorizationEndpoint } from './endpoint.js';
+import type { AuthorizationEndpoint } from './authorize.js';
+import { randomId } from './challenges.js';
+import { browserCookie, csrfMatches, presentedCsrf, type CookieNames, type CookiePolicy } from './cookies.js';
+import { openAndInvalidate } from './single-use.js';
+import type { UsedChallengeStore } from './store.js';
 
 /** What a device challenge carries (Hydra's flow in state DeviceFlowStateUnused). */
 interface DeviceChallenge {
@@ -103,16 +104,19 @@ export function createDeviceVerification(deps: DeviceVerificationDeps) {
   async function verified(sealed: string, cookies: ReadonlyMap<string, string>): Promise<BrowserOutcome> {
     let verifier: DeviceVerifier;
     try {
-      verifier = open<DeviceVerifier>(deps.verifierBox, sealed, 'device verifier');
+      ({ opened: verifier } = await openAndInvalidate(deps.used, {
+        open: () => open<DeviceVerifier>(deps.verifierBox, sealed, 'device verifier'),
+        key: (opened) => ({ id: opened.id, expiresAt: opened.expires_at }),
+        admit: (opened) => {
+          if (!csrfMatches(presentedCsrf(cookies, deps.cookies.deviceCsrf, deps.cookiePolicy), opened.csrf)) {
+            throw new OAuthError('request_forbidden', { description: 'The request is not allowed.', hint: 'No CSRF value available in the session cookie, or it does not match the device request; the browser must complete the flow it started (and accept cookies).' });
+          }
+        },
+        replayed: () => new OAuthError('access_denied', { hint: 'The device verifier has already been used.' }),
+      }));
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
       return shown(err.code === 'Not Found' ? new OAuthError('access_denied', { hint: 'The device verifier has already been used, has not been granted, or is invalid.' }) : err);
-    }
-    if (!csrfMatches(presentedCsrf(cookies, deps.cookies.deviceCsrf, deps.cookiePolicy), verifier.csrf)) {
-      return shown(new OAuthError('request_forbidden', { description: 'The request is not allowed.', hint: 'No CSRF value available in the session cookie, or it does not match the device request; the browser must complete the flow it started (and accept cookies).' }));
-    }
-    if (!(await deps.used.markUsed(verifier.id, new Date(verifier.expires_at)))) {
-      return shown(new OAuthError('access_denied', { hint: 'The device verifier has already been used.' }));
     }
     const requestUrl = new URL(verifier.request_url);
     requestUrl.searchParams.set('client_id', verifier.client_id);
@@ -148,10 +152,16 @@ export function createDeviceVerification(deps: DeviceVerificationDeps) {
     async acceptUserCode(deviceChallenge: string, userCode: string): Promise<string> {
       if (deviceChallenge === '') throw new OAuthError('invalid_request', { hint: "Query parameter 'device_challenge' is not defined but should have been." });
       if (userCode === '') throw new OAuthError('invalid_request', { hint: "Field 'user_code' must not be empty." });
-      const challenge = open<DeviceChallenge>(deps.challengeBox, deviceChallenge, 'device challenge');
-      const device = await deps.devices.getByUserCode(deps.userCodes.candidates(userCode));
-      if (!device || device.state !== 'pending' || device.expires_at.getTime() <= nowMs()) throw new OAuthError('invalid_request', { hint: USER_CODE_UNUSABLE });
-      if (!(await deps.used.markUsed(challenge.id, new Date(challenge.expires_at)))) throw errors.conflict('The device challenge has been used already.');
+      const { opened: challenge, admitted: device } = await openAndInvalidate(deps.used, {
+        open: () => open<DeviceChallenge>(deps.challengeBox, deviceChallenge, 'device challenge'),
+        key: (opened) => ({ id: opened.id, expiresAt: opened.expires_at }),
+        admit: async () => {
+          const device = await deps.devices.getByUserCode(deps.userCodes.candidates(userCode));
+          if (!device || device.state !== 'pending' || device.expires_at.getTime() <= nowMs()) throw new OAuthError('invalid_request', { hint: USER_CODE_UNUSABLE });
+          return device;
+        },
+        replayed: () => errors.conflict('The device challenge has been used already.'),
+      });
       const verifier: DeviceVerifier = {
         ...challenge,
         id: randomId(),

@@ -226,6 +226,19 @@ for (const db of testDatabases()) {
       assert.match(String(res.body.error_description), /audience/);
     });
 
+    test("audiences match as Hydra's: a sub-path of a registered audience is granted, a look-alike is refused", async () => {
+      const client = await confidential({ audience: ['https://api.test/v1'] });
+      const granted = await clientCredentials(pub, client.client_id, client.client_secret, [['audience', 'https://api.test/v1/orders https://api.test/v1']]);
+      assert.equal(granted.status, 200, granted.text);
+      const { payload } = await jwtVerify(String(granted.body.access_token), createRemoteJWKSet(new URL('/.well-known/jwks.json', pub)), { issuer: ISSUER });
+      assert.deepEqual(payload.aud, ['https://api.test/v1/orders', 'https://api.test/v1']);
+      for (const lookAlike of ['https://api.test/v10', 'https://api.test/', 'http://api.test/v1', 'https://api.test.evil/v1']) {
+        const res = await clientCredentials(pub, client.client_id, client.client_secret, [['audience', lookAlike]]);
+        assertOAuthError(res, 400, 'invalid_request');
+        assert.match(String(res.body.error_description), /audience/, lookAlike);
+      }
+    });
+
     test('grant types: password deliberately unsupported, unknown unsupported, not allowed is unauthorized_client', async () => {
       const client = await confidential();
       const onlyPassword = await postForm(

@@ -8,6 +8,7 @@
  */
 import { createHash, createPublicKey, randomUUID, type JsonWebKey } from 'node:crypto';
 import { compactVerify, decodeJwt, decodeProtectedHeader, type JWK, type JWTPayload } from 'jose';
+import { audienceAllowed } from '../oauth2/audience.js';
 import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { parseGoDuration } from '../shared/durations.js';
 import { OAuthError } from '../shared/errors.js';
@@ -187,8 +188,9 @@ export function jwtBearerGrant(deps: JwtBearerDeps): Grant {
       }
 
       // Hydra's token endpoint (oauth2/handler.go) grants the audiences asked for that the
-      // client may request and leaves out the rest, for this grant without an error.
-      const audience = splitScope(params.get('audience')).filter((a) => client.audience.includes(a));
+      // client may request (by Hydra's audience strategy, oauth2/audience.ts) and leaves out the
+      // rest, for this grant without an error.
+      const audience = splitScope(params.get('audience')).filter((a) => audienceAllowed(client.audience, a));
       if (!deps.config.omitAssertionAudience) {
         const asserted = typeof claims.aud === 'string' ? [claims.aud] : (claims.aud ?? []);
         for (const a of asserted) if (!audience.includes(a)) audience.push(a);

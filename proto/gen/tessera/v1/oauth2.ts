@@ -109,36 +109,24 @@ export interface BrowserResponse {
   /** An auto-submitting form for `response_mode=form_post`, as fields to render. */
   form_post_action: string;
   form_post_fields: { [key: string]: string };
-  cookies: SetCookie[];
   /** Set when the error must be shown rather than redirected (unverified redirect URI). */
   error:
     | OAuthErrorPage
     | undefined;
   /** Extra page content for front-channel logout: iframe URLs to load before redirecting. */
   frontchannel_logout_uris: string[];
+  /**
+   * Complete `Set-Cookie` header values (RFC 6265 §4.1), one per cookie to set or delete (a
+   * deletion has `Max-Age=0` and an `Expires` in 1970). Core's cookie policy decides every name,
+   * value and attribute: HttpOnly always; Secure, SameSite, Domain and the session cookie's Path
+   * from serve.cookies.*. The gateway sends each one verbatim.
+   */
+  set_cookies: string[];
 }
 
 export interface BrowserResponse_FormPostFieldsEntry {
   key: string;
   value: string;
-}
-
-export interface SetCookie {
-  name: string;
-  value: string;
-  /** Max-Age in seconds; 0 deletes the cookie. */
-  max_age: number;
-  path: string;
-  http_only: boolean;
-  /**
-   * `Lax`, `Strict` or `None` (serve.cookies.same_site_mode); empty: no SameSite attribute
-   * (the legacy twin of a CSRF cookie, serve.cookies.same_site_legacy_workaround).
-   */
-  same_site: string;
-  /** Secure attribute (set when the issuer is https, or serve.cookies.secure). */
-  secure: boolean;
-  /** Domain attribute (serve.cookies.domain); empty: none, a host-only cookie. */
-  domain: string;
 }
 
 export interface OAuthErrorPage {
@@ -1312,9 +1300,9 @@ function createBaseBrowserResponse(): BrowserResponse {
     redirect_to: "",
     form_post_action: "",
     form_post_fields: {},
-    cookies: [],
     error: undefined,
     frontchannel_logout_uris: [],
+    set_cookies: [],
   };
 }
 
@@ -1329,14 +1317,14 @@ export const BrowserResponse: MessageFns<BrowserResponse> = {
     globalThis.Object.entries(message.form_post_fields).forEach(([key, value]: [string, string]) => {
       BrowserResponse_FormPostFieldsEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
     });
-    for (const v of message.cookies) {
-      SetCookie.encode(v!, writer.uint32(34).fork()).join();
-    }
     if (message.error !== undefined) {
       OAuthErrorPage.encode(message.error, writer.uint32(42).fork()).join();
     }
     for (const v of message.frontchannel_logout_uris) {
       writer.uint32(50).string(v!);
+    }
+    for (const v of message.set_cookies) {
+      writer.uint32(58).string(v!);
     }
     return writer;
   },
@@ -1381,14 +1369,6 @@ export const BrowserResponse: MessageFns<BrowserResponse> = {
             }
             continue;
           }
-          case 4: {
-            if (tag !== 34) {
-              break;
-            }
-
-            message.cookies.push(SetCookie.decode(reader, reader.uint32()));
-            continue;
-          }
           case 5: {
             if (tag !== 42) {
               break;
@@ -1403,6 +1383,14 @@ export const BrowserResponse: MessageFns<BrowserResponse> = {
             }
 
             message.frontchannel_logout_uris.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.set_cookies.push(reader.string());
             continue;
           }
         }
@@ -1456,12 +1444,16 @@ export const BrowserResponse: MessageFns<BrowserResponse> = {
           {},
         )
         : {},
-      cookies: globalThis.Array.isArray(object?.cookies) ? object.cookies.map((e: any) => SetCookie.fromJSON(e)) : [],
       error: isSet(object.error) ? OAuthErrorPage.fromJSON(object.error) : undefined,
       frontchannel_logout_uris: globalThis.Array.isArray(object?.frontchannelLogoutUris)
         ? object.frontchannelLogoutUris.map((e: any) => globalThis.String(e))
         : globalThis.Array.isArray(object?.frontchannel_logout_uris)
         ? object.frontchannel_logout_uris.map((e: any) => globalThis.String(e))
+        : [],
+      set_cookies: globalThis.Array.isArray(object?.setCookies)
+        ? object.setCookies.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.set_cookies)
+        ? object.set_cookies.map((e: any) => globalThis.String(e))
         : [],
     };
   },
@@ -1483,14 +1475,14 @@ export const BrowserResponse: MessageFns<BrowserResponse> = {
         });
       }
     }
-    if (message.cookies?.length) {
-      obj.cookies = message.cookies.map((e) => SetCookie.toJSON(e));
-    }
     if (message.error !== undefined) {
       obj.error = OAuthErrorPage.toJSON(message.error);
     }
     if (message.frontchannel_logout_uris?.length) {
       obj.frontchannelLogoutUris = message.frontchannel_logout_uris;
+    }
+    if (message.set_cookies?.length) {
+      obj.setCookies = message.set_cookies;
     }
     return obj;
   },
@@ -1511,11 +1503,11 @@ export const BrowserResponse: MessageFns<BrowserResponse> = {
       },
       {},
     );
-    message.cookies = object.cookies?.map((e) => SetCookie.fromPartial(e)) || [];
     message.error = (object.error !== undefined && object.error !== null)
       ? OAuthErrorPage.fromPartial(object.error)
       : undefined;
     message.frontchannel_logout_uris = object.frontchannel_logout_uris?.map((e) => e) || [];
+    message.set_cookies = object.set_cookies?.map((e) => e) || [];
     return message;
   },
 };
@@ -1601,199 +1593,6 @@ export const BrowserResponse_FormPostFieldsEntry: MessageFns<BrowserResponse_For
     const message = createBaseBrowserResponse_FormPostFieldsEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
-    return message;
-  },
-};
-
-function createBaseSetCookie(): SetCookie {
-  return { name: "", value: "", max_age: 0, path: "", http_only: false, same_site: "", secure: false, domain: "" };
-}
-
-export const SetCookie: MessageFns<SetCookie> = {
-  encode(message: SetCookie, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.name !== "") {
-      writer.uint32(10).string(message.name);
-    }
-    if (message.value !== "") {
-      writer.uint32(18).string(message.value);
-    }
-    if (message.max_age !== 0) {
-      writer.uint32(24).int64(message.max_age);
-    }
-    if (message.path !== "") {
-      writer.uint32(34).string(message.path);
-    }
-    if (message.http_only !== false) {
-      writer.uint32(40).bool(message.http_only);
-    }
-    if (message.same_site !== "") {
-      writer.uint32(50).string(message.same_site);
-    }
-    if (message.secure !== false) {
-      writer.uint32(56).bool(message.secure);
-    }
-    if (message.domain !== "") {
-      writer.uint32(66).string(message.domain);
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): SetCookie {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseSetCookie();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
-              break;
-            }
-
-            message.name = reader.string();
-            continue;
-          }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.value = reader.string();
-            continue;
-          }
-          case 3: {
-            if (tag !== 24) {
-              break;
-            }
-
-            message.max_age = longToNumber(reader.int64());
-            continue;
-          }
-          case 4: {
-            if (tag !== 34) {
-              break;
-            }
-
-            message.path = reader.string();
-            continue;
-          }
-          case 5: {
-            if (tag !== 40) {
-              break;
-            }
-
-            message.http_only = reader.bool();
-            continue;
-          }
-          case 6: {
-            if (tag !== 50) {
-              break;
-            }
-
-            message.same_site = reader.string();
-            continue;
-          }
-          case 7: {
-            if (tag !== 56) {
-              break;
-            }
-
-            message.secure = reader.bool();
-            continue;
-          }
-          case 8: {
-            if (tag !== 66) {
-              break;
-            }
-
-            message.domain = reader.string();
-            continue;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  fromJSON(object: any): SetCookie {
-    return {
-      name: isSet(object.name) ? globalThis.String(object.name) : "",
-      value: isSet(object.value) ? globalThis.String(object.value) : "",
-      max_age: isSet(object.maxAge)
-        ? globalThis.Number(object.maxAge)
-        : isSet(object.max_age)
-        ? globalThis.Number(object.max_age)
-        : 0,
-      path: isSet(object.path) ? globalThis.String(object.path) : "",
-      http_only: isSet(object.httpOnly)
-        ? globalThis.Boolean(object.httpOnly)
-        : isSet(object.http_only)
-        ? globalThis.Boolean(object.http_only)
-        : false,
-      same_site: isSet(object.sameSite)
-        ? globalThis.String(object.sameSite)
-        : isSet(object.same_site)
-        ? globalThis.String(object.same_site)
-        : "",
-      secure: isSet(object.secure) ? globalThis.Boolean(object.secure) : false,
-      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
-    };
-  },
-
-  toJSON(message: SetCookie): unknown {
-    const obj: any = {};
-    if (message.name !== "") {
-      obj.name = message.name;
-    }
-    if (message.value !== "") {
-      obj.value = message.value;
-    }
-    if (message.max_age !== 0) {
-      obj.maxAge = Math.round(message.max_age);
-    }
-    if (message.path !== "") {
-      obj.path = message.path;
-    }
-    if (message.http_only !== false) {
-      obj.httpOnly = message.http_only;
-    }
-    if (message.same_site !== "") {
-      obj.sameSite = message.same_site;
-    }
-    if (message.secure !== false) {
-      obj.secure = message.secure;
-    }
-    if (message.domain !== "") {
-      obj.domain = message.domain;
-    }
-    return obj;
-  },
-
-  create(base?: DeepPartial<SetCookie>): SetCookie {
-    return SetCookie.fromPartial(base ?? {});
-  },
-  fromPartial(object: DeepPartial<SetCookie>): SetCookie {
-    const message = createBaseSetCookie();
-    message.name = object.name ?? "";
-    message.value = object.value ?? "";
-    message.max_age = object.max_age ?? 0;
-    message.path = object.path ?? "";
-    message.http_only = object.http_only ?? false;
-    message.same_site = object.same_site ?? "";
-    message.secure = object.secure ?? false;
-    message.domain = object.domain ?? "";
     return message;
   },
 };

@@ -43,14 +43,17 @@ export interface TokenRequest {
     | ClientCredentials
     | undefined;
   /**
-   * Every form parameter of the request (grant_type, scope, code, refresh_token, ...). A
-   * parameter sent twice is rejected by the gateway before it gets here (RFC 6749 §3.2).
+   * Every form parameter of the request (grant_type, scope, code, refresh_token, ...) in the
+   * order sent, a parameter sent twice appearing twice. Core refuses a repeated parameter that
+   * the grant or client authentication reads (`invalid_request`, RFC 6749 §3.2) and ignores the
+   * others, as §3.2 asks of unrecognized parameters.
    */
-  form: { [key: string]: string };
+  form: FormParameter[];
 }
 
-export interface TokenRequest_FormEntry {
-  key: string;
+/** FormParameter is one name=value pair of an application/x-www-form-urlencoded body, decoded. */
+export interface FormParameter {
+  name: string;
   value: string;
 }
 
@@ -349,7 +352,7 @@ export const ClientCredentials: MessageFns<ClientCredentials> = {
 };
 
 function createBaseTokenRequest(): TokenRequest {
-  return { credentials: undefined, form: {} };
+  return { credentials: undefined, form: [] };
 }
 
 export const TokenRequest: MessageFns<TokenRequest> = {
@@ -357,9 +360,9 @@ export const TokenRequest: MessageFns<TokenRequest> = {
     if (message.credentials !== undefined) {
       ClientCredentials.encode(message.credentials, writer.uint32(10).fork()).join();
     }
-    globalThis.Object.entries(message.form).forEach(([key, value]: [string, string]) => {
-      TokenRequest_FormEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
-    });
+    for (const v of message.form) {
+      FormParameter.encode(v!, writer.uint32(34).fork()).join();
+    }
     return writer;
   },
 
@@ -384,15 +387,12 @@ export const TokenRequest: MessageFns<TokenRequest> = {
             message.credentials = ClientCredentials.decode(reader, reader.uint32());
             continue;
           }
-          case 2: {
-            if (tag !== 18) {
+          case 4: {
+            if (tag !== 34) {
               break;
             }
 
-            const entry2 = TokenRequest_FormEntry.decode(reader, reader.uint32());
-            if (entry2.value !== undefined) {
-              message.form[entry2.key] = entry2.value;
-            }
+            message.form.push(FormParameter.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -410,20 +410,7 @@ export const TokenRequest: MessageFns<TokenRequest> = {
   fromJSON(object: any): TokenRequest {
     return {
       credentials: isSet(object.credentials) ? ClientCredentials.fromJSON(object.credentials) : undefined,
-      form: isObject(object.form)
-        ? (globalThis.Object.entries(object.form) as [string, any][]).reduce(
-          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
-            globalThis.Object.defineProperty(acc, key, {
-              value: globalThis.String(value),
-              enumerable: true,
-              configurable: true,
-              writable: true,
-            });
-            return acc;
-          },
-          {},
-        )
-        : {},
+      form: globalThis.Array.isArray(object?.form) ? object.form.map((e: any) => FormParameter.fromJSON(e)) : [],
     };
   },
 
@@ -432,14 +419,8 @@ export const TokenRequest: MessageFns<TokenRequest> = {
     if (message.credentials !== undefined) {
       obj.credentials = ClientCredentials.toJSON(message.credentials);
     }
-    if (message.form) {
-      const entries = globalThis.Object.entries(message.form) as [string, string][];
-      if (entries.length > 0) {
-        obj.form = {};
-        entries.forEach(([k, v]) => {
-          obj.form[k] = v;
-        });
-      }
+    if (message.form?.length) {
+      obj.form = message.form.map((e) => FormParameter.toJSON(e));
     }
     return obj;
   },
@@ -452,27 +433,19 @@ export const TokenRequest: MessageFns<TokenRequest> = {
     message.credentials = (object.credentials !== undefined && object.credentials !== null)
       ? ClientCredentials.fromPartial(object.credentials)
       : undefined;
-    message.form = (globalThis.Object.entries(object.form ?? {}) as [string, string][]).reduce(
-      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
-        if (value !== undefined) {
-          acc[key] = globalThis.String(value);
-        }
-        return acc;
-      },
-      {},
-    );
+    message.form = object.form?.map((e) => FormParameter.fromPartial(e)) || [];
     return message;
   },
 };
 
-function createBaseTokenRequest_FormEntry(): TokenRequest_FormEntry {
-  return { key: "", value: "" };
+function createBaseFormParameter(): FormParameter {
+  return { name: "", value: "" };
 }
 
-export const TokenRequest_FormEntry: MessageFns<TokenRequest_FormEntry> = {
-  encode(message: TokenRequest_FormEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.key !== "") {
-      writer.uint32(10).string(message.key);
+export const FormParameter: MessageFns<FormParameter> = {
+  encode(message: FormParameter, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
     }
     if (message.value !== "") {
       writer.uint32(18).string(message.value);
@@ -480,7 +453,7 @@ export const TokenRequest_FormEntry: MessageFns<TokenRequest_FormEntry> = {
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): TokenRequest_FormEntry {
+  decode(input: BinaryReader | Uint8Array, length?: number): FormParameter {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -489,7 +462,7 @@ export const TokenRequest_FormEntry: MessageFns<TokenRequest_FormEntry> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseTokenRequest_FormEntry();
+      const message = createBaseFormParameter();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -498,7 +471,7 @@ export const TokenRequest_FormEntry: MessageFns<TokenRequest_FormEntry> = {
               break;
             }
 
-            message.key = reader.string();
+            message.name = reader.string();
             continue;
           }
           case 2: {
@@ -521,17 +494,17 @@ export const TokenRequest_FormEntry: MessageFns<TokenRequest_FormEntry> = {
     }
   },
 
-  fromJSON(object: any): TokenRequest_FormEntry {
+  fromJSON(object: any): FormParameter {
     return {
-      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
       value: isSet(object.value) ? globalThis.String(object.value) : "",
     };
   },
 
-  toJSON(message: TokenRequest_FormEntry): unknown {
+  toJSON(message: FormParameter): unknown {
     const obj: any = {};
-    if (message.key !== "") {
-      obj.key = message.key;
+    if (message.name !== "") {
+      obj.name = message.name;
     }
     if (message.value !== "") {
       obj.value = message.value;
@@ -539,12 +512,12 @@ export const TokenRequest_FormEntry: MessageFns<TokenRequest_FormEntry> = {
     return obj;
   },
 
-  create(base?: DeepPartial<TokenRequest_FormEntry>): TokenRequest_FormEntry {
-    return TokenRequest_FormEntry.fromPartial(base ?? {});
+  create(base?: DeepPartial<FormParameter>): FormParameter {
+    return FormParameter.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<TokenRequest_FormEntry>): TokenRequest_FormEntry {
-    const message = createBaseTokenRequest_FormEntry();
-    message.key = object.key ?? "";
+  fromPartial(object: DeepPartial<FormParameter>): FormParameter {
+    const message = createBaseFormParameter();
+    message.name = object.name ?? "";
     message.value = object.value ?? "";
     return message;
   },

@@ -12,6 +12,7 @@ import { FlowServiceClient, type ConsentSessionList, type GetConsentRequestRespo
 import { Browser } from './support/browser.js';
 import { gatewayMetadata, startCluster, type Cluster } from './support/cluster.js';
 import { testDatabases, type CreatedDatabase } from './support/databases.js';
+import { OAuth2ServiceClient, type BrowserResponse } from '../proto/gen/tessera/v1/oauth2.js';
 import { challengeIn } from './support/login-app.js';
 import { adminCall, basic, createClient, introspect, postForm } from './support/oauth2.js';
 
@@ -148,5 +149,27 @@ describe('FlowService over gRPC, typed', () => {
     assert.equal(`${at.origin}${at.pathname}`, REDIRECT);
     assert.equal(at.searchParams.get('error'), 'access_denied');
     assert.equal(at.searchParams.get('error_description'), 'No.');
+  });
+
+  test('OAuth2Service.Authorize hands a gRPC caller whole Set-Cookie values, the ones the gateway sends verbatim', async () => {
+    const oauth2 = new OAuth2ServiceClient(cluster?.grpcAddress ?? '', credentials.createInsecure());
+    try {
+      const params = Object.fromEntries(new URL(authUrl()).searchParams);
+      const res = await rpc<BrowserResponse>((m, cb) => oauth2.authorize({ params, cookies: {} }, m, cb));
+      assert.ok(new URL(res.redirect_to).searchParams.get('login_challenge'), res.redirect_to);
+      // The login CSRF cookie, every attribute decided by core: HttpOnly, Secure (https issuer),
+      // SameSite=Lax (serve.cookies.same_site_mode's default), Path=/ and a lifetime.
+      assert.equal(res.set_cookies.length, 1, res.set_cookies.join('\n'));
+      const line = res.set_cookies[0] ?? '';
+      assert.match(line, /^ory_hydra_login_csrf(_dev)?_[0-9a-f]{8}=[A-Za-z0-9_-]{16,}; Max-Age=[1-9]\d*; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+
+      // The browser gets the same header from the gateway, only with its own CSRF value.
+      const browser = new Browser({ [new URL(ISSUER).origin]: cluster?.publicUrl ?? '' });
+      const viaGateway = (await browser.go(authUrl())).setCookies;
+      const withoutValue = (header: string) => header.replace(/=[^;]*/, '=…');
+      assert.deepEqual(viaGateway.map(withoutValue), [withoutValue(line)]);
+    } finally {
+      oauth2.close();
+    }
   });
 });

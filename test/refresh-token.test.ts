@@ -165,7 +165,7 @@ for (const db of testDatabases()) {
           clientAssertionType: '',
           clientAssertion: '',
         };
-        const form = new Map([['grant_type', 'refresh_token'], ['refresh_token', token]]);
+        const form = new Map([['grant_type', ['refresh_token']], ['refresh_token', [token]]]);
         return graceReg.registry.tokenEndpoint.exchange(credentials, form, graceReg.registry.tokenEndpointUrl);
       };
       const refused = (err: unknown) => err instanceof OAuthError && err.code === 'invalid_grant';

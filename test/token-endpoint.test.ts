@@ -264,6 +264,36 @@ for (const db of testDatabases()) {
       assert.match(String(res.body.error_description), /more than once/);
     });
 
+    test('a repeated parameter the grant or client authentication reads: the exact answer, before any other check', async () => {
+      const client = await confidential();
+      const answer = (name: string) =>
+        JSON.stringify({
+          error: 'invalid_request',
+          error_description: `The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed. The parameter "${name}" is included more than once.`,
+          status_code: 400,
+          error_hint: `The parameter "${name}" is included more than once.`,
+        });
+      const cases: [string, [string, string][], Record<string, string>][] = [
+        ['scope', [['grant_type', 'client_credentials'], ['scope', 'read'], ['scope', 'read']], basic(client.client_id, client.client_secret)],
+        ['grant_type', [['grant_type', 'client_credentials'], ['grant_type', 'client_credentials']], basic(client.client_id, client.client_secret)],
+        // Refused before the client is authenticated: the wrong secret is never looked at.
+        ['client_secret', [['grant_type', 'client_credentials'], ['client_id', client.client_id], ['client_secret', 'wrong'], ['client_secret', 'wrong']], {}],
+        ['code', [['grant_type', 'authorization_code'], ['code', 'a'], ['code', 'b'], ['redirect_uri', 'https://app.test/cb']], basic(client.client_id, client.client_secret)],
+      ];
+      for (const [name, form, headers] of cases) {
+        const res = await postForm(pub, '/oauth2/token', form, headers);
+        assert.equal(res.status, 400, name);
+        assert.equal(res.text, answer(name), name);
+        assert.equal(res.headers['www-authenticate'], undefined, name);
+      }
+    });
+
+    test('a repeated parameter no one reads is ignored, as RFC 6749 §3.2 asks of unrecognized parameters', async () => {
+      const client = await confidential();
+      const res = await clientCredentials(pub, client.client_id, client.client_secret, [['code', 'a'], ['code', 'b'], ['x-trace', '1'], ['x-trace', '2']]);
+      assert.equal(res.status, 200, res.text);
+    });
+
     test('the client lifespan for client_credentials sets expires_in and exp', async () => {
       const client = await confidential();
       const put = await adminCall(admin, 'PUT', `/admin/clients/${client.client_id}/lifespans`, {

@@ -2,13 +2,17 @@
  * The cookies of the browser flow, named as Hydra names them so operators' proxies and docs
  * still apply: per-client CSRF cookies for the login and consent legs, and the authentication
  * session cookie. Core decides names, values, lifetimes and every attribute (Secure, SameSite,
- * Domain and Path from serve.cookies.*, see cookiePolicy below; HttpOnly always); the gRPC edge
- * copies them and the gateway only writes the Set-Cookie header from them.
+ * Domain and Path from serve.cookies.*, see cookiePolicy below; HttpOnly always) and writes the
+ * whole Set-Cookie header value here; the gRPC edge and the gateway copy it through verbatim.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { stringifySetCookie } from 'cookie';
 import type { SecretBox } from '../keys/secret-box.js';
-import type { BrowserCookie, SameSite } from '../oauth2/response.js';
+import type { BrowserCookie } from '../oauth2/response.js';
 import type { LoginSession, LoginSessionStore } from './store.js';
+
+/** RFC 6265bis §5.4.7 SameSite values, spelled as Hydra's `serve.cookies.same_site_mode`. */
+export type SameSite = 'Strict' | 'Lax' | 'None';
 
 /** How every flow cookie is set, decided once from the configuration. */
 export interface CookiePolicy {
@@ -48,10 +52,34 @@ export function cookiePolicy(input: {
   };
 }
 
-/** A cookie set (or, with maxAge 0, deleted) under the policy, at Path `path`. */
-export function browserCookie(policy: CookiePolicy, name: string, value: string, maxAge: number, path = '/'): BrowserCookie {
-  // HttpOnly always: no script of ours, or injected into a page of ours, reads a flow cookie (Hydra sets it on every one).
-  return { name, value, max_age: maxAge, secure: policy.secure, same_site: policy.sameSite, path, domain: policy.domain, http_only: true };
+// The `cookie` package's spelling of each SameSite value (it writes Hydra's back).
+const SAME_SITE = { Strict: 'strict', Lax: 'lax', None: 'none' } as const;
+
+/**
+ * The Set-Cookie header value of a cookie set (or, with maxAge 0, deleted) under the policy, at
+ * Path `path`; `sameSite` '' sends no SameSite attribute (only the legacy twin of a CSRF cookie).
+ * @example browserCookie(policy, 'ory_hydra_session', sealed, 3600) // 'ory_hydra_session=…; Max-Age=3600; Path=/; HttpOnly; Secure; SameSite=Lax'
+ */
+export function browserCookie(policy: CookiePolicy, name: string, value: string, maxAge: number, path = '/', sameSite: SameSite | '' = policy.sameSite): BrowserCookie {
+  const seconds = Math.max(0, Math.trunc(maxAge));
+  return stringifySetCookie(
+    {
+      name,
+      value,
+      maxAge: seconds,
+      // RFC 6265 §4.1.2.3: with Domain the browser sends the cookie to subdomains too (serve.cookies.domain).
+      ...(policy.domain ? { domain: policy.domain } : {}),
+      path,
+      // RFC 6265 §5.3: a browser that ignores Max-Age still deletes a cookie whose Expires has passed.
+      ...(seconds === 0 ? { expires: new Date(0) } : {}),
+      // HttpOnly always: no script of ours, or injected into a page of ours, reads a flow cookie (Hydra sets it on every one).
+      httpOnly: true,
+      secure: policy.secure,
+      ...(sameSite ? { sameSite: SAME_SITE[sameSite] } : {}),
+    },
+    // Core minted every value from the cookie-octet alphabet (hex, base64url): written as is.
+    { encode: (v) => v },
+  );
 }
 
 /** The authentication session cookie (or, with maxAge 0, its deletion), at `serve.cookies.paths.session`. */
@@ -65,7 +93,7 @@ const LEGACY_SUFFIX = '_legacy';
 /** A CSRF cookie, plus its twin without SameSite when the legacy workaround is on (Hydra's setCSRFCookie). */
 export function csrfCookies(policy: CookiePolicy, name: string, value: string, maxAge: number): BrowserCookie[] {
   const cookie = browserCookie(policy, name, value, maxAge);
-  return policy.legacyWorkaround ? [cookie, { ...cookie, name: `${name}${LEGACY_SUFFIX}`, same_site: '' }] : [cookie];
+  return policy.legacyWorkaround ? [cookie, browserCookie(policy, `${name}${LEGACY_SUFFIX}`, value, maxAge, '/', '')] : [cookie];
 }
 
 /** The CSRF value the browser presented: the cookie, else its legacy twin (Hydra's getCSRFCookie). */

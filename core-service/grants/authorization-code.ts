@@ -10,7 +10,8 @@ import { OAuthError } from '../shared/errors.js';
 import type { GrantTokenIssuer } from '../tokens/grant-issuer.js';
 import { hookedSession, type TokenHooks } from '../tokens/token-hooks.js';
 import { storageKey, type OpaqueTokenCodec } from '../tokens/opaque.js';
-import type { AuthorizationCodeRecord, CodeSession, TokenStore } from '../tokens/store.js';
+import { authorizationCodeRecord } from '../tokens/records.js';
+import type { CodeSession, TokenStore } from '../tokens/store.js';
 import type { Grant } from './grant.js';
 
 export interface CodeRequest {
@@ -45,19 +46,19 @@ export function createAuthorizationCodeIssuer(deps: {
         code_challenge: request.codeChallenge,
         code_challenge_method: request.codeChallengeMethod,
       };
-      const record: AuthorizationCodeRecord = {
-        signature: storageKey(signature),
-        kind: 'authorization_code',
-        request_id: request.requestId,
-        client_id: request.client.client_id,
-        subject: request.session.subject,
-        scope: request.session.granted_scope,
-        audience: request.session.granted_audience,
-        requested_at: now,
-        expires_at: new Date(now.getTime() + deps.ttlMs),
-        active: true,
-        session: { ...session },
-      };
+      const record = authorizationCodeRecord(
+        {
+          signature,
+          requestId: request.requestId,
+          clientId: request.client.client_id,
+          subject: request.session.subject,
+          scope: request.session.granted_scope,
+          audience: request.session.granted_audience,
+          requestedAt: now,
+          expiresAt: new Date(now.getTime() + deps.ttlMs),
+        },
+        session,
+      );
       await deps.tokens.insert([record]);
       return token;
     },

@@ -21,8 +21,9 @@ export interface Grant {
   grantType: string;
   /**
    * Parameters this grant reads, beyond grant_type and client authentication: the token endpoint
-   * hands the handler these and no others (grants/token-endpoint.ts), so the list is the grant's
-   * whole input, as node-oidc-provider's `parameters` set is.
+   * refuses any of them sent twice and hands the handler these and no others
+   * (grants/token-endpoint.ts), so the list is the grant's whole input, as node-oidc-provider's
+   * `parameters` set is.
    */
   parameters: readonly string[];
   handle(ctx: GrantContext): Promise<TokenResponseBody>;

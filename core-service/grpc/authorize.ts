@@ -4,25 +4,11 @@
  * BrowserResponse the gateway renders.
  */
 import type { handleUnaryCall } from '@grpc/grpc-js';
-import type { AuthorizeRequest, BrowserResponse, SetCookie } from '../../proto/gen/tessera/v1/oauth2.js';
+import type { AuthorizeRequest, BrowserResponse } from '../../proto/gen/tessera/v1/oauth2.js';
 import type { AuthorizationEndpoint } from '../flows/authorize.js';
-import type { BrowserCookie, BrowserOutcome } from '../oauth2/response.js';
+import type { BrowserOutcome } from '../oauth2/response.js';
 import type { Logger } from '../shared/logger.js';
 import { unary } from './unary.js';
-
-/** The cookie as core's cookie policy decided it (flows/cookies.ts), every attribute copied. */
-export function toSetCookie(cookie: BrowserCookie): SetCookie {
-  return {
-    name: cookie.name,
-    value: cookie.value,
-    max_age: cookie.max_age,
-    path: cookie.path,
-    http_only: cookie.http_only,
-    same_site: cookie.same_site,
-    secure: cookie.secure,
-    domain: cookie.domain,
-  };
-}
 
 /** The outcome as the gateway renders it (also the device verification endpoint's, grpc/device.ts). */
 export function browserResponse(outcome: BrowserOutcome): BrowserResponse {
@@ -30,7 +16,8 @@ export function browserResponse(outcome: BrowserOutcome): BrowserResponse {
     redirect_to: outcome.redirect_to ?? '',
     form_post_action: outcome.form_post?.action ?? '',
     form_post_fields: outcome.form_post?.fields ?? {},
-    cookies: outcome.cookies.map(toSetCookie),
+    // Whole Set-Cookie values, as flows/cookies.ts wrote them.
+    set_cookies: outcome.cookies,
     error: outcome.error,
     frontchannel_logout_uris: [],
   };

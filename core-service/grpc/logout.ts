@@ -9,17 +9,16 @@ import type { BrowserResponse, LogoutRequest } from '../../proto/gen/tessera/v1/
 import { publicClient } from '../clients/service.js';
 import type { Logout, LogoutOutcome } from '../flows/logout.js';
 import type { Logger } from '../shared/logger.js';
-import { toSetCookie } from './authorize.js';
 import { clientToWire } from './clients.js';
 import { unary } from './unary.js';
 
-/** Flow cookies are set as grpc/authorize.ts sets them. */
+/** The outcome as the gateway renders it; the cookies are whole Set-Cookie values (flows/cookies.ts). */
 function toWire(outcome: LogoutOutcome): BrowserResponse {
   return {
     redirect_to: outcome.redirect_to,
     form_post_action: '',
     form_post_fields: {},
-    cookies: outcome.cookies.map(toSetCookie),
+    set_cookies: outcome.cookies,
     error: outcome.error,
     frontchannel_logout_uris: outcome.frontchannel_logout_uris,
   };

@@ -9,7 +9,7 @@ import type { ClientCredentials, OAuth2ServiceServer } from '../../proto/gen/tes
 import type { AuthorizationEndpoint } from '../flows/authorize.js';
 import type { ClientAuthenticator, PresentedCredentials } from '../clients/authenticate.js';
 import type { ClientOriginCheck } from '../cors/client-origins.js';
-import type { TokenEndpoint } from '../grants/token-endpoint.js';
+import { formOf, type TokenEndpoint } from '../grants/token-endpoint.js';
 import type { Discovery } from '../oidc/discovery.js';
 import type { Userinfo } from '../oidc/userinfo.js';
 import type { Logger } from '../shared/logger.js';
@@ -50,7 +50,7 @@ export function oauth2ServiceHandlers(deps: OAuth2Deps, logger: Logger): Untyped
     token: unary(logger, 'Token', async (req) => {
       const body = await deps.tokenEndpoint.exchange(
         presented(req.credentials),
-        new Map(Object.entries(req.form)),
+        formOf(req.form),
         deps.tokenEndpointUrl,
       );
       return {

@@ -19,24 +19,11 @@ export interface RedirectTarget {
   state: string;
 }
 
-/** RFC 6265bis §5.4.7 SameSite values, spelled as Hydra's `serve.cookies.same_site_mode`. */
-export type SameSite = 'Strict' | 'Lax' | 'None';
-
-/** A cookie for the gateway to set (max_age 0 deletes it). */
-export interface BrowserCookie {
-  name: string;
-  value: string;
-  /** Seconds; 0 deletes the cookie. */
-  max_age: number;
-  secure: boolean;
-  /** '' sends no SameSite attribute (only the legacy twin of a CSRF cookie). */
-  same_site: SameSite | '';
-  path: string;
-  /** '' sends no Domain attribute (a host-only cookie). */
-  domain: string;
-  /** RFC 6265 §4.1.2.6: no script reads the cookie. */
-  http_only: boolean;
-}
+/**
+ * One complete `Set-Cookie` header value (RFC 6265 §4.1) for the gateway to send verbatim:
+ * core's cookie policy (flows/cookies.ts) decided its name, value and every attribute.
+ */
+export type BrowserCookie = string;
 
 /** A rejection (Hydra's rejectOAuth2Request), sent on to the client. */
 export interface FlowError {

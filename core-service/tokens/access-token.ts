@@ -9,7 +9,8 @@ import type { StoredClient } from '../clients/client.js';
 import { ACCESS_TOKEN_KEY_SET } from '../keys/service.js';
 import type { AccessTokenStrategy } from '../shared/config.js';
 import { signAccessToken, type JwtClaimsLayout } from './jwt-access-token.js';
-import { storageKey, type OpaqueTokenCodec } from './opaque.js';
+import type { OpaqueTokenCodec } from './opaque.js';
+import { accessTokenRecord } from './records.js';
 import type { AccessTokenRecord, TokenSession } from './store.js';
 
 
@@ -81,19 +82,19 @@ export function createAccessTokenMinter(deps: AccessTokenMinterDeps) {
       return {
         token,
         expiresIn: Math.round(grant.lifespanMs / 1000),
-        record: {
-          signature: storageKey(signature),
-          kind: 'access_token',
-          request_id: grant.requestId,
-          client_id: grant.client.client_id,
-          subject: grant.subject,
-          scope: grant.scope,
-          audience: grant.audience,
-          requested_at: requestedAt,
-          expires_at: expiresAt,
-          active: true,
-          session: { ...grant.session, ext },
-        },
+        record: accessTokenRecord(
+          {
+            signature,
+            requestId: grant.requestId,
+            clientId: grant.client.client_id,
+            subject: grant.subject,
+            scope: grant.scope,
+            audience: grant.audience,
+            requestedAt,
+            expiresAt,
+          },
+          { ...grant.session, ext },
+        ),
       };
     },
   };

@@ -13,7 +13,8 @@ import type { Lifespan } from '../shared/config.js';
 import { parseGoDuration } from '../shared/durations.js';
 import type { AccessTokenMinter } from './access-token.js';
 import { signIdToken } from './id-token.js';
-import { storageKey, type OpaqueTokenCodec } from './opaque.js';
+import type { OpaqueTokenCodec } from './opaque.js';
+import { refreshTokenRecord } from './records.js';
 import type { TokenRecord, TokenSession, TokenStore } from './store.js';
 
 export interface IssueForGrant {
@@ -189,22 +190,24 @@ export function createGrantTokenIssuer(deps: GrantTokenIssuerDeps): GrantTokenIs
         const minted = deps.codec.mint('ory_rt');
         const requestedAt = deps.now();
         const lifespan = clientLifespan(client, fields.refresh) ?? deps.ttl.refreshToken;
-        records.push({
-          signature: storageKey(minted.signature),
-          kind: 'refresh_token',
-          request_id: requestId,
-          client_id: client.client_id,
-          subject: session.subject,
-          // RFC 6749 §6: a refresh token keeps the scope originally granted, even after a narrowed refresh.
-          scope: session.granted_scope,
-          audience: session.granted_audience,
-          requested_at: requestedAt,
-          expires_at: lifespan === null ? null : new Date(requestedAt.getTime() + lifespan),
-          active: true,
-          session: { ...rowSession, ext: session.access_token_claims },
-          // The one access token this refresh token's rotation deactivates within a grace period.
-          access_token_signature: access.record.signature,
-        });
+        records.push(
+          refreshTokenRecord(
+            {
+              signature: minted.signature,
+              requestId,
+              clientId: client.client_id,
+              subject: session.subject,
+              // RFC 6749 §6: a refresh token keeps the scope originally granted, even after a narrowed refresh.
+              scope: session.granted_scope,
+              audience: session.granted_audience,
+              requestedAt,
+              expiresAt: lifespan === null ? null : new Date(requestedAt.getTime() + lifespan),
+              // The one access token this refresh token's rotation deactivates within a grace period.
+              accessTokenSignature: access.record.signature,
+            },
+            { ...rowSession, ext: session.access_token_claims },
+          ),
+        );
         body.refresh_token = minted.token;
       }
 

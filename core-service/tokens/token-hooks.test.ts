@@ -63,7 +63,7 @@ beforeEach(() => {
 });
 
 const silent = createLogger('test', { level: 'fatal', format: 'json', leakSensitiveValues: false }, new Writable({ write: (_c, _e, done) => done() }));
-const CLIENT = { client_id: 'app', scope: 'openid offline_access', audience: [] } as unknown as StoredClient;
+const CLIENT: Pick<StoredClient, 'client_id'> = { client_id: 'app' };
 const SESSION: GrantSession = {
   subject: 'alice',
   obfuscated_subject: '',

@@ -34,7 +34,8 @@ export type HookOutcome = 'updated' | 'unchanged' | 'denied' | 'failed' | 'unrea
 /** A valid token request as the hooks see it (Hydra's AccessRequester), before it is carried out. */
 export interface AccessRequest {
   grantType: 'authorization_code' | 'refresh_token' | 'client_credentials' | 'urn:ietf:params:oauth:grant-type:jwt-bearer' | typeof DEVICE_CODE_GRANT_TYPE;
-  client: StoredClient;
+  /** The hooks name the client only by its id. */
+  client: Pick<StoredClient, 'client_id'>;
   /** The JWT-bearer grant's subject, the assertion's `sub` (fosite's rfc7523 session), where no user's grant is. */
   subject?: string;
   /** The token request's form parameters. */
@@ -324,7 +325,7 @@ export function createTokenHooks(deps: TokenHookDeps): TokenHooks | undefined {
 /** A user grant's token request, as the grant knows it when it is about to carry it out. */
 export interface UserGrantRequest {
   grantType: 'authorization_code' | 'refresh_token' | typeof DEVICE_CODE_GRANT_TYPE;
-  client: StoredClient;
+  client: Pick<StoredClient, 'client_id'>;
   form: ReadonlyMap<string, string>;
   session: GrantSession;
   /** The scope of the tokens about to be minted, when narrower than the session's (a refresh may ask for less). */

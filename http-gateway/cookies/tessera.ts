@@ -1,15 +1,13 @@
 /**
  * The gateway's side of Tessera's browser cookies: forward the ones core minted (names
- * starting with a base name of `serve.cookies.names`) and write the Set-Cookie headers exactly
- * as core decided them, every attribute included (core-service/flows/cookies.ts). The gateway
- * never reads, invents or adds anything.
+ * starting with a base name of `serve.cookies.names`) and copy through the Set-Cookie header
+ * values core wrote (core-service/flows/cookies.ts decides every name, value and attribute).
+ * The gateway never reads, invents or adds anything.
  */
 import { parseCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { SetCookie } from '../../proto/gen/tessera/v1/oauth2.js';
 
-// RFC 6265 §4.1.1 token and cookie-octet alphabets: anything else is not a cookie core set.
-const NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// RFC 6265 §4.1.1 cookie-octet alphabet: a value outside it is not one core set.
 const VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
 
 /** The request's Tessera cookies (names starting with one of `baseNames`), name → value (first occurrence wins). */
@@ -24,20 +22,7 @@ export function tesseraCookies(request: FastifyRequest, baseNames: readonly stri
   return out;
 }
 
-/** RFC 6265 §4.1: one Set-Cookie header per cookie. */
-export function serializeCookie(cookie: SetCookie): string {
-  if (!NAME.test(cookie.name) || !VALUE.test(cookie.value)) throw new Error(`core sent an invalid cookie ${JSON.stringify(cookie.name)}`);
-  const parts = [`${cookie.name}=${cookie.value}`, `Path=${cookie.path || '/'}`, `Max-Age=${Math.max(0, Math.trunc(cookie.max_age))}`];
-  // RFC 6265 §4.1.2.3: with Domain the browser sends the cookie to subdomains too (serve.cookies.domain).
-  if (cookie.domain) parts.push(`Domain=${cookie.domain}`);
-  if (cookie.max_age <= 0) parts.push('Expires=Thu, 01 Jan 1970 00:00:00 GMT');
-  if (cookie.http_only) parts.push('HttpOnly');
-  if (cookie.secure) parts.push('Secure');
-  if (cookie.same_site) parts.push(`SameSite=${cookie.same_site}`);
-  return parts.join('; ');
-}
-
-/** Adds every cookie core asked for to the reply. */
-export function setCookies(reply: FastifyReply, cookies: readonly SetCookie[]): void {
-  if (cookies.length > 0) void reply.header('set-cookie', cookies.map(serializeCookie));
+/** RFC 6265 §4.1: one Set-Cookie header per value core wrote, each sent verbatim. */
+export function setCookies(reply: FastifyReply, setCookieValues: readonly string[]): void {
+  if (setCookieValues.length > 0) void reply.header('set-cookie', [...setCookieValues]);
 }

@@ -27,7 +27,7 @@ export function queryParams(request: FastifyRequest): Record<string, string> {
 
 /** Renders core's decision about the browser: Set-Cookie headers, then an error page, the form_post page, or a redirect. */
 export function render(request: FastifyRequest, reply: FastifyReply, res: BrowserResponse): FastifyReply {
-  setCookies(reply, res.cookies);
+  setCookies(reply, res.set_cookies);
   if (res.error) return sendPage(request, reply, res.error.status_code || 400, errorPage(res.error));
   if (res.form_post_action) return sendPage(request, reply, 200, formPostPage(res.form_post_action, res.form_post_fields));
   // RFC 9700 §4.12: after a POST, 303 makes the browser follow with GET, never re-posting the form.

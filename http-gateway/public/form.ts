@@ -1,28 +1,52 @@
 /**
  * Reading OAuth 2.0 form requests: the body must be a form, and no parameter may appear twice
- * (RFC 6749 §3.1 / §3.2: "Request and response parameters MUST NOT be included more than once").
+ * (RFC 6749 §3.1 / §3.2: "Request and response parameters MUST NOT be included more than once");
+ * the token endpoint forwards repeats and core refuses them by the grant's parameters.
  */
 import type { FastifyRequest } from 'fastify';
-import type { ClientCredentials } from '../../proto/gen/tessera/v1/oauth2.js';
+import type { ClientCredentials, FormParameter } from '../../proto/gen/tessera/v1/oauth2.js';
 import { httpError } from '../errors/http-error.js';
 import type { FormBody } from '../server.js';
 
-/** The form's parameters as single values; a repeated or missing body is invalid_request. */
-export function formParams(request: FastifyRequest): Record<string, string> {
+/** RFC 6749 §3.2: the body of an OAuth 2.0 form request is application/x-www-form-urlencoded. */
+function formBody(request: FastifyRequest): FormBody {
   const type = String(request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') {
     throw httpError('invalid_request', { hint: 'The request must be sent as application/x-www-form-urlencoded.' });
   }
-  const body = (request.body ?? {}) as FormBody;
+  return (request.body ?? {}) as FormBody;
+}
+
+/** The form's parameters as single values; a repeated or missing body is invalid_request. */
+export function formParams(request: FastifyRequest): Record<string, string> {
   const params: Record<string, string> = {};
-  for (const [name, value] of Object.entries(body)) {
+  for (const [name, value] of Object.entries(formBody(request))) {
     if (Array.isArray(value)) throw httpError('invalid_request', { hint: `The parameter "${name}" is included more than once.` });
     params[name] = value;
   }
   return params;
 }
 
-/** The client credentials the request carries, untouched: core decides which method applies. */
+/**
+ * The form's parameters as sent, a repeated one once per value, for the token endpoint: core
+ * decides which may repeat (grants/token-endpoint.ts, from each grant's parameters).
+ */
+export function formFields(request: FastifyRequest): FormParameter[] {
+  const fields: FormParameter[] = [];
+  for (const [name, value] of Object.entries(formBody(request))) {
+    for (const one of Array.isArray(value) ? value : [value]) fields.push({ name, value: one });
+  }
+  return fields;
+}
+
+/** Each parameter's first value, name → value. */
+export function firstValues(fields: readonly FormParameter[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const { name, value } of fields) params[name] ??= value;
+  return params;
+}
+
+/** The client credentials the request carries, untouched (a repeated one by its first value): core decides which method applies. */
 export function credentialsOf(request: FastifyRequest, params: Record<string, string>): ClientCredentials {
   return {
     authorization_header: String(request.headers.authorization ?? ''),

@@ -27,7 +27,7 @@ function queryParams(request: FastifyRequest): Record<string, string> {
 }
 
 function render(request: FastifyRequest, reply: FastifyReply, res: BrowserResponse): FastifyReply {
-  setCookies(reply, res.cookies);
+  setCookies(reply, res.set_cookies);
   if (res.error) return sendPage(request, reply, res.error.status_code || 400, errorPage(res.error));
   if (res.frontchannel_logout_uris.length > 0) {
     const page = frontChannelLogoutPage(res.frontchannel_logout_uris, res.redirect_to);

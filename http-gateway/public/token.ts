@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { OAuth2ServiceClient } from '../../proto/gen/tessera/v1/oauth2.js';
 import { sendError, toHttpError } from '../errors/handlers.js';
 import { call } from '../grpc-client/call.js';
-import { credentialsOf, formParams } from './form.js';
+import { credentialsOf, firstValues, formFields, formParams } from './form.js';
 import { operation } from '../openapi/schemas.js';
 
 /** RFC 6749 §5.1: responses with tokens or credentials must not be cached. */
@@ -33,10 +33,11 @@ export function registerTokenRoutes(app: FastifyInstance, oauth2: OAuth2ServiceC
   const tokenSchema = operation({ id: 'oauth2TokenExchange', tag: 'oAuth2', summary: 'The OAuth 2.0 Token Endpoint', responses: { 200: 'oAuth2TokenExchange' } });
   app.post('/oauth2/token', { schema: tokenSchema, config: { perClientCors: true } }, async (request, reply) => {
     try {
-      const params = formParams(request);
+      // Repeats go through: which parameters may not repeat is the grant's to say, in core.
+      const form = formFields(request);
       const res = await call({ requestId: request.id }, oauth2.token.bind(oauth2), {
-        credentials: credentialsOf(request, params),
-        form: params,
+        credentials: credentialsOf(request, firstValues(form)),
+        form,
       });
       const body: Record<string, string | number> = {
         access_token: res.access_token,

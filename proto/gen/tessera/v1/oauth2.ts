@@ -43,14 +43,17 @@ export interface TokenRequest {
     | ClientCredentials
     | undefined;
   /**
-   * Every form parameter of the request (grant_type, scope, code, refresh_token, ...). A
-   * parameter sent twice is rejected by the gateway before it gets here (RFC 6749 §3.2).
+   * Every form parameter of the request (grant_type, scope, code, refresh_token, ...) in the
+   * order sent, a parameter sent twice appearing twice. Core refuses a repeated parameter that
+   * the grant or client authentication reads (`invalid_request`, RFC 6749 §3.2) and ignores the
+   * others, as §3.2 asks of unrecognized parameters.
    */
-  form: { [key: string]: string };
+  form: FormParameter[];
 }
 
-export interface TokenRequest_FormEntry {
-  key: string;
+/** FormParameter is one name=value pair of an application/x-www-form-urlencoded body, decoded. */
+export interface FormParameter {
+  name: string;
   value: string;
 }
 
@@ -109,36 +112,24 @@ export interface BrowserResponse {
   /** An auto-submitting form for `response_mode=form_post`, as fields to render. */
   form_post_action: string;
   form_post_fields: { [key: string]: string };
-  cookies: SetCookie[];
   /** Set when the error must be shown rather than redirected (unverified redirect URI). */
   error:
     | OAuthErrorPage
     | undefined;
   /** Extra page content for front-channel logout: iframe URLs to load before redirecting. */
   frontchannel_logout_uris: string[];
+  /**
+   * Complete `Set-Cookie` header values (RFC 6265 §4.1), one per cookie to set or delete (a
+   * deletion has `Max-Age=0` and an `Expires` in 1970). Core's cookie policy decides every name,
+   * value and attribute: HttpOnly always; Secure, SameSite, Domain and the session cookie's Path
+   * from serve.cookies.*. The gateway sends each one verbatim.
+   */
+  set_cookies: string[];
 }
 
 export interface BrowserResponse_FormPostFieldsEntry {
   key: string;
   value: string;
-}
-
-export interface SetCookie {
-  name: string;
-  value: string;
-  /** Max-Age in seconds; 0 deletes the cookie. */
-  max_age: number;
-  path: string;
-  http_only: boolean;
-  /**
-   * `Lax`, `Strict` or `None` (serve.cookies.same_site_mode); empty: no SameSite attribute
-   * (the legacy twin of a CSRF cookie, serve.cookies.same_site_legacy_workaround).
-   */
-  same_site: string;
-  /** Secure attribute (set when the issuer is https, or serve.cookies.secure). */
-  secure: boolean;
-  /** Domain attribute (serve.cookies.domain); empty: none, a host-only cookie. */
-  domain: string;
 }
 
 export interface OAuthErrorPage {
@@ -361,7 +352,7 @@ export const ClientCredentials: MessageFns<ClientCredentials> = {
 };
 
 function createBaseTokenRequest(): TokenRequest {
-  return { credentials: undefined, form: {} };
+  return { credentials: undefined, form: [] };
 }
 
 export const TokenRequest: MessageFns<TokenRequest> = {
@@ -369,9 +360,9 @@ export const TokenRequest: MessageFns<TokenRequest> = {
     if (message.credentials !== undefined) {
       ClientCredentials.encode(message.credentials, writer.uint32(10).fork()).join();
     }
-    globalThis.Object.entries(message.form).forEach(([key, value]: [string, string]) => {
-      TokenRequest_FormEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
-    });
+    for (const v of message.form) {
+      FormParameter.encode(v!, writer.uint32(34).fork()).join();
+    }
     return writer;
   },
 
@@ -396,15 +387,12 @@ export const TokenRequest: MessageFns<TokenRequest> = {
             message.credentials = ClientCredentials.decode(reader, reader.uint32());
             continue;
           }
-          case 2: {
-            if (tag !== 18) {
+          case 4: {
+            if (tag !== 34) {
               break;
             }
 
-            const entry2 = TokenRequest_FormEntry.decode(reader, reader.uint32());
-            if (entry2.value !== undefined) {
-              message.form[entry2.key] = entry2.value;
-            }
+            message.form.push(FormParameter.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -422,20 +410,7 @@ export const TokenRequest: MessageFns<TokenRequest> = {
   fromJSON(object: any): TokenRequest {
     return {
       credentials: isSet(object.credentials) ? ClientCredentials.fromJSON(object.credentials) : undefined,
-      form: isObject(object.form)
-        ? (globalThis.Object.entries(object.form) as [string, any][]).reduce(
-          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
-            globalThis.Object.defineProperty(acc, key, {
-              value: globalThis.String(value),
-              enumerable: true,
-              configurable: true,
-              writable: true,
-            });
-            return acc;
-          },
-          {},
-        )
-        : {},
+      form: globalThis.Array.isArray(object?.form) ? object.form.map((e: any) => FormParameter.fromJSON(e)) : [],
     };
   },
 
@@ -444,14 +419,8 @@ export const TokenRequest: MessageFns<TokenRequest> = {
     if (message.credentials !== undefined) {
       obj.credentials = ClientCredentials.toJSON(message.credentials);
     }
-    if (message.form) {
-      const entries = globalThis.Object.entries(message.form) as [string, string][];
-      if (entries.length > 0) {
-        obj.form = {};
-        entries.forEach(([k, v]) => {
-          obj.form[k] = v;
-        });
-      }
+    if (message.form?.length) {
+      obj.form = message.form.map((e) => FormParameter.toJSON(e));
     }
     return obj;
   },
@@ -464,27 +433,19 @@ export const TokenRequest: MessageFns<TokenRequest> = {
     message.credentials = (object.credentials !== undefined && object.credentials !== null)
       ? ClientCredentials.fromPartial(object.credentials)
       : undefined;
-    message.form = (globalThis.Object.entries(object.form ?? {}) as [string, string][]).reduce(
-      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
-        if (value !== undefined) {
-          acc[key] = globalThis.String(value);
-        }
-        return acc;
-      },
-      {},
-    );
+    message.form = object.form?.map((e) => FormParameter.fromPartial(e)) || [];
     return message;
   },
 };
 
-function createBaseTokenRequest_FormEntry(): TokenRequest_FormEntry {
-  return { key: "", value: "" };
+function createBaseFormParameter(): FormParameter {
+  return { name: "", value: "" };
 }
 
-export const TokenRequest_FormEntry: MessageFns<TokenRequest_FormEntry> = {
-  encode(message: TokenRequest_FormEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.key !== "") {
-      writer.uint32(10).string(message.key);
+export const FormParameter: MessageFns<FormParameter> = {
+  encode(message: FormParameter, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
     }
     if (message.value !== "") {
       writer.uint32(18).string(message.value);
@@ -492,7 +453,7 @@ export const TokenRequest_FormEntry: MessageFns<TokenRequest_FormEntry> = {
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): TokenRequest_FormEntry {
+  decode(input: BinaryReader | Uint8Array, length?: number): FormParameter {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -501,7 +462,7 @@ export const TokenRequest_FormEntry: MessageFns<TokenRequest_FormEntry> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseTokenRequest_FormEntry();
+      const message = createBaseFormParameter();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -510,7 +471,7 @@ export const TokenRequest_FormEntry: MessageFns<TokenRequest_FormEntry> = {
               break;
             }
 
-            message.key = reader.string();
+            message.name = reader.string();
             continue;
           }
           case 2: {
@@ -533,17 +494,17 @@ export const TokenRequest_FormEntry: MessageFns<TokenRequest_FormEntry> = {
     }
   },
 
-  fromJSON(object: any): TokenRequest_FormEntry {
+  fromJSON(object: any): FormParameter {
     return {
-      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
       value: isSet(object.value) ? globalThis.String(object.value) : "",
     };
   },
 
-  toJSON(message: TokenRequest_FormEntry): unknown {
+  toJSON(message: FormParameter): unknown {
     const obj: any = {};
-    if (message.key !== "") {
-      obj.key = message.key;
+    if (message.name !== "") {
+      obj.name = message.name;
     }
     if (message.value !== "") {
       obj.value = message.value;
@@ -551,12 +512,12 @@ export const TokenRequest_FormEntry: MessageFns<TokenRequest_FormEntry> = {
     return obj;
   },
 
-  create(base?: DeepPartial<TokenRequest_FormEntry>): TokenRequest_FormEntry {
-    return TokenRequest_FormEntry.fromPartial(base ?? {});
+  create(base?: DeepPartial<FormParameter>): FormParameter {
+    return FormParameter.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<TokenRequest_FormEntry>): TokenRequest_FormEntry {
-    const message = createBaseTokenRequest_FormEntry();
-    message.key = object.key ?? "";
+  fromPartial(object: DeepPartial<FormParameter>): FormParameter {
+    const message = createBaseFormParameter();
+    message.name = object.name ?? "";
     message.value = object.value ?? "";
     return message;
   },
@@ -1312,9 +1273,9 @@ function createBaseBrowserResponse(): BrowserResponse {
     redirect_to: "",
     form_post_action: "",
     form_post_fields: {},
-    cookies: [],
     error: undefined,
     frontchannel_logout_uris: [],
+    set_cookies: [],
   };
 }
 
@@ -1329,14 +1290,14 @@ export const BrowserResponse: MessageFns<BrowserResponse> = {
     globalThis.Object.entries(message.form_post_fields).forEach(([key, value]: [string, string]) => {
       BrowserResponse_FormPostFieldsEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
     });
-    for (const v of message.cookies) {
-      SetCookie.encode(v!, writer.uint32(34).fork()).join();
-    }
     if (message.error !== undefined) {
       OAuthErrorPage.encode(message.error, writer.uint32(42).fork()).join();
     }
     for (const v of message.frontchannel_logout_uris) {
       writer.uint32(50).string(v!);
+    }
+    for (const v of message.set_cookies) {
+      writer.uint32(58).string(v!);
     }
     return writer;
   },
@@ -1381,14 +1342,6 @@ export const BrowserResponse: MessageFns<BrowserResponse> = {
             }
             continue;
           }
-          case 4: {
-            if (tag !== 34) {
-              break;
-            }
-
-            message.cookies.push(SetCookie.decode(reader, reader.uint32()));
-            continue;
-          }
           case 5: {
             if (tag !== 42) {
               break;
@@ -1403,6 +1356,14 @@ export const BrowserResponse: MessageFns<BrowserResponse> = {
             }
 
             message.frontchannel_logout_uris.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.set_cookies.push(reader.string());
             continue;
           }
         }
@@ -1456,12 +1417,16 @@ export const BrowserResponse: MessageFns<BrowserResponse> = {
           {},
         )
         : {},
-      cookies: globalThis.Array.isArray(object?.cookies) ? object.cookies.map((e: any) => SetCookie.fromJSON(e)) : [],
       error: isSet(object.error) ? OAuthErrorPage.fromJSON(object.error) : undefined,
       frontchannel_logout_uris: globalThis.Array.isArray(object?.frontchannelLogoutUris)
         ? object.frontchannelLogoutUris.map((e: any) => globalThis.String(e))
         : globalThis.Array.isArray(object?.frontchannel_logout_uris)
         ? object.frontchannel_logout_uris.map((e: any) => globalThis.String(e))
+        : [],
+      set_cookies: globalThis.Array.isArray(object?.setCookies)
+        ? object.setCookies.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.set_cookies)
+        ? object.set_cookies.map((e: any) => globalThis.String(e))
         : [],
     };
   },
@@ -1483,14 +1448,14 @@ export const BrowserResponse: MessageFns<BrowserResponse> = {
         });
       }
     }
-    if (message.cookies?.length) {
-      obj.cookies = message.cookies.map((e) => SetCookie.toJSON(e));
-    }
     if (message.error !== undefined) {
       obj.error = OAuthErrorPage.toJSON(message.error);
     }
     if (message.frontchannel_logout_uris?.length) {
       obj.frontchannelLogoutUris = message.frontchannel_logout_uris;
+    }
+    if (message.set_cookies?.length) {
+      obj.setCookies = message.set_cookies;
     }
     return obj;
   },
@@ -1511,11 +1476,11 @@ export const BrowserResponse: MessageFns<BrowserResponse> = {
       },
       {},
     );
-    message.cookies = object.cookies?.map((e) => SetCookie.fromPartial(e)) || [];
     message.error = (object.error !== undefined && object.error !== null)
       ? OAuthErrorPage.fromPartial(object.error)
       : undefined;
     message.frontchannel_logout_uris = object.frontchannel_logout_uris?.map((e) => e) || [];
+    message.set_cookies = object.set_cookies?.map((e) => e) || [];
     return message;
   },
 };
@@ -1601,199 +1566,6 @@ export const BrowserResponse_FormPostFieldsEntry: MessageFns<BrowserResponse_For
     const message = createBaseBrowserResponse_FormPostFieldsEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
-    return message;
-  },
-};
-
-function createBaseSetCookie(): SetCookie {
-  return { name: "", value: "", max_age: 0, path: "", http_only: false, same_site: "", secure: false, domain: "" };
-}
-
-export const SetCookie: MessageFns<SetCookie> = {
-  encode(message: SetCookie, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.name !== "") {
-      writer.uint32(10).string(message.name);
-    }
-    if (message.value !== "") {
-      writer.uint32(18).string(message.value);
-    }
-    if (message.max_age !== 0) {
-      writer.uint32(24).int64(message.max_age);
-    }
-    if (message.path !== "") {
-      writer.uint32(34).string(message.path);
-    }
-    if (message.http_only !== false) {
-      writer.uint32(40).bool(message.http_only);
-    }
-    if (message.same_site !== "") {
-      writer.uint32(50).string(message.same_site);
-    }
-    if (message.secure !== false) {
-      writer.uint32(56).bool(message.secure);
-    }
-    if (message.domain !== "") {
-      writer.uint32(66).string(message.domain);
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): SetCookie {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseSetCookie();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
-              break;
-            }
-
-            message.name = reader.string();
-            continue;
-          }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.value = reader.string();
-            continue;
-          }
-          case 3: {
-            if (tag !== 24) {
-              break;
-            }
-
-            message.max_age = longToNumber(reader.int64());
-            continue;
-          }
-          case 4: {
-            if (tag !== 34) {
-              break;
-            }
-
-            message.path = reader.string();
-            continue;
-          }
-          case 5: {
-            if (tag !== 40) {
-              break;
-            }
-
-            message.http_only = reader.bool();
-            continue;
-          }
-          case 6: {
-            if (tag !== 50) {
-              break;
-            }
-
-            message.same_site = reader.string();
-            continue;
-          }
-          case 7: {
-            if (tag !== 56) {
-              break;
-            }
-
-            message.secure = reader.bool();
-            continue;
-          }
-          case 8: {
-            if (tag !== 66) {
-              break;
-            }
-
-            message.domain = reader.string();
-            continue;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  fromJSON(object: any): SetCookie {
-    return {
-      name: isSet(object.name) ? globalThis.String(object.name) : "",
-      value: isSet(object.value) ? globalThis.String(object.value) : "",
-      max_age: isSet(object.maxAge)
-        ? globalThis.Number(object.maxAge)
-        : isSet(object.max_age)
-        ? globalThis.Number(object.max_age)
-        : 0,
-      path: isSet(object.path) ? globalThis.String(object.path) : "",
-      http_only: isSet(object.httpOnly)
-        ? globalThis.Boolean(object.httpOnly)
-        : isSet(object.http_only)
-        ? globalThis.Boolean(object.http_only)
-        : false,
-      same_site: isSet(object.sameSite)
-        ? globalThis.String(object.sameSite)
-        : isSet(object.same_site)
-        ? globalThis.String(object.same_site)
-        : "",
-      secure: isSet(object.secure) ? globalThis.Boolean(object.secure) : false,
-      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
-    };
-  },
-
-  toJSON(message: SetCookie): unknown {
-    const obj: any = {};
-    if (message.name !== "") {
-      obj.name = message.name;
-    }
-    if (message.value !== "") {
-      obj.value = message.value;
-    }
-    if (message.max_age !== 0) {
-      obj.maxAge = Math.round(message.max_age);
-    }
-    if (message.path !== "") {
-      obj.path = message.path;
-    }
-    if (message.http_only !== false) {
-      obj.httpOnly = message.http_only;
-    }
-    if (message.same_site !== "") {
-      obj.sameSite = message.same_site;
-    }
-    if (message.secure !== false) {
-      obj.secure = message.secure;
-    }
-    if (message.domain !== "") {
-      obj.domain = message.domain;
-    }
-    return obj;
-  },
-
-  create(base?: DeepPartial<SetCookie>): SetCookie {
-    return SetCookie.fromPartial(base ?? {});
-  },
-  fromPartial(object: DeepPartial<SetCookie>): SetCookie {
-    const message = createBaseSetCookie();
-    message.name = object.name ?? "";
-    message.value = object.value ?? "";
-    message.max_age = object.max_age ?? 0;
-    message.path = object.path ?? "";
-    message.http_only = object.http_only ?? false;
-    message.same_site = object.same_site ?? "";
-    message.secure = object.secure ?? false;
-    message.domain = object.domain ?? "";
     return message;
   },
 };

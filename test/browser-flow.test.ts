@@ -392,6 +392,11 @@ for (const db of testDatabases()) {
       const browser = browserFor();
       errorAtClient(await browser.go(authUrl({ scope: 'openid admin' })), 'invalid_scope');
       errorAtClient(await browser.go(authUrl({ audience: 'https://other.example' })), 'invalid_request');
+      // fosite's GetAudiences: audience may repeat (RFC 8693 style), each value judged as usual.
+      errorAtClient(await browser.go(`${authUrl()}&audience=https://api.example&audience=https://other.example`), 'invalid_request');
+      const repeated = await browser.go(`${authUrl()}&audience=https://api.example&audience=https://api.example/v1`);
+      const login = valid(await app.getLogin(challengeIn(repeated, 'login_challenge')), 200, 'oAuth2LoginRequest');
+      assert.deepEqual(login.requested_access_token_audience, ['https://api.example', 'https://api.example/v1']);
       const shortState = await browser.go(authUrl({ state: 'short' }));
       assert.equal(param(shortState.location, 'error'), 'invalid_state');
       assert.ok(shortState.location.startsWith(REDIRECT));

@@ -288,6 +288,17 @@ for (const db of testDatabases()) {
       }
     });
 
+    test('audience may repeat, as fosite reads it (RFC 8693 §2.1); each value is judged', async () => {
+      const client = await confidential({ audience: ['https://api.test', 'https://other.test'] });
+      const res = await clientCredentials(pub, client.client_id, client.client_secret, [['audience', 'https://api.test'], ['audience', ''], ['audience', 'https://other.test']]);
+      assert.equal(res.status, 200, res.text);
+      const { payload } = await jwtVerify(String(res.body.access_token), createRemoteJWKSet(new URL('/.well-known/jwks.json', pub)), { issuer: ISSUER });
+      assert.deepEqual(payload.aud, ['https://api.test', 'https://other.test']);
+      const foreign = await clientCredentials(pub, client.client_id, client.client_secret, [['audience', 'https://api.test'], ['audience', 'https://elsewhere.test']]);
+      assertOAuthError(foreign, 400, 'invalid_request');
+      assert.match(String(foreign.body.error_description), /elsewhere/);
+    });
+
     test('a repeated parameter no one reads is ignored, as RFC 6749 §3.2 asks of unrecognized parameters', async () => {
       const client = await confidential();
       const res = await clientCredentials(pub, client.client_id, client.client_secret, [['code', 'a'], ['code', 'b'], ['x-trace', '1'], ['x-trace', '2']]);

@@ -31,13 +31,20 @@ export type TokenForm = ReadonlyMap<string, readonly string[]>;
 const COMMON_PARAMETERS = ['grant_type', 'client_id', 'client_secret', 'client_assertion_type', 'client_assertion'] as const;
 
 /**
+ * Parameters that may be repeated: `audience`, as RFC 8693 §2.1 sends several, and fosite's
+ * GetAudiences (which Hydra's token endpoint uses) takes every non-empty value of a repeated
+ * one. Its values reach the grant joined by spaces, as one space-delimited value carries them.
+ */
+const REPEATABLE = new Set(['audience']);
+
+/**
  * RFC 6749 §3.2: "Request and response parameters MUST NOT be included more than once", while
  * "unrecognized request parameters" are ignored: only the parameters in `names` (the common
  * ones, the grant's `parameters`) are refused when repeated.
  */
 function refuseRepeated(form: TokenForm, names: readonly string[]): void {
   for (const name of names) {
-    if ((form.get(name)?.length ?? 0) > 1) throw new OAuthError('invalid_request', { hint: `The parameter "${name}" is included more than once.` });
+    if (!REPEATABLE.has(name) && (form.get(name)?.length ?? 0) > 1) throw new OAuthError('invalid_request', { hint: `The parameter "${name}" is included more than once.` });
   }
 }
 
@@ -76,7 +83,9 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       refuseRepeated(form, COMMON_PARAMETERS);
       // Past the check, each parameter has one value; grants read it from `params`.
       const single = new Map<string, string>();
-      for (const [name, values] of form) single.set(name, values[0] ?? '');
+      for (const [name, values] of form) {
+        single.set(name, REPEATABLE.has(name) && values.length > 1 ? values.filter((v) => v !== '').join(' ') : (values[0] ?? ''));
+      }
       const grantType = single.get('grant_type') ?? '';
       if (grantType === '') throw new OAuthError('invalid_request', { hint: 'The "grant_type" parameter is missing.' });
       if (grantType === 'password') {

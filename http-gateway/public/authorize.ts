@@ -7,21 +7,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { BrowserResponse, OAuth2ServiceClient } from '../../proto/gen/tessera/v1/oauth2.js';
 import { setCookies, tesseraCookies } from '../cookies/tessera.js';
 import { toHttpError } from '../errors/handlers.js';
-import { httpError } from '../errors/http-error.js';
 import { call } from '../grpc-client/call.js';
-import { formParams } from './form.js';
+import { formParams, singleValue } from './form.js';
 import { sendPage, sendRedirect } from './browser-response.js';
 import { errorPage, formPostPage } from './pages.js';
 import { operation } from '../openapi/schemas.js';
 
-/** Query parameters as single values; RFC 6749 §3.1: a parameter must not be repeated. */
+/** Query parameters as single values; RFC 6749 §3.1: a parameter must not be repeated (but `audience`, form.ts). */
 export function queryParams(request: FastifyRequest): Record<string, string> {
   const query = new URL(request.url, 'http://gateway.invalid').searchParams;
   const out: Record<string, string> = {};
-  for (const [name, value] of query) {
-    if (name in out) throw httpError('invalid_request', { hint: `The parameter "${name}" is included more than once.` });
-    out[name] = value;
-  }
+  for (const name of new Set(query.keys())) out[name] = singleValue(name, query.getAll(name));
   return out;
 }
 

@@ -17,12 +17,22 @@ function formBody(request: FastifyRequest): FormBody {
   return (request.body ?? {}) as FormBody;
 }
 
-/** The form's parameters as single values; a repeated or missing body is invalid_request. */
+/**
+ * A parameter's single value. Only `audience` may repeat: RFC 8693 §2.1 sends one value per
+ * audience, and fosite's GetAudiences (Hydra's authorization and device endpoints) takes every
+ * non-empty one; they go on joined by spaces, as one space-delimited value carries them.
+ */
+export function singleValue(name: string, values: readonly string[]): string {
+  if (values.length === 1) return values[0] ?? '';
+  if (name === 'audience') return values.filter((v) => v !== '').join(' ');
+  throw httpError('invalid_request', { hint: `The parameter "${name}" is included more than once.` });
+}
+
+/** The form's parameters as single values; a repeated parameter (but `audience`) or a missing body is invalid_request. */
 export function formParams(request: FastifyRequest): Record<string, string> {
   const params: Record<string, string> = {};
   for (const [name, value] of Object.entries(formBody(request))) {
-    if (Array.isArray(value)) throw httpError('invalid_request', { hint: `The parameter "${name}" is included more than once.` });
-    params[name] = value;
+    params[name] = Array.isArray(value) ? singleValue(name, value) : value;
   }
   return params;
 }

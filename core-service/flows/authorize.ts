@@ -116,10 +116,15 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
   const loginUrl = new URL(fallback(deps.urls.login, 'oauth2/fallbacks/login')).toString();
   const consentUrl = new URL(fallback(deps.urls.consent, 'oauth2/fallbacks/consent')).toString();
 
+  const authorizationUrl = new URL(fallback('', 'oauth2/auth'));
+
   /** The request as the login and consent apps see it (Hydra's request_url), known parameters only. */
   function requestUrl(params: ReadonlyMap<string, string>): string {
     const known = [...params].filter(([name]) => AUTHORIZATION_PARAMETERS.has(name));
-    return withParameters(new URL(fallback('', 'oauth2/auth')), known).toString();
+    // The endpoint's URL has no query of its own: the known parameters are the whole query, as withParameters would set it.
+    if (authorizationUrl.search !== '' || authorizationUrl.hash !== '') return withParameters(authorizationUrl, known).toString();
+    const query = new URLSearchParams(known).toString();
+    return query === '' ? authorizationUrl.href : `${authorizationUrl.href}?${query}`;
   }
 
   /** The remembered login session the browser's session cookie points at, if still valid. */

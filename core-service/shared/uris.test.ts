@@ -53,7 +53,7 @@ test('withParameter gives the text searchParams.set gives', () => {
     'https://x.example/cb?a=1#frag',
   ];
   for (const href of cases) {
-    for (const value of ['v1.abc_-.XYZ', 'a b&c=d/é']) {
+    for (const value of ['v1.abc_-.XYZ', 'a b&c=d/é', '*~!', '']) {
       const url = new URL(href);
       url.searchParams.set('login_verifier', value);
       assert.equal(withParameter(href, 'login_verifier', value), url.toString(), href);

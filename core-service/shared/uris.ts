@@ -88,6 +88,8 @@ export function withParameters(url: URL, params: Iterable<readonly [string, stri
   return result;
 }
 
+const FORM_SAFE = /^[A-Za-z0-9*._-]*$/;
+
 /**
  * `href` (a URL as the URL API serialises it) with `name=value` set, the same text as
  * `url.searchParams.set(name, value)` gives, without parsing the URL and re-serialising its
@@ -102,7 +104,8 @@ export function withParameter(href: string, name: string, value: string): string
     url.searchParams.set(name, value);
     return url.toString();
   }
-  const pair = new URLSearchParams([[name, value]]).toString();
+  // Alphanumerics and `*-._` are what the form encoding leaves as they are (sealed values are base64url and dots).
+  const pair = FORM_SAFE.test(name) && FORM_SAFE.test(value) ? `${name}=${value}` : new URLSearchParams([[name, value]]).toString();
   if (query < 0) return `${href}?${pair}`;
   // searchParams.set on a URL whose query is a bare `?` leaves `?name=value`.
   return query === href.length - 1 ? `${href}${pair}` : `${href}&${pair}`;

@@ -38,7 +38,7 @@ import {
 } from '../oauth2/response.js';
 import { splitScope, uncoveredScopes, type ScopeStrategy } from '../oauth2/scope.js';
 import { OAuthError } from '../shared/errors.js';
-import { withParameters } from '../shared/uris.js';
+import { withParameter, withParameters } from '../shared/uris.js';
 import type { GrantTokenIssuer } from '../tokens/grant-issuer.js';
 import { clientIdentityAssured } from './client-identity.js';
 import { openAndInvalidate } from './single-use.js';
@@ -112,11 +112,19 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
   // The only cookie set here directly is the authentication session cookie (CSRF cookies go through csrfCookies).
   const cookie = (name: string, value: string, maxAge: number): BrowserCookie => sessionCookie(deps.cookiePolicy, name, value, maxAge);
   const fallback = (url: string, path: string) => url || new URL(path, deps.urls.publicBase.endsWith('/') ? deps.urls.publicBase : `${deps.urls.publicBase}/`).toString();
+  // Serialised by the URL API once, so each leg only appends its challenge (shared/uris.ts withParameter).
+  const loginUrl = new URL(fallback(deps.urls.login, 'oauth2/fallbacks/login')).toString();
+  const consentUrl = new URL(fallback(deps.urls.consent, 'oauth2/fallbacks/consent')).toString();
+
+  const authorizationUrl = new URL(fallback('', 'oauth2/auth'));
 
   /** The request as the login and consent apps see it (Hydra's request_url), known parameters only. */
   function requestUrl(params: ReadonlyMap<string, string>): string {
     const known = [...params].filter(([name]) => AUTHORIZATION_PARAMETERS.has(name));
-    return withParameters(new URL(fallback('', 'oauth2/auth')), known).toString();
+    // The endpoint's URL has no query of its own: the known parameters are the whole query, as withParameters would set it.
+    if (authorizationUrl.search !== '' || authorizationUrl.hash !== '') return withParameters(authorizationUrl, known).toString();
+    const query = new URLSearchParams(known).toString();
+    return query === '' ? authorizationUrl.href : `${authorizationUrl.href}?${query}`;
   }
 
   /** The remembered login session the browser's session cookie points at, if still valid. */
@@ -164,9 +172,8 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
 
   /** Sends the browser to the login app with the flow sealed in the login challenge. */
   function toLogin(flow: Flow): BrowserOutcome {
-    const url = new URL(fallback(deps.urls.login, 'oauth2/fallbacks/login'));
-    url.searchParams.set('login_challenge', deps.codec.seal('login_challenge', flow.login_challenge_id, flow));
-    return { redirect_to: url.toString(), cookies: csrfCookies(deps.cookiePolicy, deps.cookies.loginCsrf(flow.params.client_id), flow.login_csrf, csrfMaxAge) };
+    const challenge = deps.codec.seal('login_challenge', flow.login_challenge_id, flow);
+    return { redirect_to: withParameter(loginUrl, 'login_challenge', challenge), cookies: csrfCookies(deps.cookiePolicy, deps.cookies.loginCsrf(flow.params.client_id), flow.login_csrf, csrfMaxAge) };
   }
 
   /**
@@ -305,10 +312,9 @@ export function createAuthorizationEndpoint(deps: AuthorizationEndpointDeps) {
       return respondWithError(targetOf(flow), flowErrorOf(new OAuthError('consent_required', { hint: "Prompt 'none' was requested, but no previous consent was found." })), cookies);
     }
     const next = initiateConsent(flow, { consentChallengeId: randomId(), consentCsrf: randomId(), skip });
-    const url = new URL(fallback(deps.urls.consent, 'oauth2/fallbacks/consent'));
-    url.searchParams.set('consent_challenge', deps.codec.seal('consent_challenge', next.consent_challenge_id, next));
+    const challenge = deps.codec.seal('consent_challenge', next.consent_challenge_id, next);
     cookies.push(...csrfCookies(deps.cookiePolicy, deps.cookies.consentCsrf(client.client_id), next.consent_csrf, csrfMaxAge));
-    return { redirect_to: url.toString(), cookies };
+    return { redirect_to: withParameter(consentUrl, 'consent_challenge', challenge), cookies };
   }
 
   /** Leg 3: the consent app answered; persist the consent once, issue the code, back to the client. */

@@ -25,6 +25,17 @@ test('a sealed challenge opens to its id and flow, and only as its own kind', ()
   assert.equal(statusOf(() => codec.open('consent_challenge', sealed, 1_000)), 404);
 });
 
+test('a challenge sealed by this process opens here as on another replica: same flow, same kind binding, same expiry', () => {
+  const here = createChallengeCodec([SECRET]);
+  const replica = createChallengeCodec([SECRET]);
+  const sealed = here.seal('login_challenge', 'id-r', flow);
+  assert.deepEqual(here.open('login_challenge', sealed, 1_000), replica.open('login_challenge', sealed, 1_000));
+  for (const codec of [here, replica]) {
+    assert.equal(statusOf(() => codec.open('login_verifier', sealed, 1_000)), 404);
+    assert.equal(statusOf(() => codec.open('login_challenge', sealed, 2_000)), 401);
+  }
+});
+
 test("past the flow expiry it is 401 (Hydra's request_unauthorized); tampered or foreign it is 404", () => {
   const codec = createChallengeCodec([SECRET]);
   const sealed = codec.seal('consent_verifier', 'id-2', flow);

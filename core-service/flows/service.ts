@@ -6,6 +6,7 @@
  */
 import type { StoredClient } from '../clients/client.js';
 import { errors } from '../shared/errors.js';
+import { withParameter } from '../shared/uris.js';
 import type { TokenStore } from '../tokens/store.js';
 import { randomId, type ChallengeCodec, type ChallengeKind, type OpenedChallenge } from './challenges.js';
 import {
@@ -37,11 +38,9 @@ export interface FlowServiceDeps {
   now: () => Date;
 }
 
-/** Appends a verifier to the request URL, where the browser goes next. */
+/** Appends a verifier to the request URL (serialised by the URL API), where the browser goes next. */
 function withVerifier(requestUrl: string, name: 'login_verifier' | 'consent_verifier', verifier: string): string {
-  const url = new URL(requestUrl);
-  url.searchParams.set(name, verifier);
-  return url.toString();
+  return withParameter(requestUrl, name, verifier);
 }
 
 export function createFlowService(deps: FlowServiceDeps) {

@@ -20,7 +20,7 @@
  * cannot be inverted by guessing, while PBKDF2 or bcrypt would add milliseconds of CPU to every
  * call the gateway makes. The digests are compared in constant time against every caller.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { PeerCertificate } from 'node:tls';
 import { ServerInterceptingCall, status, type Metadata, type ServerInterceptor, type ServiceDefinition } from '@grpc/grpc-js';
 import { ClientServiceService } from '../../proto/gen/tessera/v1/clients.js';
@@ -166,7 +166,8 @@ function identify(callers: GrpcCaller[], metadata: Metadata, peer: PeerCertifica
   if (sent.length > 0) {
     const key = sent.length === 1 && typeof sent[0] === 'string' ? BEARER.exec(sent[0])?.[1] : undefined;
     if (key === undefined) return 'malformed';
-    const digest = createHash('sha256').update(key).digest();
+    // The one-shot hash: a Hash object per call showed in the full-login profile (issue 10).
+    const digest = hash('sha256', key, 'buffer');
     let found: GrpcCaller | undefined;
     // Every hash is compared, so the time taken does not say which entry (if any) matched.
     for (const caller of callers) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isLoopbackHost, isLoopbackIp, isPrivateUseScheme, navigableUri, withParameters } from './uris.js';
+import { isLoopbackHost, isLoopbackIp, isPrivateUseScheme, navigableUri, withParameter, withParameters } from './uris.js';
 
 test('loopback: IP literals for any-port matching, plus localhost names for plain http', () => {
   for (const host of ['127.0.0.1', '127.8.9.10', '[::1]', '[::ffff:7f00:1]']) assert.ok(isLoopbackIp(host), host);
@@ -41,4 +41,22 @@ test('withParameters is linear: 40,000 parameters in one pass (a loop of searchP
   assert.equal(url.searchParams.size, 40_000);
   // Bound for a loaded 2-core machine; measured 170–360 ms there.
   assert.ok(ms < 2_000, `took ${ms.toFixed(1)} ms`);
+});
+
+test('withParameter gives the text searchParams.set gives', () => {
+  const cases = [
+    'https://login.example/login',
+    'https://login.example/login?',
+    'https://x.example/oauth2/auth?client_id=a&scope=openid+profile&state=%C3%A9t%C3%A9',
+    'https://x.example/oauth2/auth?login_verifier=old&client_id=a',
+    'https://x.example/oauth2/auth?client_id=login_verifier',
+    'https://x.example/cb?a=1#frag',
+  ];
+  for (const href of cases) {
+    for (const value of ['v1.abc_-.XYZ', 'a b&c=d/é', '*~!', '']) {
+      const url = new URL(href);
+      url.searchParams.set('login_verifier', value);
+      assert.equal(withParameter(href, 'login_verifier', value), url.toString(), href);
+    }
+  }
 });

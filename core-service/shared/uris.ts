@@ -87,3 +87,26 @@ export function withParameters(url: URL, params: Iterable<readonly [string, stri
   result.search = new URLSearchParams(out).toString();
   return result;
 }
+
+const FORM_SAFE = /^[A-Za-z0-9*._-]*$/;
+
+/**
+ * `href` (a URL as the URL API serialises it) with `name=value` set, the same text as
+ * `url.searchParams.set(name, value)` gives, without parsing the URL and re-serialising its
+ * query: the flow adds a challenge or verifier to a URL on every leg (issue 10). When the name
+ * may be in the query already, or the URL has a fragment, it takes the URL API.
+ * @example withParameter('https://login.example/login', 'login_challenge', sealed)
+ */
+export function withParameter(href: string, name: string, value: string): string {
+  const query = href.indexOf('?');
+  if (href.includes('#') || (query >= 0 && href.includes(name, query))) {
+    const url = new URL(href);
+    url.searchParams.set(name, value);
+    return url.toString();
+  }
+  // Alphanumerics and `*-._` are what the form encoding leaves as they are (sealed values are base64url and dots).
+  const pair = FORM_SAFE.test(name) && FORM_SAFE.test(value) ? `${name}=${value}` : new URLSearchParams([[name, value]]).toString();
+  if (query < 0) return `${href}?${pair}`;
+  // searchParams.set on a URL whose query is a bare `?` leaves `?name=value`.
+  return query === href.length - 1 ? `${href}${pair}` : `${href}&${pair}`;
+}

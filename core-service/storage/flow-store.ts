@@ -10,6 +10,7 @@ import type { ConsentFilter, ConsentGrant, ConsentStore, LoginSession, LoginSess
 import { deletedClientError } from './deleted-client.js';
 import type { Orm } from './orm.js';
 import { ConsentSessionSchema, LoginSessionSchema, UsedChallengeSchema } from './flow-entities.js';
+import { CompiledInsert } from './compiled-insert.js';
 import { GroupCommit } from './group-commit.js';
 import { converted, dbDate, jsonText, rowMapper } from './rows.js';
 
@@ -31,13 +32,16 @@ export class SqlFlowStore implements UsedChallengeStore, LoginSessionStore, Cons
   /** Concurrent consents share one INSERT too; a row refused (its client deleted) is written alone for its own answer. */
   private readonly consents: GroupCommit<Record<string, unknown>>;
 
+  private readonly usedInsert = new CompiledInsert(USED);
+  private readonly consentInsert = new CompiledInsert(CONSENTS);
+
   constructor(private readonly orm: Orm) {
     this.toSession = rowMapper(orm, LoginSessionSchema);
     this.toConsent = rowMapper(orm, ConsentSessionSchema);
     this.marks = new GroupCommit(
       async (rows) => {
         try {
-          await this.knex()(USED).insert(rows);
+          await this.usedInsert.run(this.knex(), rows);
         } catch (err) {
           throw converted(orm, err);
         }
@@ -47,7 +51,7 @@ export class SqlFlowStore implements UsedChallengeStore, LoginSessionStore, Cons
     this.consents = new GroupCommit(
       async (rows) => {
         try {
-          await this.knex()(CONSENTS).insert(rows);
+          await this.consentInsert.run(this.knex(), rows);
         } catch (err) {
           throw converted(orm, err);
         }

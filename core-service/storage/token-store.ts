@@ -31,6 +31,7 @@ import { NO_CHANGE_FEED, type Change, type ChangeFeed } from './change-feed.js';
 import type { Orm } from './orm.js';
 import { JsonTextType } from './json-text-type.js';
 import { JtiSchema, RevokedGrantSchema, TokenSchema } from './token-entities.js';
+import { CompiledInsert } from './compiled-insert.js';
 import { GroupCommit } from './group-commit.js';
 import { retryOnConflict } from './transient.js';
 import { rowMapper } from './rows.js';
@@ -71,6 +72,9 @@ export class SqlTokenStore implements TokenStore, JtiStore {
   }
 
   private readonly toRow: (row: Record<string, unknown>) => TokenRecord;
+
+  /** The insert compiled once per batch size (storage/compiled-insert.ts). */
+  private readonly tokenInsert = new CompiledInsert(TOKENS);
 
   /** Concurrent inserts share one multi-row statement (storage/group-commit.ts). */
   private readonly inserts: GroupCommit<TokenRecord>;
@@ -125,7 +129,7 @@ export class SqlTokenStore implements TokenStore, JtiStore {
       access_token_signature: r.access_token_signature ?? null,
     }));
     try {
-      await knex(TOKENS).insert(rows);
+      await this.tokenInsert.run(knex, rows);
     } catch (err) {
       // The ORM's own exception classes (UniqueConstraintViolationException, …), as insertMany threw.
       throw deletedClientError(err instanceof Error ? this.orm.em.getDriver().convertException(err) : err);

@@ -5,7 +5,6 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT, type JWK, type JWTPayload } from 'jose';
-import { compactSign } from '../keys/compact-sign.js';
 import { importedKey } from '../keys/imported-key.js';
 
 /** What an ID token says; times are NumericDate (seconds since the epoch). */
@@ -100,7 +99,7 @@ export async function signIdToken(privateJwk: JWK, input: IdTokenInput): Promise
   if (privateJwk.alg === undefined || privateJwk.kid === undefined) {
     throw new Error('signIdToken: the signing JWK must carry "alg" and "kid" so relying parties can select the key');
   }
-  const header = { alg: privateJwk.alg, kid: privateJwk.kid, typ: 'JWT' };
-  const claims = idTokenClaims(input, privateJwk.alg);
-  return compactSign(privateJwk, header, claims) ?? new SignJWT(claims).setProtectedHeader(header).sign(await importedKey(privateJwk));
+  return new SignJWT(idTokenClaims(input, privateJwk.alg))
+    .setProtectedHeader({ alg: privateJwk.alg, kid: privateJwk.kid, typ: 'JWT' })
+    .sign(await importedKey(privateJwk));
 }

@@ -11,7 +11,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Agent, request } from 'undici';
+import { Pool } from 'undici';
 import { report, specFromArgv, startMeasuring } from './load-result.js';
 
 export interface LoginLoadSpec {
@@ -25,16 +25,31 @@ export interface LoginLoadSpec {
 }
 
 const spec = specFromArgv<LoginLoadSpec>("usage: login-load.ts '<LoginLoadSpec as JSON>'");
-const dispatcher = new Agent({ connections: spec.concurrency * 2, pipelining: 1 });
+// One kept-alive pool per origin, as a browser and a login app each keep theirs: each request
+// goes straight to its origin's pool, with no per-request URL parsing or agent lookup.
+const publicPool = new Pool(spec.publicUrl, { connections: spec.concurrency, pipelining: 1 });
+const adminPool = new Pool(spec.adminUrl, { connections: spec.concurrency, pipelining: 1 });
+const publicOrigin = new URL(spec.publicUrl).origin;
+const JSON_TYPE = 'application/json';
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+// The login app's answers are the same for every login but the subject.
+const CONSENT_BODY = JSON.stringify({ grant_scope: ['openid'], remember: false });
+const AUTHORIZE_QUERY = `/oauth2/auth?client_id=${encodeURIComponent(spec.clientId)}&response_type=code&redirect_uri=${encodeURIComponent(spec.redirectUri)}&scope=openid`;
+const TOKEN_FORM_TAIL = `&redirect_uri=${encodeURIComponent(spec.redirectUri)}&client_id=${encodeURIComponent(spec.clientId)}&code_verifier=`;
 
 type Jar = Map<string, string>;
 
-async function hop(method: 'GET' | 'PUT' | 'POST', url: string, jar: Jar | undefined, body?: { type: string; text: string }): Promise<{ status: number; location: string; text: string }> {
+async function hop(pool: Pool, method: 'GET' | 'PUT' | 'POST', path: string, jar: Jar | undefined, body?: { type: string; text: string }): Promise<{ status: number; location: string; text: string }> {
   const headers: Record<string, string> = {};
-  if (jar && jar.size > 0) headers.cookie = [...jar].map(([n, v]) => `${n}=${v}`).join('; ');
+  if (jar && jar.size > 0) {
+    let cookie = '';
+    for (const [n, v] of jar) cookie += cookie === '' ? `${n}=${v}` : `; ${n}=${v}`;
+    headers.cookie = cookie;
+  }
   if (body) headers['content-type'] = body.type;
-  const res = await request(url, { method, headers, body: body?.text, dispatcher });
-  const text = await res.body.text();
+  const res = await pool.request({ path, method, headers, body: body?.text });
+  // A redirect's body is not read by a browser; drain it without decoding.
+  const text = res.statusCode >= 300 && res.statusCode < 400 ? (await res.body.dump(), '') : await res.body.text();
   const raw = res.headers['set-cookie'];
   if (jar && raw !== undefined) {
     for (const line of Array.isArray(raw) ? raw : [raw]) {
@@ -52,14 +67,35 @@ async function hop(method: 'GET' | 'PUT' | 'POST', url: string, jar: Jar | undef
 function redirected(answer: { status: number; location: string; text: string }, step: string, param?: string): string {
   if (answer.status < 300 || answer.status > 399 || answer.location === '') throw new Error(`${step}: HTTP ${answer.status} ${answer.text.slice(0, 200)}`);
   if (param === undefined) return answer.location;
-  const value = new URL(answer.location).searchParams.get(param);
+  const value = queryParam(answer.location, param);
   if (!value) throw new Error(`${step}: no ${param} in ${answer.location.slice(0, 300)}`);
   return value;
 }
 
-async function accept(kind: 'login' | 'consent', challenge: string, body: unknown): Promise<string> {
-  const url = `${spec.adminUrl}/admin/oauth2/auth/requests/${kind}/accept?${kind}_challenge=${encodeURIComponent(challenge)}`;
-  const answer = await hop('PUT', url, undefined, { type: 'application/json', text: JSON.stringify(body) });
+/** One query parameter of a redirect's location, without building a URL object. */
+function queryParam(location: string, name: string): string | undefined {
+  const query = location.indexOf('?');
+  if (query < 0) return undefined;
+  const hash = location.indexOf('#', query);
+  const text = hash < 0 ? location.slice(query + 1) : location.slice(query + 1, hash);
+  for (const pair of text.split('&')) {
+    const eq = pair.indexOf('=');
+    if ((eq < 0 ? pair : pair.slice(0, eq)) === name) return eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
+  }
+  return undefined;
+}
+
+/** The path of a redirect to the public origin (the verifiers), to send on its pool. */
+function publicPath(location: string): string {
+  if (location.startsWith(publicOrigin) && location.charAt(publicOrigin.length) === '/') return location.slice(publicOrigin.length);
+  const url = new URL(location, spec.publicUrl);
+  if (url.origin !== publicOrigin) throw new Error(`redirect off the public origin: ${location.slice(0, 300)}`);
+  return url.pathname + url.search;
+}
+
+async function accept(kind: 'login' | 'consent', challenge: string, body: string): Promise<string> {
+  const path = `/admin/oauth2/auth/requests/${kind}/accept?${kind}_challenge=${encodeURIComponent(challenge)}`;
+  const answer = await hop(adminPool, 'PUT', path, undefined, { type: JSON_TYPE, text: body });
   const parsed = answer.status === 200 ? (JSON.parse(answer.text) as { redirect_to?: unknown }) : {};
   if (typeof parsed.redirect_to !== 'string') throw new Error(`accept ${kind}: HTTP ${answer.status} ${answer.text.slice(0, 200)}`);
   return parsed.redirect_to;
@@ -69,25 +105,16 @@ async function accept(kind: 'login' | 'consent', challenge: string, body: unknow
 async function login(n: number): Promise<void> {
   const jar: Jar = new Map();
   const verifier = randomBytes(32).toString('base64url');
-  const authorize = new URL(`${spec.publicUrl}/oauth2/auth`);
-  for (const [name, value] of Object.entries({
-    client_id: spec.clientId,
-    response_type: 'code',
-    redirect_uri: spec.redirectUri,
-    scope: 'openid',
-    state: `state-${n}-0123456789`,
-    nonce: `nonce-${n}-0123456789`,
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  })) authorize.searchParams.set(name, value);
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const authorize = `${AUTHORIZE_QUERY}&state=state-${n}-0123456789&nonce=nonce-${n}-0123456789&code_challenge=${challenge}&code_challenge_method=S256`;
 
-  const loginChallenge = redirected(await hop('GET', authorize.toString(), jar), 'authorize', 'login_challenge');
-  const loginVerifier = await accept('login', loginChallenge, { subject: `user-${n % 1000}`, remember: false });
-  const consentChallenge = redirected(await hop('GET', loginVerifier, jar), 'login verifier', 'consent_challenge');
-  const consentVerifier = await accept('consent', consentChallenge, { grant_scope: ['openid'], remember: false });
-  const code = redirected(await hop('GET', consentVerifier, jar), 'consent verifier', 'code');
-  const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: spec.redirectUri, client_id: spec.clientId, code_verifier: verifier });
-  const token = await hop('POST', `${spec.publicUrl}/oauth2/token`, undefined, { type: 'application/x-www-form-urlencoded', text: form.toString() });
+  const loginChallenge = redirected(await hop(publicPool, 'GET', authorize, jar), 'authorize', 'login_challenge');
+  const loginVerifier = await accept('login', loginChallenge, `{"subject":"user-${n % 1000}","remember":false}`);
+  const consentChallenge = redirected(await hop(publicPool, 'GET', publicPath(loginVerifier), jar), 'login verifier', 'consent_challenge');
+  const consentVerifier = await accept('consent', consentChallenge, CONSENT_BODY);
+  const code = redirected(await hop(publicPool, 'GET', publicPath(consentVerifier), jar), 'consent verifier', 'code');
+  const form = `grant_type=authorization_code&code=${encodeURIComponent(code)}${TOKEN_FORM_TAIL}${verifier}`;
+  const token = await hop(publicPool, 'POST', '/oauth2/token', undefined, { type: FORM_TYPE, text: form });
   const body = token.status === 200 ? (JSON.parse(token.text) as Record<string, unknown>) : {};
   if (typeof body.access_token !== 'string' || typeof body.id_token !== 'string') throw new Error(`token: HTTP ${token.status} ${token.text.slice(0, 200)}`);
 }
@@ -136,4 +163,4 @@ report({
   loadCpuMs: loadCpu(),
   ...(measured.firstError === undefined ? {} : { firstError: measured.firstError }),
 });
-await dispatcher.close();
+await Promise.all([publicPool.close(), adminPool.close()]);

@@ -1,5 +1,5 @@
 /**
- * Preloaded into core and gateway when BENCH_CPU_PROF is set (run.ts): records a V8 CPU profile
+ * Preloaded into core, gateway and the load process when BENCH_CPU_PROF is set (run.ts): records a V8 CPU profile
  * and writes `<dir>/<program>-<pid>.cpuprofile` when the process exits. Node refuses
  * `--cpu-prof` in NODE_OPTIONS, and the programs are started by test/support/processes.ts with
  * fixed node arguments, so the inspector does it from inside.

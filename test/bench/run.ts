@@ -250,6 +250,11 @@ async function waitReady(adminUrl: string, programs: Program[], timeoutMs = 60_0
   throw new Error(`not ready after ${timeoutMs} ms:\n${programs.map((p) => p.output()).join('\n')}`);
 }
 
+/** With BENCH_CPU_PROF, what makes a program write its CPU profile there (cpu-profile.ts). */
+function profilingEnv(): Record<string, string> {
+  return settings.cpuProfileDir ? { NODE_OPTIONS: `--import tsx --import ${resolve('test/bench/cpu-profile.ts')}`, BENCH_CPU_PROF_DIR: settings.cpuProfileDir } : {};
+}
+
 async function startServers(dsn: string): Promise<Servers> {
   const [publicPort, adminPort, grpcPort] = [await unusedPort(), await unusedPort(), await unusedPort()];
   const env: Record<string, string> = {
@@ -265,9 +270,7 @@ async function startServers(dsn: string): Promise<Servers> {
     URLS_SELF_ISSUER: `http://127.0.0.1:${publicPort}/`,
     URLS_SELF_PUBLIC: `http://127.0.0.1:${publicPort}/`,
     ...TEST_CALLERS_ENV,
-    ...(settings.cpuProfileDir
-      ? { NODE_OPTIONS: `--import tsx --import ${resolve('test/bench/cpu-profile.ts')}`, BENCH_CPU_PROF_DIR: settings.cpuProfileDir }
-      : {}),
+    ...profilingEnv(),
   };
   const core = start('core-service/main.ts', ['serve'], env);
   const gateway = start('http-gateway/main.ts', ['serve', 'all', '--dangerous-force-http'], env);
@@ -370,7 +373,8 @@ interface CpuPerRequest {
 
 async function measure(scenario: Scenario, target: Target): Promise<LoadResult & { cpu: CpuPerRequest }> {
   const { entry, spec } = scenario.load(target);
-  const load = start(entry, [JSON.stringify(spec)]);
+  // Profiled too: the load process shares the cores, so its CPU counts against the floor.
+  const load = start(entry, [JSON.stringify(spec)], profilingEnv());
   // The peer is one process; its CPU is shown in the core column.
   const groups = () => (scenario.peer ? { core: [target.peer.pid], gateway: [], postgres: [] } : { core: [target.corePid], gateway: [target.gatewayPid], postgres: backendPids(target.database) });
   await load.waitFor(new RegExp(`^${MEASURING_LINE}$`), 60_000);

@@ -39,32 +39,63 @@ const TOKEN_FORM_TAIL = `&redirect_uri=${encodeURIComponent(spec.redirectUri)}&c
 
 type Jar = Map<string, string>;
 
-async function hop(pool: Pool, method: 'GET' | 'PUT' | 'POST', path: string, jar: Jar | undefined, body?: { type: string; text: string }): Promise<{ status: number; location: string; text: string }> {
-  const headers: Record<string, string> = {};
+interface Answer {
+  status: number;
+  location: string;
+  text: string;
+}
+
+/**
+ * One request on `pool`, through undici's dispatch handler rather than its `request` API: no
+ * body stream or header object per response, only the status, the location, the cookies and
+ * (unless a redirect, whose body a browser never reads) the body text.
+ */
+function hop(pool: Pool, method: 'GET' | 'PUT' | 'POST', path: string, jar: Jar | undefined, body?: { type: string; text: string }): Promise<Answer> {
+  const headers: string[] = [];
   if (jar && jar.size > 0) {
     let cookie = '';
     for (const [n, v] of jar) cookie += cookie === '' ? `${n}=${v}` : `; ${n}=${v}`;
-    headers.cookie = cookie;
+    headers.push('cookie', cookie);
   }
-  if (body) headers['content-type'] = body.type;
-  const res = await pool.request({ path, method, headers, body: body?.text });
-  // A redirect's body is not read by a browser; drain it without decoding.
-  const text = res.statusCode >= 300 && res.statusCode < 400 ? (await res.body.dump(), '') : await res.body.text();
-  const raw = res.headers['set-cookie'];
-  if (jar && raw !== undefined) {
-    for (const line of Array.isArray(raw) ? raw : [raw]) {
-      const [pair = '', ...attributes] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      if (attributes.some((a) => /^\s*max-age=0\s*$/i.test(a))) jar.delete(name);
-      else jar.set(name, pair.slice(eq + 1).trim());
-    }
-  }
-  const location = res.headers.location;
-  return { status: res.statusCode, location: typeof location === 'string' ? location : '', text };
+  if (body) headers.push('content-type', body.type);
+  return new Promise<Answer>((resolve, reject) => {
+    let status = 0;
+    let location = '';
+    const chunks: Buffer[] = [];
+    pool.dispatch(
+      { path, method, headers, body: body?.text ?? null },
+      {
+        onConnect: () => undefined,
+        onHeaders: (statusCode: number, raw: Buffer[]) => {
+          status = statusCode;
+          for (let i = 0; i + 1 < raw.length; i += 2) {
+            const name = (raw[i] as Buffer).toString('latin1').toLowerCase();
+            if (name === 'location') location = (raw[i + 1] as Buffer).toString('latin1');
+            else if (name === 'set-cookie' && jar) setCookie(jar, (raw[i + 1] as Buffer).toString('latin1'));
+          }
+          return true;
+        },
+        onData: (chunk: Buffer) => {
+          if (status < 300 || status > 399) chunks.push(chunk);
+          return true;
+        },
+        onComplete: () => resolve({ status, location, text: chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8') }),
+        onError: reject,
+      },
+    );
+  });
 }
 
-function redirected(answer: { status: number; location: string; text: string }, step: string, param?: string): string {
+/** Applies one Set-Cookie line to the jar: stores the pair, or deletes it on Max-Age=0. */
+function setCookie(jar: Jar, line: string): void {
+  const [pair = '', ...attributes] = line.split(';');
+  const eq = pair.indexOf('=');
+  const name = pair.slice(0, eq).trim();
+  if (attributes.some((a) => /^\s*max-age=0\s*$/i.test(a))) jar.delete(name);
+  else jar.set(name, pair.slice(eq + 1).trim());
+}
+
+function redirected(answer: Answer, step: string, param?: string): string {
   if (answer.status < 300 || answer.status > 399 || answer.location === '') throw new Error(`${step}: HTTP ${answer.status} ${answer.text.slice(0, 200)}`);
   if (param === undefined) return answer.location;
   const value = queryParam(answer.location, param);

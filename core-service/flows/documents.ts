@@ -78,21 +78,11 @@ export interface ConsentSession {
 export type FlowRead<T> = { request: T; handled?: undefined } | { request?: undefined; handled: { redirect_to: string } };
 
 /**
- * Hydra's acceptOAuth2LoginRequest as the gRPC edge types it: what the app left out is the zero
- * value (Go's encoding/json, which Hydra decodes with, does the same).
+ * Hydra's acceptOAuth2LoginRequest as the gRPC edge types it: the login result sealed into the
+ * flow, but for when it happened. What the app left out is the zero value (Go's encoding/json,
+ * which Hydra decodes with, does the same); `context` undefined or null is none.
  */
-export interface AcceptLoginBody {
-  subject: string;
-  remember: boolean;
-  remember_for: number;
-  acr: string;
-  amr: string[];
-  /** Free-form JSON; undefined or null: none. */
-  context: unknown;
-  force_subject_identifier: string;
-  extend_session_lifespan: boolean;
-  identity_provider_session_id: string;
-}
+export type AcceptLoginBody = Omit<LoginResult, 'authenticated_at'>;
 
 /** Hydra's acceptOAuth2ConsentRequest, typed as AcceptLoginBody is. */
 export interface AcceptConsentBody {
